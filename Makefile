@@ -1,0 +1,57 @@
+# Cartable — the two commands: `make run` (demo on http://127.0.0.1:8000) and `make test` (whole suite).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Find a Python >= 3.12: pyenv's choice from .python-version first, then the usual names.
+PYTHON := $(shell for p in python3.13 python3.12 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; \
+	then echo $$p; break; fi; done)
+
+export DJANGO_SETTINGS_MODULE := cartable.settings
+
+.PHONY: run test lint bench venv dev-deps migrate demo messages e2e clean
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "Cartable needs Python 3.12 or newer (python3.13, python3.12 or python3 on PATH)."; exit 1; fi
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+venv: $(VENV)/.installed
+dev-deps: $(VENV)/.dev-installed
+
+run: venv
+	@mkdir -p var
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo --if-empty
+	@DEBUG=true $(PY) manage.py demo_logins
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: dev-deps
+	$(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+e2e: dev-deps
+	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+lint: dev-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(VENV)/bin/mypy cartable
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+messages: dev-deps
+	cd cartable && DEBUG=true ../$(PY) ../manage.py makemessages -l en --no-obsolete
+	cd cartable && DEBUG=true ../$(PY) ../manage.py compilemessages
+
+bench: dev-deps
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) var

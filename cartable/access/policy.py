@@ -1,0 +1,276 @@
+"""The one access policy of Cartable (rule C1: each user sees only what concerns them).
+
+Every app builds its `access.py` on these relationships. The facts about a user (schools, profiles,
+functions, children, classes, taught groups) are read once per request into a `Viewer` and cached on
+the user object, so predicates cost no query after the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+
+from cartable.directory.models import (
+    STAFF_PROFILES,
+    Enrolment,
+    Function,
+    Group,
+    GroupKind,
+    Guardianship,
+    Membership,
+    Person,
+    Profile,
+    School,
+    TeachingAssignment,
+)
+
+if TYPE_CHECKING:
+    from cartable.accounts.models import User
+
+# Staff whose role is school-wide: they see everyone in their school.
+SCHOOL_WIDE_FUNCTIONS = frozenset({Function.DIRECTION, Function.VIE_SCOLAIRE, Function.ADML})
+# Staff that pupils and families may see and reach (the school's front desk).
+FRONT_DESK_FUNCTIONS = frozenset({Function.DIRECTION, Function.VIE_SCOLAIRE, Function.DOCUMENTALIST})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int | None
+    person_id: int | None
+    is_platform_admin: bool = False
+    # school id -> set of profiles / set of functions held there
+    profiles: dict[int, frozenset[str]] = field(default_factory=dict)
+    functions: dict[int, frozenset[str]] = field(default_factory=dict)
+    child_ids: frozenset[int] = frozenset()  # pupils this person is a legal guardian of
+    class_ids: frozenset[int] = frozenset()  # classes the person is enrolled in (as a pupil)
+    group_ids: frozenset[int] = frozenset()  # all classes and groups the person is enrolled in
+    taught_group_ids: frozenset[int] = frozenset()
+
+    @property
+    def school_ids(self) -> frozenset[int]:
+        return frozenset(self.profiles)
+
+    def has_profile(self, school_id: int, *profiles: str) -> bool:
+        return bool(self.profiles.get(school_id, frozenset()) & set(profiles))
+
+    def has_function(self, school_id: int, *functions: str) -> bool:
+        return bool(self.functions.get(school_id, frozenset()) & set(functions))
+
+    def schools_with_function(self, *functions: str) -> frozenset[int]:
+        wanted = set(functions)
+        return frozenset(s for s, held in self.functions.items() if held & wanted)
+
+    def schools_with_profile(self, *profiles: str) -> frozenset[int]:
+        wanted = set(profiles)
+        return frozenset(s for s, held in self.profiles.items() if held & wanted)
+
+
+ANONYMOUS = Viewer(user_id=None, person_id=None)
+
+
+def viewer_for(user: Any) -> Viewer:
+    """The facts about `user`, read once and cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_cartable_viewer", None)
+    if cached is not None:
+        return cached
+    viewer = _load_viewer(user)
+    user._cartable_viewer = viewer
+    return viewer
+
+
+def forget_viewer(user: Any) -> None:
+    """Drop the cached facts (after an action changed the user's links in the same request)."""
+    if hasattr(user, "_cartable_viewer"):
+        del user._cartable_viewer
+
+
+def _load_viewer(user: User) -> Viewer:
+    person_id = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+    if person_id is None:
+        return Viewer(user_id=user.pk, person_id=None, is_platform_admin=user.is_platform_admin)
+    profiles: dict[int, set[str]] = {}
+    functions: dict[int, set[str]] = {}
+    for school_id, profile, held in Membership.objects.filter(person_id=person_id).values_list(
+        "school_id", "profile", "functions"
+    ):
+        profiles.setdefault(school_id, set()).add(profile)
+        functions.setdefault(school_id, set()).update(held or [])
+    child_ids = frozenset(
+        Guardianship.objects.filter(relative_id=person_id, legal_guardian=True).values_list("student_id", flat=True)
+    )
+    class_ids: set[int] = set()
+    group_ids: set[int] = set()
+    for group_id, kind in Enrolment.objects.filter(student_id=person_id).values_list("group_id", "group__kind"):
+        group_ids.add(group_id)
+        if kind == GroupKind.CLASS:
+            class_ids.add(group_id)
+    taught = frozenset(
+        TeachingAssignment.objects.filter(teacher_id=person_id).values_list("group_id", flat=True)
+    )
+    return Viewer(
+        user_id=user.pk,
+        person_id=person_id,
+        is_platform_admin=user.is_platform_admin,
+        profiles={s: frozenset(p) for s, p in profiles.items()},
+        functions={s: frozenset(f) for s, f in functions.items()},
+        child_ids=child_ids,
+        class_ids=frozenset(class_ids),
+        group_ids=frozenset(group_ids),
+        taught_group_ids=taught,
+    )
+
+
+def _school_id(school: School | int) -> int:
+    return school if isinstance(school, int) else school.pk
+
+
+def _person_id(person: Person | int) -> int:
+    return person if isinstance(person, int) else person.pk
+
+
+# --- Relationship predicates -------------------------------------------------------------------------
+
+
+def is_platform_admin(user: Any) -> bool:
+    return viewer_for(user).is_platform_admin
+
+
+def is_self(user: Any, person: Person | int) -> bool:
+    return viewer_for(user).person_id == _person_id(person)
+
+
+def is_guardian_of(user: Any, student: Person | int) -> bool:
+    return _person_id(student) in viewer_for(user).child_ids
+
+
+def staff_of(user: Any, school: School | int) -> bool:
+    """Teacher or personnel of the school."""
+    return viewer_for(user).has_profile(_school_id(school), *STAFF_PROFILES)
+
+
+def admin_of(user: Any, school: School | int) -> bool:
+    """May administer the school's accounts: its ADML, or the platform admin."""
+    viewer = viewer_for(user)
+    return viewer.is_platform_admin or viewer.has_function(_school_id(school), Function.ADML)
+
+
+def school_wide_staff_of(user: Any, school: School | int) -> bool:
+    """Direction, vie scolaire or ADML: sees every person of the school."""
+    return viewer_for(user).has_function(_school_id(school), *SCHOOL_WIDE_FUNCTIONS)
+
+
+def teaches(user: Any, target: Group | Person | int) -> bool:
+    """Teaches the group, or teaches a group the pupil is enrolled in (an int is a group id)."""
+    viewer = viewer_for(user)
+    if not viewer.taught_group_ids:
+        return False
+    if isinstance(target, Person):
+        return Enrolment.objects.filter(student=target, group_id__in=viewer.taught_group_ids).exists()
+    group_id = target if isinstance(target, int) else target.pk
+    return group_id in viewer.taught_group_ids
+
+
+def same_class(user: Any, person: Person | int) -> bool:
+    viewer = viewer_for(user)
+    if not viewer.class_ids:
+        return False
+    return Enrolment.objects.filter(student_id=_person_id(person), group_id__in=viewer.class_ids).exists()
+
+
+# --- Who sees whom ------------------------------------------------------------------------------------
+
+
+def people_visible_to(user: Any) -> QuerySet[Person]:
+    """Every person `user` may see in the directory.
+
+    - platform admin: everyone;
+    - direction, vie scolaire, ADML: everyone of their school;
+    - teachers and other staff: the school's staff, the pupils they teach and those pupils' guardians;
+    - pupils: themselves, their classmates, their teachers, their guardians, the school's front desk;
+    - guardians: themselves, their children, the children's other guardians, teachers and front desk;
+    - anyone else (guests, no person): themselves only.
+    Each branch is an id subquery, so the query stays flat and needs no DISTINCT.
+    """
+    viewer = viewer_for(user)
+    if viewer.is_platform_admin:
+        return Person.objects.all()
+    if viewer.person_id is None:
+        return Person.objects.none()
+    return Person.objects.filter(visible_people_q(viewer))
+
+
+def visible_people_q(viewer: Viewer) -> Q:
+    q = Q(pk=viewer.person_id)
+    school_wide = viewer.schools_with_function(*SCHOOL_WIDE_FUNCTIONS)
+    if school_wide:
+        q |= Q(pk__in=Membership.objects.filter(school_id__in=school_wide).values("person_id"))
+    staff_schools = viewer.schools_with_profile(*STAFF_PROFILES)
+    if staff_schools:
+        q |= Q(
+            pk__in=Membership.objects.filter(school_id__in=staff_schools, profile__in=STAFF_PROFILES).values(
+                "person_id"
+            )
+        )
+    if viewer.taught_group_ids:
+        taught_pupils = Enrolment.objects.filter(group_id__in=viewer.taught_group_ids).values("student_id")
+        q |= Q(pk__in=taught_pupils)
+        q |= Q(
+            pk__in=Guardianship.objects.filter(student_id__in=taught_pupils, legal_guardian=True).values(
+                "relative_id"
+            )
+        )
+    pupil_schools = viewer.schools_with_profile(Profile.STUDENT)
+    if pupil_schools:
+        q |= _family_circle_q(
+            pupil_ids=[viewer.person_id], class_ids=viewer.class_ids, group_ids=viewer.group_ids
+        )
+        q |= Q(pk__in=Enrolment.objects.filter(group_id__in=viewer.class_ids).values("student_id"))
+    if viewer.child_ids:
+        child_groups = Enrolment.objects.filter(student_id__in=viewer.child_ids).values("group_id")
+        q |= Q(pk__in=viewer.child_ids)
+        q |= _family_circle_q(pupil_ids=list(viewer.child_ids), class_ids=None, group_ids=child_groups)
+    return q
+
+
+def _family_circle_q(pupil_ids: list[int | None], class_ids: Any, group_ids: Any) -> Q:
+    """The people around pupils: their legal guardians, their teachers and the front desk of their schools."""
+    schools = Membership.objects.filter(person_id__in=pupil_ids, profile=Profile.STUDENT).values("school_id")
+    front_desk = Q()
+    for code in FRONT_DESK_FUNCTIONS:
+        front_desk |= Q(functions__contains=code) if _json_contains_supported() else Q(functions__icontains=code)
+    return (
+        Q(pk__in=Guardianship.objects.filter(student_id__in=pupil_ids, legal_guardian=True).values("relative_id"))
+        | Q(pk__in=TeachingAssignment.objects.filter(group_id__in=group_ids).values("teacher_id"))
+        | Q(
+            pk__in=Membership.objects.filter(front_desk, school_id__in=schools, profile__in=STAFF_PROFILES).values(
+                "person_id"
+            )
+        )
+    )
+
+
+def _json_contains_supported() -> bool:
+    from django.db import connection
+
+    return connection.features.supports_json_field_contains
+
+
+def can_view_person(user: Any, person: Person | int) -> bool:
+    viewer = viewer_for(user)
+    person_id = _person_id(person)
+    if viewer.is_platform_admin or viewer.person_id == person_id or person_id in viewer.child_ids:
+        return True
+    if viewer.person_id is None:
+        return False
+    return people_visible_to(user).filter(pk=person_id).exists()
+
+
+def schools_administered_by(user: Any) -> QuerySet[School]:
+    viewer = viewer_for(user)
+    if viewer.is_platform_admin:
+        return School.objects.all()
+    return School.objects.filter(pk__in=viewer.schools_with_function(Function.ADML))

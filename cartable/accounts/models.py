@@ -1,0 +1,90 @@
+"""Accounts: the login identity behind a directory person, the charter, and login traces."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    # Names live on directory.Person; the login is `username` (prenom.nom).
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+
+    language = models.CharField(_("langue"), max_length=8, default="fr")
+    blocked_at = models.DateTimeField(_("bloqué le"), null=True, blank=True)
+    # Bumped to end every open session of the user at once (block, "log out everywhere", password reset).
+    session_generation = models.PositiveIntegerField(default=0)
+    # Activation: only a hash of the one-time code is stored; letters are printed when a code is made.
+    activation_code_hash = models.CharField(max_length=128, blank=True)
+    activation_expires_at = models.DateTimeField(null=True, blank=True)
+    activated_at = models.DateTimeField(_("activé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("compte")
+        verbose_name_plural = _("comptes")
+
+    @property
+    def is_platform_admin(self) -> bool:
+        """The ADMC: administers the whole platform, above schools."""
+        return self.is_superuser
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked_at is not None
+
+    @property
+    def is_activated(self) -> bool:
+        return self.activated_at is not None and self.has_usable_password()
+
+    def activation_code_valid_now(self) -> bool:
+        return bool(self.activation_code_hash) and (
+            self.activation_expires_at is None or self.activation_expires_at > timezone.now()
+        )
+
+
+class Charter(models.Model):
+    """The charte de bonne conduite; each new version must be accepted again (rule C2)."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("texte"))
+    published_at = models.DateTimeField(_("publiée le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("charte")
+        verbose_name_plural = _("chartes")
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+
+class CharterAcceptance(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="charter_acceptances")
+    charter = models.ForeignKey(Charter, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "charter"], name="unique_charter_acceptance")]
+
+
+class LoginEvent(models.Model):
+    """A trace of a login attempt or logout (rule C8); kept 12 months at most."""
+
+    class Kind(models.TextChoices):
+        SUCCESS = "success", _("Connexion réussie")
+        FAILURE = "failure", _("Échec de connexion")
+        THROTTLED = "throttled", _("Tentative bloquée (trop d'essais)")
+        LOGOUT = "logout", _("Déconnexion")
+        LOGOUT_ALL = "logout_all", _("Déconnexion de toutes les sessions")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="login_events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "-at"])]

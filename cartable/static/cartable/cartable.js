@@ -1,0 +1,28 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  // Password strength hint next to inputs marked data-strength (the server enforces the rule anyway).
+  function classes(p) {
+    return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter(function (r) { return r.test(p); }).length;
+  }
+  function level(p) {
+    var words = p.split(/[\s\-_.,;]+/).filter(Boolean).length;
+    if ((p.length >= 20 && words >= 4) || (p.length >= 16 && classes(p) >= 3)) return "strong";
+    if (p.length >= 12 && classes(p) >= 3) return "fair";
+    return "weak";
+  }
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-strength]")) return;
+    var out = document.getElementById(input.dataset.strength);
+    if (!out) return;
+    var l = level(input.value);
+    out.textContent = out.dataset["label" + l.charAt(0).toUpperCase() + l.slice(1)];
+    out.className = "strength strength-" + l;
+  });
+  // Ask before destructive actions (forms marked data-confirm).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+})();
