@@ -1,0 +1,52 @@
+"""Rule C6: staff use a second factor (TOTP) before any page that shows or edits pupils' data.
+
+Who must: teachers and personnel of a school that requires it (School.mfa_required_for_staff, on by
+default), every school admin (ADML) and the platform admin. Pages opt in with @staff_mfa_required.
+"""
+
+from functools import wraps
+from typing import Any
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from cartable.access.policy import viewer_for
+from cartable.directory.models import STAFF_PROFILES, Function, School
+
+
+def mfa_required_for(user: Any) -> bool:
+    viewer = viewer_for(user)
+    if viewer.is_platform_admin or viewer.schools_with_function(Function.ADML):
+        return True
+    staff_schools = viewer.schools_with_profile(*STAFF_PROFILES)
+    if not staff_schools:
+        return False
+    return School.objects.filter(pk__in=staff_schools, mfa_required_for_staff=True).exists()
+
+
+def mfa_satisfied(request) -> bool:
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if getattr(user, "is_verified", lambda: False)():
+        return True
+    cached = request.session.get("mfa_not_required")
+    if cached is None:
+        cached = not mfa_required_for(user)
+        # Cache only the "not required" answer: a newly required second factor applies at once.
+        if cached:
+            request.session["mfa_not_required"] = True
+    return bool(cached)
+
+
+def staff_mfa_required(view):
+    """Send the user to the second-factor step (enrolment or code) before this view, then back."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated and not mfa_satisfied(request):
+            return redirect(f"{reverse('accounts:mfa')}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
