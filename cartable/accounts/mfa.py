@@ -31,14 +31,8 @@ def mfa_satisfied(request) -> bool:
         return False
     if getattr(user, "is_verified", lambda: False)():
         return True
-    cached = request.session.get("mfa_not_required")
-    if cached is None:
-        cached = not mfa_required_for(user)
-        # Cache only the "not required" answer: a newly required second factor applies at once.
-        if cached:
-            request.session["mfa_not_required"] = True
-    return bool(cached)
-
+    # Asked on each guarded page (one small query for staff), so a newly required factor applies at once.
+    return not mfa_required_for(user)
 
 def staff_mfa_required(view):
     """Send the user to the second-factor step (enrolment or code) before this view, then back."""
