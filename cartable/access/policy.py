@@ -190,7 +190,7 @@ def people_visible_to(user: Any) -> QuerySet[Person]:
     - platform admin: everyone;
     - direction, vie scolaire, ADML: everyone of their school;
     - teachers and other staff: the school's staff, the pupils they teach and those pupils' guardians;
-    - pupils: themselves, their classmates, their teachers, their guardians, the school's front desk;
+    - pupils: themselves, their teachers, their guardians, the school's front desk (not classmates);
     - guardians: themselves, their children, the children's other guardians, teachers and front desk;
     - anyone else (guests, no person): themselves only.
     Each branch is an id subquery, so the query stays flat and needs no DISTINCT.
@@ -225,18 +225,16 @@ def visible_people_q(viewer: Viewer) -> Q:
         )
     pupil_schools = viewer.schools_with_profile(Profile.STUDENT)
     if pupil_schools:
-        q |= _family_circle_q(
-            pupil_ids=[viewer.person_id], class_ids=viewer.class_ids, group_ids=viewer.group_ids
-        )
-        q |= Q(pk__in=Enrolment.objects.filter(group_id__in=viewer.class_ids).values("student_id"))
+        # Not their classmates: a pupil's profile concerns the pupil and the adults around them only.
+        q |= _family_circle_q(pupil_ids=[viewer.person_id], group_ids=viewer.group_ids)
     if viewer.child_ids:
         child_groups = Enrolment.objects.filter(student_id__in=viewer.child_ids).values("group_id")
         q |= Q(pk__in=viewer.child_ids)
-        q |= _family_circle_q(pupil_ids=list(viewer.child_ids), class_ids=None, group_ids=child_groups)
+        q |= _family_circle_q(pupil_ids=list(viewer.child_ids), group_ids=child_groups)
     return q
 
 
-def _family_circle_q(pupil_ids: list[int | None], class_ids: Any, group_ids: Any) -> Q:
+def _family_circle_q(pupil_ids: list[int | None], group_ids: Any) -> Q:
     """The people around pupils: their legal guardians, their teachers and the front desk of their schools."""
     schools = Membership.objects.filter(person_id__in=pupil_ids, profile=Profile.STUDENT).values("school_id")
     front_desk = Q()
