@@ -186,7 +186,9 @@ MAILERS = {
             "use_tls": env_bool("EMAIL_USE_TLS", False),
             "timeout": 10,
         }
-        if env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend").endswith("smtp.EmailBackend")
+        if env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend").endswith(
+            "smtp.EmailBackend"
+        )
         else {},
     }
 }

@@ -19,7 +19,9 @@ def test_pupil_sees_self_teachers_guardians_and_front_desk(world):
     seen = visible(world, "alice")
     assert ids(world, "alice", "tom", "marie", "marc", "vera", "paul") <= seen
     # Not: classmates, other pupils, other families, a teacher who does not teach her, other schools.
-    assert not seen & ids(world, "bob", "carl", "gino", "beatrice", "tess", "zoe", "zack", "xavier", "leo", "ada")
+    assert not seen & ids(
+        world, "bob", "carl", "gino", "beatrice", "tess", "zoe", "zack", "xavier", "leo", "ada"
+    )
 
 
 def test_guardian_sees_both_children_across_schools_and_their_circles(world):
@@ -30,7 +32,9 @@ def test_guardian_sees_both_children_across_schools_and_their_circles(world):
 
 def test_teacher_sees_colleagues_taught_pupils_and_their_guardians_only(world):
     seen = visible(world, "tom")
-    assert ids(world, "tom", "tess", "vera", "paul", "ada", "alice", "bob", "marie", "marc", "beatrice") <= seen
+    assert (
+        ids(world, "tom", "tess", "vera", "paul", "ada", "alice", "bob", "marie", "marc", "beatrice") <= seen
+    )
     assert not seen & ids(world, "carl", "gino", "zoe", "zack", "xavier", "leo", "bruno")
 
 

@@ -21,15 +21,40 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cartable.accounts.middleware import LAST_SEEN_KEY, SESSION_GENERATION_KEY
 from cartable.accounts.models import Charter, CharterAcceptance, User
 from cartable.directory import actions as directory
-from cartable.directory.models import Function, Group, Person, Profile, School, SchoolKind, SchoolYear, Subject
+from cartable.directory.models import (
+    Function,
+    Group,
+    Person,
+    Profile,
+    School,
+    SchoolKind,
+    SchoolYear,
+    Subject,
+)
 
 PASSWORD = "Cartable-Monde-2026!"
 # A fast (test-only) hash of PASSWORD: building the world stays quick while logins stay real.
 _PASSWORD_HASH: str | None = None
 
 PERSONAS = (
-    "alice", "bob", "marie", "marc", "beatrice", "tom", "tess", "vera", "paul", "ada",
-    "carl", "gino", "leo", "zoe", "zack", "xavier", "bruno", "root",
+    "alice",
+    "bob",
+    "marie",
+    "marc",
+    "beatrice",
+    "tom",
+    "tess",
+    "vera",
+    "paul",
+    "ada",
+    "carl",
+    "gino",
+    "leo",
+    "zoe",
+    "zack",
+    "xavier",
+    "bruno",
+    "root",
 )
 STAFF = ("tom", "tess", "vera", "paul", "ada", "xavier", "bruno")
 
@@ -78,13 +103,30 @@ def _password_hash() -> str:
     return _PASSWORD_HASH
 
 
-def _person(world: World, key: str, first: str, last: str, school: School, profile: str, *,
-            functions: list[str] | None = None, groups: list[Group] | None = None,
-            birth: dt.date | None = None) -> Person:
-    person = directory.create_person(directory.NewPerson(
-        first_name=first, last_name=last, school=school, profile=profile, functions=functions or [],
-        groups=groups or [], birth_date=birth, email=f"{key}@example.test",
-    ))
+def _person(
+    world: World,
+    key: str,
+    first: str,
+    last: str,
+    school: School,
+    profile: str,
+    *,
+    functions: list[str] | None = None,
+    groups: list[Group] | None = None,
+    birth: dt.date | None = None,
+) -> Person:
+    person = directory.create_person(
+        directory.NewPerson(
+            first_name=first,
+            last_name=last,
+            school=school,
+            profile=profile,
+            functions=functions or [],
+            groups=groups or [],
+            birth_date=birth,
+            email=f"{key}@example.test",
+        )
+    )
     user = person.user
     user.password = _password_hash()
     user.activated_at = timezone.now()
@@ -95,20 +137,30 @@ def _person(world: World, key: str, first: str, last: str, school: School, profi
 
 
 def build_world() -> World:
-    year = SchoolYear.objects.create(name="2026-2027", start=dt.date(2026, 9, 1), end=dt.date(2027, 7, 4),
-                                     is_current=True)
-    school_a = School.objects.create(uai="0750001A", name="Collège Jean Moulin", kind=SchoolKind.SECONDARY,
-                                     city="Paris", academy="Paris")
-    school_b = School.objects.create(uai="0690002B", name="Collège Lumière", kind=SchoolKind.SECONDARY,
-                                     city="Lyon", academy="Lyon")
+    year = SchoolYear.objects.create(
+        name="2026-2027", start=dt.date(2026, 9, 1), end=dt.date(2027, 7, 4), is_current=True
+    )
+    school_a = School.objects.create(
+        uai="0750001A", name="Collège Jean Moulin", kind=SchoolKind.SECONDARY, city="Paris", academy="Paris"
+    )
+    school_b = School.objects.create(
+        uai="0690002B", name="Collège Lumière", kind=SchoolKind.SECONDARY, city="Lyon", academy="Lyon"
+    )
     class_6a = Group.objects.create(school=school_a, year=year, name="6A", level="6e")
     class_5b = Group.objects.create(school=school_a, year=year, name="5B", level="5e")
     class_6c = Group.objects.create(school=school_b, year=year, name="6C", level="6e")
     maths = Subject.objects.create(school=school_a, code="MATHS", name="Mathématiques")
     french = Subject.objects.create(school=school_a, code="FRANC", name="Français")
     maths_b = Subject.objects.create(school=school_b, code="MATHS", name="Mathématiques")
-    w = World(year=year, school_a=school_a, school_b=school_b, class_6a=class_6a, class_5b=class_5b,
-              class_6c=class_6c, maths=maths)
+    w = World(
+        year=year,
+        school_a=school_a,
+        school_b=school_b,
+        class_6a=class_6a,
+        class_5b=class_5b,
+        class_6c=class_6c,
+        maths=maths,
+    )
 
     student, relative = Profile.STUDENT, Profile.RELATIVE
     teacher, personnel = Profile.TEACHER, Profile.PERSONNEL
@@ -131,8 +183,14 @@ def build_world() -> World:
     _person(w, "xavier", "Xavier", "Girard", school_b, teacher)
     _person(w, "bruno", "Bruno", "Faure", school_b, personnel, functions=[Function.ADML])
 
-    root_user = User.objects.create(username="root", email="root@example.test", password=_password_hash(),
-                                    is_superuser=True, is_staff=True, activated_at=timezone.now())
+    root_user = User.objects.create(
+        username="root",
+        email="root@example.test",
+        password=_password_hash(),
+        is_superuser=True,
+        is_staff=True,
+        activated_at=timezone.now(),
+    )
     w.users["root"] = root_user
 
     p = w.people
@@ -149,8 +207,11 @@ def build_world() -> World:
     for name in STAFF:
         w.devices[name] = TOTPDevice.objects.create(user=w.users[name], name="world", confirmed=True)
 
-    w.charter = Charter.objects.create(version=1, title="Charte d'utilisation de Cartable",
-                                       body="Je respecte les autres et j'utilise Cartable pour l'école.")
+    w.charter = Charter.objects.create(
+        version=1,
+        title="Charte d'utilisation de Cartable",
+        body="Je respecte les autres et j'utilise Cartable pour l'école.",
+    )
     CharterAcceptance.objects.bulk_create(
         [CharterAcceptance(user=user, charter=w.charter) for user in w.users.values()]
     )

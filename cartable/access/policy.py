@@ -100,11 +100,15 @@ def _load_viewer(user: User) -> Viewer:
         profiles.setdefault(school_id, set()).add(profile)
         functions.setdefault(school_id, set()).update(held or [])
     child_ids = frozenset(
-        Guardianship.objects.filter(relative_id=person_id, legal_guardian=True).values_list("student_id", flat=True)
+        Guardianship.objects.filter(relative_id=person_id, legal_guardian=True).values_list(
+            "student_id", flat=True
+        )
     )
     class_ids: set[int] = set()
     group_ids: set[int] = set()
-    for group_id, kind in Enrolment.objects.filter(student_id=person_id).values_list("group_id", "group__kind"):
+    for group_id, kind in Enrolment.objects.filter(student_id=person_id).values_list(
+        "group_id", "group__kind"
+    ):
         group_ids.add(group_id)
         if kind == GroupKind.CLASS:
             class_ids.add(group_id)
@@ -239,14 +243,20 @@ def _family_circle_q(pupil_ids: list[int | None], group_ids: Any) -> Q:
     schools = Membership.objects.filter(person_id__in=pupil_ids, profile=Profile.STUDENT).values("school_id")
     front_desk = Q()
     for code in FRONT_DESK_FUNCTIONS:
-        front_desk |= Q(functions__contains=code) if _json_contains_supported() else Q(functions__icontains=code)
+        front_desk |= (
+            Q(functions__contains=code) if _json_contains_supported() else Q(functions__icontains=code)
+        )
     return (
-        Q(pk__in=Guardianship.objects.filter(student_id__in=pupil_ids, legal_guardian=True).values("relative_id"))
+        Q(
+            pk__in=Guardianship.objects.filter(student_id__in=pupil_ids, legal_guardian=True).values(
+                "relative_id"
+            )
+        )
         | Q(pk__in=TeachingAssignment.objects.filter(group_id__in=group_ids).values("teacher_id"))
         | Q(
-            pk__in=Membership.objects.filter(front_desk, school_id__in=schools, profile__in=STAFF_PROFILES).values(
-                "person_id"
-            )
+            pk__in=Membership.objects.filter(
+                front_desk, school_id__in=schools, profile__in=STAFF_PROFILES
+            ).values("person_id")
         )
     )
 

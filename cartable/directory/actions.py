@@ -50,7 +50,9 @@ def create_person(new: NewPerson) -> Person:
     return person
 
 
-def add_membership(person: Person, school: School, profile: str, functions: list[str] | None = None) -> Membership:
+def add_membership(
+    person: Person, school: School, profile: str, functions: list[str] | None = None
+) -> Membership:
     membership, _created = Membership.objects.update_or_create(
         person=person, school=school, profile=profile, defaults={"functions": functions or []}
     )
@@ -63,11 +65,15 @@ def enrol(student: Person, group: Group) -> Enrolment:
 
 
 def assign_teaching(teacher: Person, group: Group, subject: Subject | None) -> TeachingAssignment:
-    assignment, _created = TeachingAssignment.objects.get_or_create(teacher=teacher, group=group, subject=subject)
+    assignment, _created = TeachingAssignment.objects.get_or_create(
+        teacher=teacher, group=group, subject=subject
+    )
     return assignment
 
 
-def link_guardian(relative: Person, student: Person, *, legal_guardian: bool = True, relationship: str = "") -> Guardianship:
+def link_guardian(
+    relative: Person, student: Person, *, legal_guardian: bool = True, relationship: str = ""
+) -> Guardianship:
     guardianship, _created = Guardianship.objects.update_or_create(
         relative=relative,
         student=student,

@@ -25,7 +25,9 @@ class School(models.Model):
     parent_authority = models.CharField(_("collectivité de rattachement"), max_length=200, blank=True)
     aaf_jointure = models.CharField(_("identifiant AAF"), max_length=64, blank=True, db_index=True)
     # Rule C6: staff must use a second factor before seeing pupils' data; a school may relax it (e.g. a demo).
-    mfa_required_for_staff = models.BooleanField(_("double authentification obligatoire pour le personnel"), default=True)
+    mfa_required_for_staff = models.BooleanField(
+        _("double authentification obligatoire pour le personnel"), default=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -176,6 +178,9 @@ class Enrolment(models.Model):
         verbose_name_plural = _("inscriptions")
         constraints = [models.UniqueConstraint(fields=["student", "group"], name="unique_enrolment")]
 
+    def __str__(self) -> str:
+        return f"{self.student} → {self.group}"
+
 
 class TeachingAssignment(models.Model):
     teacher = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="teaching_assignments")
@@ -188,6 +193,9 @@ class TeachingAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["teacher", "group", "subject"], name="unique_teaching_assignment")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} → {self.group} ({self.subject or '-'})"
 
 
 class Guardianship(models.Model):
@@ -204,3 +212,6 @@ class Guardianship(models.Model):
         verbose_name = _("responsabilité")
         verbose_name_plural = _("responsabilités")
         constraints = [models.UniqueConstraint(fields=["relative", "student"], name="unique_guardianship")]
+
+    def __str__(self) -> str:
+        return f"{self.relative} → {self.student}"

@@ -19,6 +19,9 @@ class AppSwitch(models.Model):
             models.UniqueConstraint(fields=["school", "app_code", "profile"], name="unique_app_switch")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.app_code} / {self.profile} @ {self.school_id}: {self.enabled}"
+
 
 class CorrectionRequest(models.Model):
     """Right of rectification (rule C9): a person asks the school admin to correct their data."""
@@ -41,3 +44,6 @@ class CorrectionRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_status_display()})"
