@@ -208,7 +208,10 @@ def people_visible_to(user: Any) -> QuerySet[Person]:
 
 
 def visible_people_q(viewer: Viewer) -> Q:
-    q = Q(pk=viewer.person_id)
+    me = viewer.person_id
+    if me is None:
+        return Q(pk__in=[])
+    q = Q(pk=me)
     school_wide = viewer.schools_with_function(*SCHOOL_WIDE_FUNCTIONS)
     if school_wide:
         q |= Q(pk__in=Membership.objects.filter(school_id__in=school_wide).values("person_id"))
@@ -230,7 +233,7 @@ def visible_people_q(viewer: Viewer) -> Q:
     pupil_schools = viewer.schools_with_profile(Profile.STUDENT)
     if pupil_schools:
         # Not their classmates: a pupil's profile concerns the pupil and the adults around them only.
-        q |= _family_circle_q(pupil_ids=[viewer.person_id], group_ids=viewer.group_ids)
+        q |= _family_circle_q(pupil_ids=[me], group_ids=viewer.group_ids)
     if viewer.child_ids:
         child_groups = Enrolment.objects.filter(student_id__in=viewer.child_ids).values("group_id")
         q |= Q(pk__in=viewer.child_ids)
@@ -238,7 +241,7 @@ def visible_people_q(viewer: Viewer) -> Q:
     return q
 
 
-def _family_circle_q(pupil_ids: list[int | None], group_ids: Any) -> Q:
+def _family_circle_q(pupil_ids: list[int], group_ids: Any) -> Q:
     """The people around pupils: their legal guardians, their teachers and the front desk of their schools."""
     schools = Membership.objects.filter(person_id__in=pupil_ids, profile=Profile.STUDENT).values("school_id")
     front_desk = Q()
