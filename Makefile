@@ -46,9 +46,12 @@ lint: dev-deps
 	DEBUG=true $(VENV)/bin/mypy cartable
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
+# French is the source language; English is kept complete (cartable/locale/en).
 messages: dev-deps
-	cd cartable && DEBUG=true ../$(PY) ../manage.py makemessages -l en --no-obsolete
-	cd cartable && DEBUG=true ../$(PY) ../manage.py compilemessages
+	@mkdir -p cartable/locale
+	DEBUG=true $(PY) manage.py makemessages -l en --no-obsolete --ignore ".venv/*" --ignore "var/*" \
+		--ignore "tests/*" --ignore "bench/*" --ignore "build/*"
+	DEBUG=true $(PY) manage.py compilemessages --ignore ".venv/*"
 
 bench: dev-deps
 	$(PY) -m bench.run
