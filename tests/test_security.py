@@ -1,0 +1,40 @@
+"""Security by default (rule C7 and the house rules): headers, cookies, password hashing."""
+
+import pytest
+
+from tests.world import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    response = client.get("/auth/login", secure=True)
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_https_responses_ask_browsers_to_stay_on_https(client):
+    response = client.get("/auth/login", secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_session_cookie_is_secure_httponly_and_same_site(client, world):
+    response = client.post("/auth/login", {"username": "alice.martin", "password": PASSWORD}, secure=True)
+    assert response.status_code == 302
+    cookie = response.cookies["cartable_session"]
+    assert cookie["secure"] and cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+
+
+def test_passwords_set_by_cartable_are_argon2id(world):
+    from cartable.accounts import actions
+
+    user = world.users["bob"]
+    actions.set_password(user, "Un-Mot-De-Passe-Solide-2026")
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$")
