@@ -1,3 +1,26 @@
+from django.urls import path
+
+from cartable.console import views
+
 app_name = "console"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<str:uai>/", views.school_home, name="school"),
+    path("<str:uai>/personnes", views.people, name="people"),
+    path("<str:uai>/personnes/nouvelle", views.person_new, name="person_new"),
+    path("<str:uai>/personnes/eleves", views.pupil_options, name="pupil_options"),
+    path("<str:uai>/personnes/<int:person_id>", views.person_detail, name="person"),
+    path("<str:uai>/personnes/<int:person_id>/connexions", views.person_logins, name="person_logins"),
+    path("<str:uai>/personnes/<int:person_id>/bloquer", views.person_block, name="person_block"),
+    path("<str:uai>/personnes/<int:person_id>/debloquer", views.person_unblock, name="person_unblock"),
+    path("<str:uai>/personnes/<int:person_id>/code", views.person_new_code, name="person_code"),
+    path(
+        "<str:uai>/personnes/<int:person_id>/mot-de-passe", views.person_reset_password, name="person_reset"
+    ),
+    path("<str:uai>/lettres", views.letters_page, name="letters"),
+    path("<str:uai>/corrections", views.corrections, name="corrections"),
+    path("<str:uai>/corrections/<int:request_id>", views.correction_answer, name="correction_answer"),
+    path("<str:uai>/applications", views.app_switches, name="apps"),
+    path("<str:uai>/reglages", views.school_settings, name="settings"),
+]

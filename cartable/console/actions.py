@@ -1,0 +1,113 @@
+"""Every write made from the school admin console (house rule 1).
+
+Each action checks again that the actor administers the school: views check it too, but an action must stay
+safe when a later caller (a command, the API) forgets.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from cartable.access import policy
+from cartable.accounts import actions as accounts
+from cartable.accounts.models import User
+from cartable.console.access import can_manage_account
+from cartable.directory import actions as directory
+from cartable.directory.models import Person, School
+from cartable.portal.models import AppSwitch, CorrectionRequest
+
+
+def _require_admin(actor: Any, school: School) -> None:
+    if not policy.admin_of(actor, school):
+        raise PermissionDenied
+
+
+def _require_manageable(actor: Any, school: School, target: User) -> None:
+    _require_admin(actor, school)
+    if not can_manage_account(actor, target):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def create_person_account(
+    actor: Any, new: directory.NewPerson, children: list[Person] | None = None
+) -> tuple[Person, str]:
+    """A person created by hand, linked to their children, with a first activation code for the letter."""
+    _require_admin(actor, new.school)
+    person = directory.create_person(new)
+    for child in children or []:
+        directory.link_guardian(person, child, legal_guardian=True)
+    code = accounts.issue_activation_code(person.user)
+    return person, code
+
+
+def block_account(actor: Any, school: School, target: User) -> None:
+    _require_manageable(actor, school, target)
+    accounts.block_user(target)
+
+
+def unblock_account(actor: Any, school: School, target: User) -> None:
+    _require_manageable(actor, school, target)
+    accounts.unblock_user(target)
+
+
+def new_activation_code(actor: Any, school: School, target: User) -> str:
+    _require_manageable(actor, school, target)
+    return accounts.issue_activation_code(target)
+
+
+def reset_password(actor: Any, school: School, target: User) -> str:
+    _require_manageable(actor, school, target)
+    return accounts.reset_password_by_admin(target)
+
+
+def codes_for_letters(actor: Any, school: School, users: list[User]) -> dict[int, str]:
+    """Fresh codes for the accounts about to get a letter; their previous codes stop working."""
+    _require_admin(actor, school)
+    manageable = [user for user in users if can_manage_account(actor, user)]
+    if not manageable:
+        return {}
+    return accounts.issue_activation_codes(manageable)
+
+
+@transaction.atomic
+def answer_correction_request(
+    actor: Any, request: CorrectionRequest, *, status: str, answer: str
+) -> CorrectionRequest:
+    _require_admin(actor, request.school)
+    if status not in (CorrectionRequest.Status.DONE, CorrectionRequest.Status.REJECTED):
+        raise ValueError(status)
+    request.status = status
+    request.answer = answer
+    request.handled_by = actor
+    request.handled_at = timezone.now()
+    request.save(update_fields=["status", "answer", "handled_by", "handled_at"])
+    return request
+
+
+@dataclass(frozen=True)
+class SwitchCell:
+    app_code: str
+    profile: str
+    enabled: bool
+
+
+@transaction.atomic
+def save_app_switches(actor: Any, school: School, cells: list[SwitchCell]) -> None:
+    """One row per (app, profile) shown in the matrix, in one statement whatever the number of apps."""
+    _require_admin(actor, school)
+    AppSwitch.objects.bulk_create(
+        [AppSwitch(school=school, app_code=c.app_code, profile=c.profile, enabled=c.enabled) for c in cells],
+        update_conflicts=True,
+        unique_fields=["school", "app_code", "profile"],
+        update_fields=["enabled"],
+    )
+
+
+def set_mfa_required_for_staff(actor: Any, school: School, required: bool) -> None:
+    _require_admin(actor, school)
+    school.mfa_required_for_staff = required
+    school.save(update_fields=["mfa_required_for_staff"])

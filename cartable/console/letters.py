@@ -1,0 +1,146 @@
+"""Activation letters: who gets one, with which code, and the PDF that carries them.
+
+A letter is printed only for an account that is not activated yet; printing gives it a NEW code, so a letter
+lost in a schoolbag cannot be used once a new one has been printed. Activated accounts get no letter.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from cartable.accounts import actions as accounts
+from cartable.accounts.models import User
+from cartable.console import actions
+from cartable.console.access import pupils_of
+from cartable.directory.models import Enrolment, Group, Guardianship, Person, School
+from cartable.lib.pdf import render_pdf
+
+
+@dataclass
+class Letter:
+    person: Person
+    code: str
+    expires_at: datetime | None
+    children: list[Person] = field(default_factory=list)  # for a guardian: the pupils named on the letter
+
+    @property
+    def login(self) -> str:
+        return self.person.user.username
+
+
+@dataclass
+class ClassLetters:
+    """Who in a class (pupils and their legal guardians) needs a letter, in the order they are handed out."""
+
+    recipients: list[Person]
+    children_of: dict[int, list[Person]]  # guardian person id -> their pupils in the class
+    already_active: list[Person]
+    blocked: list[Person]
+
+
+def needs_letter(user: User) -> bool:
+    return not user.is_activated and not user.is_blocked
+
+
+def class_recipients(group: Group) -> ClassLetters:
+    """Each pupil followed by their guardians, so a family's letters come out together; a guardian of two
+    pupils of the class appears once, after the first child."""
+    pupils = list(
+        Person.objects.filter(pk__in=Enrolment.objects.filter(group=group).values("student_id"))
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "guardians",
+                queryset=Guardianship.objects.filter(legal_guardian=True)
+                .select_related("relative__user")
+                .order_by("relative__last_name", "relative__first_name"),
+            )
+        )
+        .order_by("last_name", "first_name")
+    )
+    ordered: list[Person] = []
+    children_of: dict[int, list[Person]] = {}
+    for pupil in pupils:
+        ordered.append(pupil)
+        for guardianship in pupil.guardians.all():
+            relative = guardianship.relative
+            if relative.pk not in children_of:
+                children_of[relative.pk] = []
+                ordered.append(relative)
+            children_of[relative.pk].append(pupil)
+    return ClassLetters(
+        recipients=[p for p in ordered if needs_letter(p.user)],
+        children_of=children_of,
+        already_active=[p for p in ordered if p.user.is_activated],
+        blocked=[p for p in ordered if p.user.is_blocked],
+    )
+
+
+def children_in_school(person: Person, school: School) -> list[Person]:
+    return list(
+        pupils_of(school)
+        .filter(guardians__relative=person, guardians__legal_guardian=True)
+        .order_by("last_name", "first_name")
+    )
+
+
+def letters_for_class(actor: Any, school: School, group: Group) -> list[Letter]:
+    found = class_recipients(group)
+    codes = actions.codes_for_letters(actor, school, [p.user for p in found.recipients])
+    return [
+        Letter(
+            person=p,
+            code=codes[p.user.pk],
+            expires_at=p.user.activation_expires_at,
+            children=found.children_of.get(p.pk, []),
+        )
+        for p in found.recipients
+        if p.user.pk in codes
+    ]
+
+
+def letter_for_person(actor: Any, school: School, person: Person, shown_code: str = "") -> Letter | None:
+    """The letter of one person; a code the admin has just been shown is reused rather than replaced."""
+    user = person.user
+    if shown_code and accounts.check_activation_code(user, shown_code):
+        code = shown_code
+    elif needs_letter(user):
+        code = actions.codes_for_letters(actor, school, [user]).get(user.pk, "")
+        if not code:
+            return None
+    else:
+        return None
+    return Letter(
+        person=person,
+        code=code,
+        expires_at=user.activation_expires_at,
+        children=children_in_school(person, school),
+    )
+
+
+def letters_pdf(school: School, letters: list[Letter]) -> bytes:
+    # Letters go to families: they are printed in the school's language, whatever the admin's own setting.
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf(
+            "console/letters_pdf.html",
+            {
+                "school": school,
+                "letters": letters,
+                "activate_url": settings.SITE_URL.rstrip("/") + "/auth/activate",
+                "site_url": settings.SITE_URL.rstrip("/"),
+                "printed_on": timezone.localdate(),
+            },
+        )
+
+
+def class_filename(school: School, group: Group) -> str:
+    return f"lettres-activation-{slugify(group.name)}-{school.uai}.pdf"
+
+
+def person_filename(school: School, person: Person) -> str:
+    return f"lettre-activation-{slugify(person.user.username)}-{school.uai}.pdf"
