@@ -2,12 +2,16 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cartable.accounts.models import Charter, CharterAcceptance, LoginEvent, User
 
@@ -64,7 +68,13 @@ def activate_account(user: User, password: str) -> None:
     user.activated_at = user.activated_at or timezone.now()
     user.session_generation += 1
     user.save(
-        update_fields=["password", "activation_code_hash", "activation_expires_at", "activated_at", "session_generation"]
+        update_fields=[
+            "password",
+            "activation_code_hash",
+            "activation_expires_at",
+            "activated_at",
+            "session_generation",
+        ]
     )
 
 
@@ -124,3 +134,96 @@ def record_login_event(user: User | None, kind: str, request=None) -> None:
 def set_language(user: User, language: str) -> None:
     user.language = language
     user.save(update_fields=["language"])
+
+
+@transaction.atomic
+def log_out_everywhere(user: User, request=None) -> None:
+    """ "Log me out of all my sessions": every open session (this one included) ends, and it is traced."""
+    end_all_sessions(user)
+    record_login_event(user, LoginEvent.Kind.LOGOUT_ALL, request)
+
+
+# Second factor (rule C6): one TOTP device per user, plus single-use recovery codes.
+
+RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_ALPHABET = CODE_ALPHABET.lower()
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def start_totp_enrolment(user: User) -> TOTPDevice:
+    """The unconfirmed device being enrolled, kept across reloads so that the QR code stays the same."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Cartable", confirmed=False)
+    return device
+
+
+def normalize_recovery_code(code: str) -> str:
+    return "".join(ch for ch in code.lower() if ch.isalnum())
+
+
+def new_recovery_token() -> str:
+    # 10 characters out of 31: about 50 bits, and the throttle slows guessing further.
+    return "".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(10))
+
+
+def format_recovery_code(token: str) -> str:
+    return f"{token[:5]}-{token[5:]}"
+
+
+@transaction.atomic
+def new_recovery_codes(user: User) -> list[str]:
+    """Replace the user's recovery codes with 10 fresh ones, returned in clear to be shown once."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="recovery", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    tokens = [new_recovery_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=token) for token in tokens])
+    return [format_recovery_code(token) for token in tokens]
+
+
+@transaction.atomic
+def confirm_totp_enrolment(device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the device when the code matches; returns the new recovery codes, or None for a wrong code."""
+    if not device.verify_token(token):
+        return None
+    # Another device confirmed meanwhile (second tab) is replaced: one authenticator per account.
+    TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return new_recovery_codes(device.user)
+
+
+@dataclass
+class SecondFactorCheck:
+    device: Device | None = None
+    locked_until: datetime | None = None
+
+
+def verify_second_factor(user: User, code: str) -> SecondFactorCheck:
+    """Check a TOTP code or a recovery code (which is then used up).
+
+    One throttle, the TOTP device's, covers both kinds so guessing recovery codes is slowed down too.
+    """
+    totp = confirmed_totp_device(user)
+    if totp is None:
+        return SecondFactorCheck()
+    allowed, details = totp.verify_is_allowed()
+    if not allowed:
+        return SecondFactorCheck(locked_until=(details or {}).get("locked_until"))
+    if code.isdigit() and len(code) == totp.digits:
+        return SecondFactorCheck(device=totp if totp.verify_token(code) else None)
+    recovery = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if recovery is not None and recovery.verify_token(normalize_recovery_code(code)):
+        totp.throttle_reset()
+        return SecondFactorCheck(device=recovery)
+    totp.throttle_increment()
+    return SecondFactorCheck()
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

@@ -34,6 +34,7 @@ def mfa_satisfied(request) -> bool:
     # Asked on each guarded page (one small query for staff), so a newly required factor applies at once.
     return not mfa_required_for(user)
 
+
 def staff_mfa_required(view):
     """Send the user to the second-factor step (enrolment or code) before this view, then back."""
 

@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
 from cartable.accounts import actions
 
@@ -30,7 +31,9 @@ class AccountGateMiddleware:
             request.LANGUAGE_CODE = user.language
             if not request.path.startswith(OPEN_PREFIXES) and not request.session.get("charter_ok"):
                 if not actions.has_accepted_current_charter(user):
-                    return redirect(f"{reverse('accounts:charter')}?next={request.get_full_path()}")
+                    return redirect(
+                        f"{reverse('accounts:charter')}?{urlencode({'next': request.get_full_path()})}"
+                    )
                 request.session["charter_ok"] = True
         return self.get_response(request)
 

@@ -68,6 +68,9 @@ class CharterAcceptance(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "charter"], name="unique_charter_acceptance")]
 
+    def __str__(self) -> str:
+        return f"{self.user} → {self.charter}"
+
 
 class LoginEvent(models.Model):
     """A trace of a login attempt or logout (rule C8); kept 12 months at most."""
@@ -79,7 +82,9 @@ class LoginEvent(models.Model):
         LOGOUT = "logout", _("Déconnexion")
         LOGOUT_ALL = "logout_all", _("Déconnexion de toutes les sessions")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="login_events")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="login_events"
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
@@ -88,3 +93,6 @@ class LoginEvent(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.user or '?'}"

@@ -42,5 +42,6 @@ class CnilPasswordValidator:
     def get_help_text(self) -> str:
         return _(
             "Votre mot de passe doit avoir au moins 12 caractères mêlant trois sortes parmi : minuscules, "
-            "majuscules, chiffres, autres signes ; ou être une phrase de passe d'au moins 4 mots et 20 caractères."
+            "majuscules, chiffres, autres signes ; ou être une phrase de passe d'au moins 4 mots "
+            "et 20 caractères."
         )

@@ -1,13 +1,42 @@
-from django.contrib import auth
+import base64
+import math
+import secrets
+
+import django_otp
+import segno
+from django.conf import settings
+from django.contrib import auth, messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from cartable.accounts import actions, throttle
-from cartable.accounts.forms import LoginForm
+from cartable.accounts.forms import (
+    ActivationCodeForm,
+    CharterForm,
+    EnrolmentForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SecondFactorForm,
+)
 from cartable.accounts.middleware import start_session
-from cartable.accounts.models import LoginEvent
+from cartable.accounts.models import LoginEvent, User
+
+BACKEND = "cartable.accounts.backends.CartableBackend"
+ACTIVATION_SESSION_KEY = "cartable_activation"
+RECOVERY_CODES_SESSION_KEY = "cartable_recovery_codes"
+LOGIN_HISTORY_LENGTH = 50
 
 
 def client_ip(request) -> str:
@@ -16,11 +45,30 @@ def client_ip(request) -> str:
 
 def safe_next(request, default: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
 
+def with_next(url_name: str, next_url: str) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
+
+
+def user_for_login(username: str) -> User | None:
+    """The account a typed login names (logins are case-insensitive), or None."""
+    return User.objects.filter(username__iexact=username.strip()).first()
+
+
+def throttled_message() -> str:
+    return _("Trop de tentatives de connexion. Par sécurité, réessayez dans 15 minutes.")
+
+
+# Login and logout
+
+
+@sensitive_post_parameters("password")
 def login(request):
     if request.user.is_authenticated:
         return redirect(safe_next(request))
@@ -31,14 +79,15 @@ def login(request):
         username = form.cleaned_data["username"]
         ip = client_ip(request)
         if throttle.is_throttled(username, ip):
-            error = _("Trop de tentatives de connexion. Par sécurité, réessayez dans 15 minutes.")
-            actions.record_login_event(None, LoginEvent.Kind.THROTTLED, request)
+            error = throttled_message()
+            actions.record_login_event(user_for_login(username), LoginEvent.Kind.THROTTLED, request)
             status = 429
         else:
             user = auth.authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
                 throttle.record_failure(username, ip)
-                actions.record_login_event(None, LoginEvent.Kind.FAILURE, request)
+                # Traced on the account when it exists, so its owner sees the attempt in their history.
+                actions.record_login_event(user_for_login(username), LoginEvent.Kind.FAILURE, request)
                 # The same words whether the account exists, is blocked or the password is wrong.
                 error = _("Identifiant ou mot de passe incorrect.")
                 status = 401
@@ -58,3 +107,352 @@ def logout(request):
         actions.record_login_event(request.user, LoginEvent.Kind.LOGOUT, request)
     auth.logout(request)
     return redirect("accounts:login")
+
+
+# Activation: login + code from the letter → choose a password → charter → information notice → home
+
+
+def _user_with_code(username: str, code: str) -> User | None:
+    user = user_for_login(username)
+    if user is None:
+        # Hash anyway so that an unknown login costs the same time as a wrong code.
+        secrets.compare_digest(actions.hash_code(code), actions.hash_code(""))
+        return None
+    if user.is_blocked or not actions.check_activation_code(user, code):
+        return None
+    return user
+
+
+def activate(request):
+    form = ActivationCodeForm(request.POST or None)
+    error = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        username, code = form.cleaned_data["username"], form.cleaned_data["code"]
+        ip = client_ip(request)
+        if throttle.is_throttled(username, ip):
+            error = throttled_message()
+            status = 429
+        else:
+            user = _user_with_code(username, code)
+            if user is not None:
+                # Only a fingerprint of the code is kept; step 2 checks it again against the account.
+                request.session[ACTIVATION_SESSION_KEY] = {"user": user.pk, "code": user.activation_code_hash}
+                return redirect("accounts:activate_password")
+            throttle.record_failure(username, ip)
+            actions.record_login_event(user_for_login(username), LoginEvent.Kind.FAILURE, request)
+            # One message for an unknown login, a wrong code, a used or expired code: nothing to enumerate.
+            error = _(
+                "Identifiant ou code d'activation incorrect, ou code expiré. Vérifiez votre courrier ; "
+                "si le problème continue, demandez un nouveau code à l'établissement."
+            )
+            status = 400
+    return render(request, "accounts/activate.html", {"form": form, "error": error}, status=status)
+
+
+def _pending_activation(request) -> User | None:
+    pending = request.session.get(ACTIVATION_SESSION_KEY)
+    if not pending:
+        return None
+    user = User.objects.filter(pk=pending.get("user")).first()
+    if user is None or user.is_blocked or not user.activation_code_valid_now():
+        return None
+    # The code may have been used or replaced since step 1 (another tab, a new letter).
+    if not secrets.compare_digest(user.activation_code_hash, pending.get("code", "")):
+        return None
+    return user
+
+
+@sensitive_post_parameters("password1", "password2")
+def activate_password(request):
+    user = _pending_activation(request)
+    if user is None:
+        request.session.pop(ACTIVATION_SESSION_KEY, None)
+        messages.error(request, _("Recommencez l'activation : saisissez votre identifiant et votre code."))
+        return redirect("accounts:activate")
+    form = NewPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.activate_account(user, form.password)
+        del request.session[ACTIVATION_SESSION_KEY]
+        auth.login(request, user, backend=BACKEND)
+        start_session(request, user)
+        actions.record_login_event(user, LoginEvent.Kind.SUCCESS, request)
+        throttle.clear_account(user.username)
+        return redirect(with_next("accounts:charter", reverse("accounts:welcome")))
+    return render(request, "accounts/activate_password.html", {"form": form, "account": user})
+
+
+@login_required
+def welcome(request):
+    """Rule C3: the information notice is shown at account creation, briefly, with a link to the full text."""
+    return render(request, "accounts/welcome.html")
+
+
+# Charter (rule C2)
+
+
+@login_required
+def charter(request):
+    next_url = safe_next(request)
+    current = actions.current_charter()
+    if current is None:
+        return redirect(next_url)
+    if request.method == "POST" and "refuse" in request.POST:
+        return _refuse_charter(request)
+    if request.method != "POST" and actions.has_accepted_current_charter(request.user):
+        request.session["charter_ok"] = True
+        return redirect(next_url)
+    form = CharterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.accept_charter(request.user, current)
+        request.session["charter_ok"] = True
+        return redirect(next_url)
+    return render(request, "accounts/charter.html", {"charter": current, "form": form, "next": next_url})
+
+
+def _refuse_charter(request):
+    actions.record_login_event(request.user, LoginEvent.Kind.LOGOUT, request)
+    auth.logout(request)
+    messages.info(
+        request,
+        _("Charte refusée : vous êtes déconnecté. Vous pourrez l'accepter à votre prochaine connexion."),
+    )
+    return redirect("accounts:login")
+
+
+# Second factor (rule C6)
+
+
+@never_cache
+@login_required
+def mfa(request):
+    next_url = safe_next(request)
+    if actions.confirmed_totp_device(request.user) is None:
+        return _mfa_enrol(request, next_url)
+    if request.user.is_verified():
+        return redirect(next_url)
+    return _mfa_verify(request, next_url)
+
+
+def _locked_message(locked_until) -> str:
+    seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds())) if locked_until else 1
+    return ngettext(
+        "Trop de codes erronés. Par sécurité, patientez %(seconds)d seconde avant de réessayer.",
+        "Trop de codes erronés. Par sécurité, patientez %(seconds)d secondes avant de réessayer.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def _mfa_enrol(request, next_url: str):
+    device = actions.start_totp_enrolment(request.user)
+    form = EnrolmentForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        allowed, details = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("code", _locked_message((details or {}).get("locked_until")))
+            status = 429
+        else:
+            codes = actions.confirm_totp_enrolment(device, form.cleaned_data["code"])
+            if codes is not None:
+                django_otp.login(request, device)
+                request.session[RECOVERY_CODES_SESSION_KEY] = codes
+                return redirect(with_next("accounts:mfa_recovery_codes", next_url))
+            form.add_error(
+                "code", _("Ce code ne correspond pas. Vérifiez l'heure de votre téléphone et réessayez.")
+            )
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr_svg": segno.make(device.config_url).svg_inline(
+            scale=4, border=2, light="#fff", title=_("QR code à scanner"), svgclass="qr-code"
+        ),
+        "secret": _grouped(base64.b32encode(device.bin_key).decode()),
+    }
+    return render(request, "accounts/mfa_enrol.html", context, status=status)
+
+
+def _grouped(secret: str) -> str:
+    # Groups of four are easier to type by hand from the screen.
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _mfa_verify(request, next_url: str):
+    form = SecondFactorForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        check = actions.verify_second_factor(request.user, form.cleaned_data["code"])
+        if check.device is not None:
+            django_otp.login(request, check.device)
+            if isinstance(check.device, StaticDevice):
+                _warn_recovery_codes_left(request)
+            return redirect(next_url)
+        if check.locked_until is not None:
+            form.add_error("code", _locked_message(check.locked_until))
+            status = 429
+        else:
+            form.add_error("code", _("Code incorrect ou déjà utilisé."))
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": next_url}, status=status)
+
+
+def _warn_recovery_codes_left(request) -> None:
+    left = actions.recovery_codes_left(request.user)
+    messages.warning(
+        request,
+        ngettext(
+            "Code de secours utilisé : il vous en reste %(left)d. Pensez à en générer de nouveaux.",
+            "Code de secours utilisé : il vous en reste %(left)d. Pensez à en générer de nouveaux.",
+            left,
+        )
+        % {"left": left},
+    )
+
+
+@never_cache
+@login_required
+def mfa_recovery_codes(request):
+    """Shows the recovery codes once: they are dropped from the session as soon as they are displayed."""
+    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    next_url = safe_next(request)
+    if not codes:
+        return redirect(next_url)
+    return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes, "next": next_url})
+
+
+@require_POST
+@login_required
+def mfa_recovery_reset(request):
+    # Only a session that passed the second factor may replace the codes that bypass it.
+    if not request.user.is_verified():
+        return redirect(with_next("accounts:mfa", reverse("accounts:sessions")))
+    request.session[RECOVERY_CODES_SESSION_KEY] = actions.new_recovery_codes(request.user)
+    return redirect(with_next("accounts:mfa_recovery_codes", reverse("accounts:sessions")))
+
+
+# Sessions and login history
+
+
+def describe_browser(user_agent: str) -> str:
+    """A short, readable name for a User-Agent string; order matters (Edge and Chrome also say Safari)."""
+    known = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    browser = next((name for marker, name in known if marker in user_agent), "")
+    systems = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    system = next((name for marker, name in systems if marker in user_agent), "")
+    if browser and system:
+        return _("%(browser)s sur %(system)s") % {"browser": browser, "system": system}
+    return browser or system or user_agent[:60] or _("inconnu")
+
+
+@login_required
+def sessions(request):
+    user = request.user
+    events = [
+        (event, describe_browser(event.user_agent))
+        for event in user.login_events.all()[:LOGIN_HISTORY_LENGTH]
+    ]
+    context = {
+        "events": events,
+        "has_mfa": actions.confirmed_totp_device(user) is not None,
+        "recovery_codes_left": actions.recovery_codes_left(user),
+        "history_length": LOGIN_HISTORY_LENGTH,
+    }
+    return render(request, "accounts/sessions.html", context)
+
+
+@require_POST
+@login_required
+def end_all_sessions(request):
+    actions.log_out_everywhere(request.user, request)
+    auth.logout(request)
+    messages.success(request, _("Toutes vos sessions sont fermées, y compris celle-ci. Reconnectez-vous."))
+    return redirect("accounts:login")
+
+
+@sensitive_post_parameters("current_password", "password1", "password2")
+@login_required
+def password_change(request):
+    user = request.user
+    form = PasswordChangeForm(user, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        ip = client_ip(request)
+        if throttle.is_throttled(user.username, ip):
+            messages.error(request, throttled_message())
+            status = 429
+        elif form.is_valid():
+            actions.set_password(user, form.password)
+            # This session stays open; every other session of the account ends.
+            auth.update_session_auth_hash(request, user)
+            start_session(request, user)
+            messages.success(request, _("Votre mot de passe a été changé. Vos autres sessions sont fermées."))
+            return redirect("accounts:sessions")
+        elif "current_password" in form.errors:
+            # Guessing the current password from an open session counts like guessing at the login page.
+            throttle.record_failure(user.username, ip)
+    return render(request, "accounts/password_change.html", {"form": form}, status=status)
+
+
+# Password reset by email (accounts with an address; others ask their school's ENT administrator)
+
+
+def reset_link_lifetime() -> str:
+    minutes = max(1, settings.PASSWORD_RESET_TIMEOUT // 60)
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return ngettext("%(count)d heure", "%(count)d heures", hours) % {"count": hours}
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    email_template_name = "accounts/email/password_reset.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self):  # type: ignore[override]
+        # Links are built on SITE_URL: the Host header of the request is not trusted for emails.
+        return {"site_url": settings.SITE_URL.rstrip("/"), "lifetime": reset_link_lifetime()}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(lifetime=reset_link_lifetime(), **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        # A link sent before the account was blocked must not let it back in.
+        if user is not None and user.is_blocked:
+            return None
+        return user
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttle.clear_account(form.user.username)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

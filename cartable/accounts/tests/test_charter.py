@@ -1,0 +1,93 @@
+"""Rule C2: the charter is accepted before anything else, and each new version again."""
+
+import pytest
+from django.urls import reverse
+
+from cartable.accounts.models import Charter, CharterAcceptance
+from cartable.accounts.tests.helpers import text
+from tests.world import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def log_in(client, username):
+    return client.post(reverse("accounts:login"), {"username": username, "password": PASSWORD})
+
+
+def test_pages_redirect_to_the_charter_until_it_is_accepted(world, client):
+    CharterAcceptance.objects.filter(user=world.users["marie"]).delete()
+    world.login(client, "marie")
+
+    home = client.get("/")
+    assert home.status_code == 302
+    assert home.url == f"{reverse('accounts:charter')}?next=%2F"
+
+    me = client.get(reverse("portal:me"))
+    assert me.url.startswith(reverse("accounts:charter"))
+
+    # Without ticking the box: the page comes back with a message and nothing is recorded.
+    refused = client.post(reverse("accounts:charter"), {"next": "/"})
+    assert refused.status_code == 200
+    assert "Cochez la case" in text(refused)
+    assert not CharterAcceptance.objects.filter(user=world.users["marie"]).exists()
+
+    accepted = client.post(reverse("accounts:charter"), {"accept": "on", "next": "/"})
+    assert accepted.status_code == 302
+    assert accepted.url == "/"
+    assert CharterAcceptance.objects.filter(user=world.users["marie"], charter=world.charter).exists()
+    assert client.get("/").status_code == 200
+
+
+def test_pages_under_auth_stay_reachable_before_accepting(world, client):
+    CharterAcceptance.objects.filter(user=world.users["marie"]).delete()
+    world.login(client, "marie")
+    for name in ("accounts:charter", "accounts:sessions", "accounts:password_change", "accounts:welcome"):
+        assert client.get(reverse(name)).status_code == 200, name
+    assert client.get(reverse("portal:notice")).status_code == 200
+
+
+def test_a_new_version_is_accepted_again_at_next_login(world, client):
+    assert log_in(client, "alice.martin").status_code == 302
+    assert client.get("/").status_code == 200
+
+    Charter.objects.create(version=2, title="Charte 2027", body="Premier article.\n\nSecond article.")
+    client.post(reverse("accounts:logout"))
+    response = log_in(client, "alice.martin")
+    assert client.get(response.url).url.startswith(reverse("accounts:charter"))
+
+    page = client.get(reverse("accounts:charter"))
+    content = text(page)
+    assert "<p>Premier article.</p>" in content
+    assert "J'ai lu et j'accepte la charte" in content
+
+    client.post(reverse("accounts:charter"), {"accept": "on"})
+    assert client.get("/").status_code == 200
+
+
+def test_refusing_the_charter_logs_out(world, client):
+    CharterAcceptance.objects.filter(user=world.users["bob"]).delete()
+    world.login(client, "bob")
+    response = client.post(reverse("accounts:charter"), {"refuse": "1"})
+    assert response.url == reverse("accounts:login")
+    assert "_auth_user_id" not in client.session
+    assert not CharterAcceptance.objects.filter(user=world.users["bob"]).exists()
+
+
+def test_no_charter_published_lets_people_through(world, client):
+    CharterAcceptance.objects.all().delete()
+    Charter.objects.all().delete()
+    world.login(client, "bob")
+    assert client.get(reverse("accounts:charter")).url == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_next_is_kept_only_when_it_stays_on_the_site(world, client):
+    CharterAcceptance.objects.filter(user=world.users["bob"]).delete()
+    world.login(client, "bob")
+    response = client.post(reverse("accounts:charter"), {"accept": "on", "next": "https://evil.example/"})
+    assert response.url == "/"
+
+
+def test_anonymous_visitors_are_sent_to_login(client, world):
+    response = client.get(reverse("accounts:charter"))
+    assert response.url.startswith(reverse("accounts:login"))

@@ -1,0 +1,205 @@
+"""Login, brute-force throttling, blocked accounts, idle timeout, login history and "log out everywhere"."""
+
+import re
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cartable.accounts import actions
+from cartable.accounts.middleware import LAST_SEEN_KEY
+from cartable.accounts.models import LoginEvent
+from cartable.accounts.tests.helpers import text
+from tests.world import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+WRONG = "Identifiant ou mot de passe incorrect."
+THROTTLED = "Trop de tentatives de connexion"
+
+
+def log_in(client, username, password=PASSWORD, ip="10.0.0.1"):
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def sent_to_login(response) -> bool:
+    return response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+
+
+def is_logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_login_with_the_right_password(world, client):
+    response = log_in(client, "Alice.Martin")
+    assert response.status_code == 302
+    assert is_logged_in(client)
+    assert LoginEvent.objects.filter(user=world.users["alice"], kind=LoginEvent.Kind.SUCCESS).exists()
+
+
+def test_passwords_are_rehashed_with_argon2id_at_login(world, client):
+    log_in(client, "alice.martin")
+    world.users["alice"].refresh_from_db()
+    assert world.users["alice"].password.startswith("argon2$argon2id$")
+
+
+def error_of(response) -> str:
+    match = re.search(r'<p class="error"[^>]*>(.*?)</p>', text(response), re.S)
+    return match.group(1) if match else ""
+
+
+def test_unknown_user_and_wrong_password_get_the_same_answer(world, client):
+    unknown = log_in(client, "personne.inconnue", "n'importe quoi")
+    wrong = log_in(client, "alice.martin", "n'importe quoi")
+    assert unknown.status_code == wrong.status_code == 401
+    assert error_of(unknown) == error_of(wrong) == WRONG
+
+
+def test_a_failed_attempt_shows_in_the_account_history(world, client):
+    log_in(client, "ALICE.martin", "mauvais")
+    event = LoginEvent.objects.get(kind=LoginEvent.Kind.FAILURE)
+    assert event.user == world.users["alice"]
+    assert event.ip == "10.0.0.1"
+
+
+def test_five_failures_block_the_account_even_with_the_right_password(world, client, settings):
+    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
+        assert log_in(client, "alice.martin", "mauvais").status_code == 401
+    response = log_in(client, "alice.martin", ip="10.9.9.9")
+    assert response.status_code == 429
+    assert THROTTLED in text(response)
+    assert not is_logged_in(client)
+    # Other accounts are not affected.
+    assert log_in(Client(), "bob.durand").status_code == 302
+
+
+def test_an_unknown_login_is_throttled_the_same_way(world, client, settings):
+    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
+        log_in(client, "personne.inconnue", "mauvais")
+    response = log_in(client, "personne.inconnue", "mauvais")
+    assert response.status_code == 429
+    assert THROTTLED in text(response)
+
+
+def test_twenty_failures_from_one_address_block_that_address(world, client, settings):
+    for number in range(settings.LOGIN_FAILURES_PER_IP):
+        assert log_in(client, f"essai.{number}", "mauvais", ip="192.0.2.7").status_code == 401
+    blocked = log_in(client, "alice.martin", ip="192.0.2.7")
+    assert blocked.status_code == 429
+    assert THROTTLED in text(blocked)
+    assert log_in(Client(), "alice.martin", ip="192.0.2.8").status_code == 302
+
+
+def test_success_resets_the_account_counter(world, client, settings):
+    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT - 1):
+        log_in(client, "alice.martin", "mauvais")
+    assert log_in(client, "alice.martin").status_code == 302
+    client.post(reverse("accounts:logout"))
+    log_in(client, "alice.martin", "mauvais")
+    assert log_in(client, "alice.martin").status_code == 302
+
+
+def test_a_blocked_user_cannot_log_in(world, client):
+    actions.block_user(world.users["bob"])
+    response = log_in(client, "bob.durand")
+    assert response.status_code == 401
+    assert WRONG in text(response)
+
+
+def test_an_open_session_of_a_blocked_user_ends_at_its_next_request(world, client):
+    world.login(client, "bob")
+    assert client.get("/").status_code == 200
+    actions.block_user(world.users["bob"])
+    assert sent_to_login(client.get("/"))
+    assert sent_to_login(client.get(reverse("accounts:sessions")))
+
+
+def test_idle_sessions_end(world, client, settings):
+    world.login(client, "alice")
+    session = client.session
+    session[LAST_SEEN_KEY] = int(time.time()) - settings.SESSION_IDLE_TIMEOUT - 5
+    session.save()
+    response = client.get("/")
+    assert response.url == f"{reverse('accounts:login')}?ended=1"
+    assert not is_logged_in(client)
+
+
+def test_log_out_of_all_sessions_ends_the_other_devices_too(world):
+    phone, laptop = Client(), Client()
+    world.login(phone, "marie")
+    world.login(laptop, "marie")
+
+    response = laptop.post(reverse("accounts:end_all_sessions"))
+    assert response.url == reverse("accounts:login")
+    assert not is_logged_in(laptop)
+    assert sent_to_login(phone.get("/"))
+    assert LoginEvent.objects.filter(user=world.users["marie"], kind=LoginEvent.Kind.LOGOUT_ALL).exists()
+
+
+def test_log_out_everywhere_needs_a_post(world, client):
+    world.login(client, "marie")
+    assert client.get(reverse("accounts:end_all_sessions")).status_code == 405
+    assert is_logged_in(client)
+
+
+def test_login_history_shows_only_my_own_events(world, client):
+    log_in(Client(), "alice.martin", "mauvais", ip="198.51.100.4")
+    log_in(Client(), "bob.durand", "mauvais", ip="203.0.113.9")
+    world.login(client, "alice")
+    response = client.get(reverse("accounts:sessions"), HTTP_USER_AGENT="x")
+    content = text(response)
+    assert response.status_code == 200
+    assert "198.51.100.4" in content
+    assert "Échec de connexion" in content
+    assert "203.0.113.9" not in content
+    assert "Me déconnecter de toutes mes sessions" in content
+
+
+def test_login_history_is_for_logged_in_users_only(client, world):
+    assert client.get(reverse("accounts:sessions")).url.startswith(reverse("accounts:login"))
+
+
+def test_change_password_keeps_this_session_and_ends_the_others(world):
+    here, elsewhere = Client(), Client()
+    world.login(here, "marie")
+    world.login(elsewhere, "marie")
+    new = "Une-Autre-Phrase-De-Passe-2026"
+
+    wrong = here.post(
+        reverse("accounts:password_change"),
+        {"current_password": "mauvais", "password1": new, "password2": new},
+    )
+    assert wrong.status_code == 200
+    assert "votre mot de passe actuel" in text(wrong)
+
+    response = here.post(
+        reverse("accounts:password_change"),
+        {"current_password": PASSWORD, "password1": new, "password2": new},
+    )
+    assert response.url == reverse("accounts:sessions")
+    world.users["marie"].refresh_from_db()
+    assert world.users["marie"].check_password(new)
+    assert here.get("/").status_code == 200
+    assert sent_to_login(elsewhere.get("/"))
+
+
+def test_guessing_the_current_password_is_throttled(world, client, settings):
+    world.login(client, "marie")
+    data = {"current_password": "mauvais", "password1": "x", "password2": "x"}
+    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
+        client.post(reverse("accounts:password_change"), data, REMOTE_ADDR="10.1.1.1")
+    data["current_password"] = PASSWORD
+    assert client.post(reverse("accounts:password_change"), data, REMOTE_ADDR="10.1.1.1").status_code == 429
+
+
+def test_describe_browser():
+    from cartable.accounts.views import describe_browser
+
+    firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+    edge = "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/120.0 Safari/537.36 Edg/120.0"
+    assert describe_browser(firefox) == "Firefox sur Linux"
+    assert describe_browser(edge) == "Edge sur Windows"
+    assert describe_browser("") == "inconnu"
