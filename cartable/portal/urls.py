@@ -4,4 +4,10 @@ from cartable.portal import views
 
 app_name = "portal"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me", views.me, name="me"),
+    path("preferences", views.preferences, name="preferences"),
+    path("charte", views.charter, name="charter"),
+    path("informations", views.notice, name="notice"),
+]

@@ -1,9 +1,25 @@
 import time
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+
+from cartable.access.policy import viewer_for
+from cartable.accounts import actions as account_actions
+from cartable.directory.models import Function, Guardianship, Membership, Person, School
+from cartable.directory.queries import current_classes
+from cartable.portal import actions
+from cartable.portal.forms import CorrectionRequestForm, LanguageForm
+from cartable.portal.launcher import launcher_for, rendered_widgets
+from cartable.portal.models import CorrectionRequest
 
 
 @never_cache
@@ -25,3 +41,142 @@ def healthz(request):
         status["cache"] = "down"
     status["ms"] = round((time.monotonic() - started) * 1000, 1)
     return JsonResponse(status, status=200 if status["database"] == "ok" else 503)
+
+
+def my_person(user) -> Person | None:
+    person_id = viewer_for(user).person_id
+    if person_id is None:
+        return None
+    return Person.objects.select_related("user").get(pk=person_id)
+
+
+def selected_child_id(request, child_ids: list[int]) -> int | None:
+    """The child chosen with ?enfant=<id>; anything but one of the user's own children answers 404."""
+    raw = request.GET.get("enfant")
+    if raw is None:
+        return child_ids[0] if child_ids else None
+    try:
+        child_id = int(raw)
+    except ValueError:
+        raise Http404 from None
+    if child_id not in child_ids:
+        raise Http404
+    return child_id
+
+
+@login_required
+def home(request):
+    viewer = viewer_for(request.user)
+    person = my_person(request.user)
+    children = list(Person.objects.filter(pk__in=viewer.child_ids).order_by("first_name", "last_name"))
+    child_id = selected_child_id(request, [c.pk for c in children])
+    child = next((c for c in children if c.pk == child_id), None)
+    classes = current_classes([c.pk for c in children]) if children else {}
+    for each in children:
+        each.current_classes = classes.get(each.pk, [])
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "person": person,
+            "children": children,
+            "child": child,
+            "apps": launcher_for(request.user),
+            "widgets": rendered_widgets(request, child),
+        },
+    )
+
+
+def function_label(code: str) -> str:
+    return str(Function(code).label) if code in Function.values else code
+
+
+def my_data(person: Person) -> dict:
+    """Everything the directory holds about `person`, for the /me page (right of access, rule C9)."""
+    memberships = list(
+        Membership.objects.filter(person=person).select_related("school").order_by("school__name")
+    )
+    for membership in memberships:
+        membership.function_labels = [function_label(code) for code in membership.functions]
+    children = list(
+        Guardianship.objects.filter(relative=person).select_related("student").order_by("student__first_name")
+    )
+    guardians = list(
+        Guardianship.objects.filter(student=person).select_related("relative").order_by("relative__last_name")
+    )
+    return {
+        "memberships": memberships,
+        "classes": current_classes([person.pk]).get(person.pk, []),
+        "children_links": children,
+        "guardian_links": guardians,
+    }
+
+
+@login_required
+def me(request):
+    person = my_person(request.user)
+    if person is None:
+        # The platform admin has an account but no directory entry: only the account is shown.
+        return render(request, "portal/me.html", {"person": None})
+    schools = schools_of(person.pk)
+    form = CorrectionRequestForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        actions.request_correction(person, form.cleaned_data["school"], form.cleaned_data["message"])
+        messages.success(request, _("Votre demande de correction a été transmise à l'administrateur ENT."))
+        return redirect("portal:me")
+    context = my_data(person) | {
+        "person": person,
+        "form": form,
+        "requests": CorrectionRequest.objects.filter(person=person).select_related("school"),
+    }
+    return render(request, "portal/me.html", context)
+
+
+def schools_of(person_id: int) -> list[School]:
+    """The person's schools, once each (a person may hold two profiles in one school)."""
+    return list(School.objects.filter(memberships__person_id=person_id).distinct().order_by("name"))
+
+
+def optional_url(name: str) -> str | None:
+    """The URL of a page another part of Cartable provides, or None while it is not installed."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def preferences(request):
+    form = LanguageForm(request.POST or None, initial={"language": request.user.language})
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        account_actions.set_language(request.user, language)
+        # The confirmation is already in the chosen language.
+        translation.activate(language)
+        messages.success(request, _("Vos préférences sont enregistrées."))
+        return redirect("portal:preferences")
+    return render(
+        request,
+        "portal/preferences.html",
+        {
+            "form": form,
+            "sessions_url": optional_url("accounts:sessions"),
+            "password_change_url": optional_url("accounts:password_change"),
+            "mfa_url": optional_url("accounts:mfa"),
+        },
+    )
+
+
+def charter(request):
+    return render(request, "portal/charter.html", {"charter": account_actions.current_charter()})
+
+
+def notice(request):
+    """The information notice of arrêté du 30 novembre 2006, art. 5 and 8 (rule C3); public."""
+    viewer = viewer_for(request.user)
+    schools = schools_of(viewer.person_id) if viewer.school_ids else []
+    return render(
+        request,
+        "portal/notice.html",
+        {"schools": schools, "dpo_contact": getattr(settings, "DPO_CONTACT", "")},
+    )

@@ -1,0 +1,105 @@
+"""Django admin for the platform admin (ADMC); school admins use the console at /admin-ecole/."""
+
+from django.contrib import admin
+from django.contrib.auth.models import Group as AuthGroup
+
+from cartable.directory.models import (
+    Enrolment,
+    Group,
+    Guardianship,
+    Membership,
+    Person,
+    School,
+    SchoolYear,
+    Subject,
+    TeachingAssignment,
+)
+
+# Cartable's rights come from directory profiles and functions, not from Django auth groups.
+if admin.site.is_registered(AuthGroup):
+    admin.site.unregister(AuthGroup)
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "uai", "kind", "city", "academy", "mfa_required_for_staff"]
+    list_filter = ["kind", "academy", "mfa_required_for_staff"]
+    search_fields = ["name", "uai", "city"]
+
+
+@admin.register(SchoolYear)
+class SchoolYearAdmin(admin.ModelAdmin):
+    list_display = ["name", "start", "end", "is_current"]
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "school"]
+    list_filter = ["school"]
+    search_fields = ["name", "code"]
+    list_select_related = ["school"]
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "level", "school", "year"]
+    list_filter = ["kind", "year", "school"]
+    search_fields = ["name", "school__name", "school__uai"]
+    list_select_related = ["school", "year"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["school"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "user", "birth_date"]
+    search_fields = ["last_name", "first_name", "user__username", "aaf_jointure", "ine"]
+    list_filter = ["memberships__profile", "memberships__school"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "school", "profile", "functions"]
+    list_filter = ["profile", "school"]
+    search_fields = ["person__last_name", "person__first_name", "school__uai"]
+    list_select_related = ["person", "school"]
+    raw_id_fields = ["person"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["student", "group"]
+    list_filter = ["group__school", "group__kind"]
+    search_fields = ["student__last_name", "student__first_name", "group__name"]
+    list_select_related = ["student", "group"]
+    raw_id_fields = ["student", "group"]
+
+
+@admin.register(TeachingAssignment)
+class TeachingAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["teacher", "group", "subject"]
+    list_filter = ["group__school"]
+    search_fields = ["teacher__last_name", "group__name", "subject__name"]
+    list_select_related = ["teacher", "group", "subject"]
+    raw_id_fields = ["teacher", "group", "subject"]
+
+
+@admin.register(Guardianship)
+class GuardianshipAdmin(admin.ModelAdmin):
+    list_display = ["relative", "student", "relationship", "legal_guardian", "financial", "contact"]
+    list_filter = ["legal_guardian", "financial"]
+    search_fields = [
+        "relative__last_name",
+        "relative__first_name",
+        "student__last_name",
+        "student__first_name",
+    ]
+    list_select_related = ["relative", "student"]
+    raw_id_fields = ["relative", "student"]

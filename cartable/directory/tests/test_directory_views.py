@@ -1,0 +1,189 @@
+"""The directory pages: who may search and open whom, and what each one sees (rule C1)."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def profile_url(world, name):
+    return reverse("directory:person", args=[world.people[name].pk])
+
+
+def get_profile(client, world, viewer, target, **login):
+    world.login(client, viewer, **login)
+    return client.get(profile_url(world, target))
+
+
+@pytest.mark.parametrize(
+    ("viewer", "target"),
+    [
+        ("alice", "alice"),
+        ("alice", "tom"),  # her teacher
+        ("alice", "marie"),  # her guardian
+        ("marie", "alice"),
+        ("marie", "leo"),  # her child in the other school
+        ("marie", "xavier"),  # Léo's teacher
+        ("tom", "alice"),
+        ("tom", "beatrice"),  # guardian of a pupil he teaches
+        ("tess", "carl"),
+        ("vera", "carl"),
+        ("paul", "gino"),
+        ("ada", "alice"),
+        ("root", "alice"),
+        ("root", "zoe"),
+        ("zoe", "zoe"),
+    ],
+)
+def test_profile_is_open_to_people_who_may_see_it(client, world, viewer, target):
+    response = get_profile(client, world, viewer, target)
+    assert response.status_code == 200
+    assert world.people[target].first_name in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("viewer", "target"),
+    [
+        ("alice", "bob"),  # a classmate: a pupil's profile concerns the adults around them, not other pupils
+        ("alice", "carl"),  # another class
+        ("alice", "beatrice"),  # a classmate's parent
+        ("alice", "tess"),  # a teacher who does not teach her
+        ("marie", "bob"),  # not her child
+        ("marie", "zoe"),
+        ("tess", "alice"),  # does not teach 6A
+        ("tess", "marie"),
+        ("zoe", "alice"),  # another school
+        ("xavier", "alice"),
+        ("bruno", "alice"),  # ADML of the other school
+        ("gino", "alice"),
+    ],
+)
+def test_profile_of_someone_else_answers_404(client, world, viewer, target):
+    assert get_profile(client, world, viewer, target).status_code == 404
+
+
+def test_unknown_person_answers_404(client, world):
+    world.login(client, "root")
+    assert client.get(reverse("directory:person", args=[999_999])).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    for url in (reverse("directory:search"), profile_url(world, "alice")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("viewer", ["alice", "marie", "vera", "ada", "root"])
+def test_birth_date_and_email_shown_to_self_guardians_and_school_wide_staff(client, world, viewer):
+    body = get_profile(client, world, viewer, "alice").content.decode()
+    assert "alice@example.test" in body
+    assert "2015" in body
+
+
+@pytest.mark.parametrize("viewer", ["tom"])
+def test_birth_date_and_email_hidden_from_teachers(client, world, viewer):
+    body = get_profile(client, world, viewer, "alice").content.decode()
+    assert "alice@example.test" not in body
+    assert "2015" not in body
+
+
+def test_teacher_sees_the_guardians_of_a_pupil_he_teaches(client, world):
+    body = get_profile(client, world, "tom", "alice").content.decode()
+    assert "Marie MARTIN" in body and "Marc MARTIN" in body
+
+
+def test_colleague_does_not_see_a_teachers_private_details(client, world):
+    body = get_profile(client, world, "tess", "tom").content.decode()
+    assert "tom@example.test" not in body
+
+
+def test_staff_without_second_factor_must_verify_before_opening_a_pupil(client, world):
+    response = get_profile(client, world, "tom", "alice", verified=False)
+    assert response.status_code == 302
+    assert "next=" in response["Location"]
+
+
+def test_staff_without_second_factor_may_open_their_own_profile(client, world):
+    assert get_profile(client, world, "tom", "tom", verified=False).status_code == 200
+
+
+def search(client, world, viewer, text="", **params):
+    world.login(client, viewer)
+    return client.get(reverse("directory:search"), {"q": text, **params})
+
+
+def test_search_finds_only_visible_people(client, world):
+    body = search(client, world, "alice", "").content.decode()
+    assert "Tom LEROY" in body and "Marie MARTIN" in body
+    assert (
+        "Bob DURAND" not in body
+        and "Carl PETIT" not in body
+        and "Zoé BERNARD" not in body
+        and "Tess MOREAU" not in body
+    )
+
+
+def test_search_by_several_words(client, world):
+    body = search(client, world, "root", "alice martin").content.decode()
+    assert "Alice MARTIN" in body and "Marie MARTIN" not in body
+
+
+def test_search_shows_profile_and_class(client, world):
+    body = search(client, world, "tom", "durand").content.decode()
+    assert "Bob DURAND" in body and "6A" in body and "Élève" in body and "Parent" in body
+
+
+def test_other_school_staff_do_not_find_our_pupils(client, world):
+    body = search(client, world, "bruno", "alice").content.decode()
+    assert "Alice MARTIN" not in body
+
+
+def test_search_is_paginated_by_25(client, world):
+    from cartable.directory import actions
+    from cartable.directory.models import Profile
+
+    for n in range(30):
+        actions.create_person(
+            actions.NewPerson(
+                first_name=f"Élève{n:02d}",
+                last_name="Zola",
+                school=world.school_a,
+                profile=Profile.STUDENT,
+                groups=[world.class_6a],
+            )
+        )
+    first = search(client, world, "vera", "zola").content.decode()
+    assert first.count("ZOLA</a>") == 25
+    assert "page=2" in first
+    second = client.get(reverse("directory:search"), {"q": "zola", "page": 2}).content.decode()
+    assert second.count("ZOLA</a>") == 5
+
+
+def test_search_query_count_does_not_grow_with_results(client, world, django_assert_max_num_queries):
+    from cartable.directory import actions
+    from cartable.directory.models import Profile
+
+    world.login(client, "vera")
+    client.get(reverse("directory:search"))  # warm the session
+    with django_assert_max_num_queries(12):
+        client.get(reverse("directory:search"))
+    for n in range(20):
+        actions.create_person(
+            actions.NewPerson(
+                first_name=f"P{n}",
+                last_name="Hugo",
+                school=world.school_a,
+                profile=Profile.STUDENT,
+                groups=[world.class_6a],
+            )
+        )
+    with django_assert_max_num_queries(12):
+        client.get(reverse("directory:search"))
+
+
+def test_profile_page_query_count(client, world, django_assert_max_num_queries):
+    world.login(client, "marie")
+    client.get(profile_url(world, "alice"))
+    with django_assert_max_num_queries(14):
+        assert client.get(profile_url(world, "alice")).status_code == 200

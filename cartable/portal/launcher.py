@@ -1,0 +1,73 @@
+"""Which apps a user sees in the launcher, and which widgets fill their home page.
+
+An app is shown when the user holds, in one of their schools, a profile the app is made for and the
+school's admin has not switched it off for that profile (AppSwitch). One query for the switches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+from cartable.access.policy import Viewer, viewer_for
+from cartable.portal.models import AppSwitch
+from cartable.portal.registry import PortalApp, Registry, registry
+
+
+@dataclass(frozen=True)
+class LauncherEntry:
+    app: PortalApp
+    url: str
+
+
+def switched_off(viewer: Viewer) -> set[tuple[int, str, str]]:
+    """(school id, app code, profile) the user's schools switched off."""
+    if not viewer.school_ids:
+        return set()
+    return set(
+        AppSwitch.objects.filter(school_id__in=viewer.school_ids, enabled=False).values_list(
+            "school_id", "app_code", "profile"
+        )
+    )
+
+
+def app_allowed(app: PortalApp, viewer: Viewer, off: set[tuple[int, str, str]]) -> bool:
+    held = [(school_id, profile) for school_id, profiles in viewer.profiles.items() for profile in profiles]
+    if not held:
+        # Someone with no school (the platform admin): only apps made for everyone.
+        return not app.profiles
+    return any(
+        (not app.profiles or profile in app.profiles) and (school_id, app.code, profile) not in off
+        for school_id, profile in held
+    )
+
+
+def launcher_for(user: Any, apps: Registry = registry) -> list[LauncherEntry]:
+    viewer = viewer_for(user)
+    off = switched_off(viewer)
+    entries = []
+    for app in apps.sorted_apps():
+        if not app_allowed(app, viewer, off):
+            continue
+        if app.visible is not None and not app.visible(user):
+            continue
+        try:
+            url = reverse(app.url_name)
+        except NoReverseMatch:
+            # A registered service whose pages are not installed in this deployment is simply not listed.
+            continue
+        entries.append(LauncherEntry(app=app, url=url))
+    return entries
+
+
+def rendered_widgets(request, child, widgets: Registry = registry) -> list[str]:
+    """The HTML of each widget that has something to show to this user (for this child)."""
+    html = []
+    for widget in widgets.sorted_widgets():
+        context = widget.context(request, child)
+        if context is not None:
+            html.append(render_to_string(widget.template, context, request=request))
+    return html

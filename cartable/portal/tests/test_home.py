@@ -1,0 +1,205 @@
+"""The home page: greeting, launcher filtered per profile and school, children switcher, widgets."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cartable.accounts.models import CharterAcceptance
+from cartable.directory import actions as directory
+from cartable.directory.models import Profile
+from cartable.portal.models import AppSwitch
+
+pytestmark = pytest.mark.django_db
+
+HOME = "/"
+
+
+def home(client, world, name, **params):
+    world.login(client, name)
+    return client.get(HOME, params)
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def switch_off(school, profile, *, enabled=False):
+    AppSwitch.objects.create(school=school, app_code="directory", profile=profile, enabled=enabled)
+
+
+@pytest.mark.parametrize("name", ["alice", "marie", "tom", "vera", "paul", "ada", "zoe", "bruno"])
+def test_greets_by_first_name(client, world, name):
+    response = home(client, world, name)
+    assert response.status_code == 200
+    assert f"Bonjour {world.people[name].first_name}" in response.content.decode()
+
+
+def test_platform_admin_without_directory_entry_is_greeted_by_login(client, world):
+    response = home(client, world, "root")
+    assert response.status_code == 200
+    assert "Bonjour root" in response.content.decode()
+
+
+def test_launcher_lists_directory_and_my_data(client, world):
+    body = home(client, world, "alice").content.decode()
+    assert reverse("directory:search") in body
+    assert reverse("portal:me") in body
+
+
+def test_admin_entry_only_for_school_admins(client, world):
+    try:
+        console = reverse("console:home")
+    except Exception:
+        pytest.skip("the console is not installed")
+    for name in ("ada", "bruno", "root"):
+        assert console in home(client, world, name).content.decode(), name
+    for name in ("alice", "marie", "tom", "vera", "paul"):
+        assert console not in home(client, world, name).content.decode(), name
+
+
+def test_app_switched_off_for_a_profile_disappears_for_that_profile_only(client, world):
+    AppSwitch.objects.create(
+        school=world.school_a, app_code="directory", profile=Profile.STUDENT, enabled=False
+    )
+    directory_url = f'href="{reverse("directory:search")}"'
+    assert directory_url not in home(client, world, "alice").content.decode()
+    assert directory_url in home(client, world, "tom").content.decode()
+    # The same profile in another school keeps it.
+    assert directory_url in home(client, world, "zoe").content.decode()
+
+
+def test_app_stays_when_another_school_of_the_user_keeps_it(client, world):
+    # Marie is a parent in both schools: switching the directory off in A leaves it from B.
+    AppSwitch.objects.create(
+        school=world.school_a, app_code="directory", profile=Profile.RELATIVE, enabled=False
+    )
+    assert f'href="{reverse("directory:search")}"' in home(client, world, "marie").content.decode()
+    AppSwitch.objects.create(
+        school=world.school_b, app_code="directory", profile=Profile.RELATIVE, enabled=False
+    )
+    assert f'href="{reverse("directory:search")}"' not in home(client, world, "marie").content.decode()
+
+
+def test_switch_turned_back_on_shows_the_app(client, world):
+    AppSwitch.objects.create(
+        school=world.school_a, app_code="directory", profile=Profile.STUDENT, enabled=True
+    )
+    assert f'href="{reverse("directory:search")}"' in home(client, world, "alice").content.decode()
+
+
+def test_guest_profile_does_not_get_the_directory(client, world):
+    guest = directory.create_person(
+        directory.NewPerson(
+            first_name="Gaston", last_name="Invite", school=world.school_a, profile=Profile.GUEST
+        )
+    )
+    CharterAcceptance.objects.create(user=guest.user, charter=world.charter)
+    world.users["gaston"] = guest.user
+    world.people["gaston"] = guest
+    body = home(client, world, "gaston").content.decode()
+    assert f'href="{reverse("directory:search")}"' not in body
+    assert f'href="{reverse("portal:me")}"' in body
+
+
+def test_guardian_sees_children_switcher_and_first_child_by_default(client, world):
+    body = home(client, world, "marie").content.decode()
+    assert "Mes enfants" in body
+    assert f"?enfant={world.people['alice'].pk}" in body
+    assert f"?enfant={world.people['leo'].pk}" in body
+    assert "Alice MARTIN" in body and "6A" in body and "Collège Jean Moulin" in body
+
+
+def test_guardian_switches_to_another_child(client, world):
+    body = home(client, world, "marie", enfant=world.people["leo"].pk).content.decode()
+    assert "Léo MARTIN" in body and "6C" in body and "Collège Lumière" in body
+    # The child's teacher, from the directory widget.
+    assert "Xavier GIRARD" in body
+
+
+@pytest.mark.parametrize("other", ["bob", "carl", "zoe", "marc", "tom"])
+def test_guardian_cannot_pick_someone_elses_child(client, world, other):
+    assert home(client, world, "marie", enfant=world.people[other].pk).status_code == 404
+
+
+def test_garbage_child_id_is_404(client, world):
+    assert home(client, world, "marie", enfant="abc").status_code == 404
+
+
+def test_non_guardian_choosing_a_child_is_404(client, world):
+    assert home(client, world, "tom", enfant=world.people["alice"].pk).status_code == 404
+
+
+def test_pupils_have_no_children_switcher(client, world):
+    assert "Mes enfants" not in home(client, world, "alice").content.decode()
+
+
+def test_pupil_widget_shows_class_and_teachers(client, world):
+    body = home(client, world, "alice").content.decode()
+    assert "Ma classe" in body and "6A" in body and "Tom LEROY" in body and "Mathématiques" in body
+
+
+def test_teacher_widget_shows_taught_classes_with_pupil_counts(client, world):
+    body = home(client, world, "tom").content.decode()
+    assert "Mes classes" in body and "6A" in body and "2 élèves" in body
+    assert "5B" not in body
+
+
+def test_guardian_child_widget_shows_teachers(client, world):
+    body = home(client, world, "marie").content.decode()
+    assert "Tom LEROY" in body and "Mathématiques" in body
+
+
+def test_footer_links_to_charter_and_notice(client, world):
+    body = home(client, world, "alice").content.decode()
+    assert reverse("portal:charter") in body and reverse("portal:notice") in body
+
+
+def count_home_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HOME).status_code == 200
+    return len(queries)
+
+
+def test_home_query_count_is_pinned_and_does_not_grow(client, world, django_assert_max_num_queries):
+    world.login(client, "marie")
+    client.get(HOME)  # the first request marks the charter as accepted in the session
+    with django_assert_max_num_queries(14):
+        client.get(HOME)
+    before = count_home_queries(client)
+
+    # A third child with classmates and more teachers must not cost more queries.
+    third = directory.create_person(
+        directory.NewPerson(
+            first_name="Lina",
+            last_name="Martin",
+            school=world.school_a,
+            profile=Profile.STUDENT,
+            groups=[world.class_5b],
+        )
+    )
+    directory.link_guardian(world.people["marie"], third)
+    for n in range(5):
+        directory.create_person(
+            directory.NewPerson(
+                first_name=f"Camarade{n}",
+                last_name="Roy",
+                school=world.school_a,
+                profile=Profile.STUDENT,
+                groups=[world.class_5b],
+            )
+        )
+    directory.assign_teaching(world.people["tom"], world.class_5b, world.maths)
+    body = client.get(HOME).content.decode()
+    assert "Lina" in body
+    assert count_home_queries(client) == before
+
+
+@pytest.mark.parametrize("name", ["alice", "tom", "ada"])
+def test_home_query_count_for_other_profiles(client, world, name, django_assert_max_num_queries):
+    world.login(client, name)
+    client.get(HOME)
+    with django_assert_max_num_queries(14):
+        client.get(HOME)
