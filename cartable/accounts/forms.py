@@ -75,7 +75,7 @@ class NewPasswordForm(forms.Form):
         return password
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))

@@ -437,7 +437,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    form_class = NewPasswordForm
+    form_class = NewPasswordForm  # type: ignore[assignment]  # same constructor: (user, data)
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 

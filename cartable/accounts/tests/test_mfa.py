@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def code_for(device) -> str:
-    return pyotp.TOTP(base64.b32encode(device.bin_key)).now()
+    return pyotp.TOTP(base64.b32encode(device.bin_key).decode()).now()
 
 
 def guarded_request(user, device=None):
@@ -185,3 +185,26 @@ def test_an_unverified_session_cannot_replace_recovery_codes(world, client):
 
 def test_mfa_page_needs_a_login(client, world):
     assert client.get(reverse("accounts:mfa")).url.startswith(reverse("accounts:login"))
+
+
+def test_the_directory_sends_staff_through_enrolment_and_back(world, client):
+    """The whole journey on a real guarded page: directory search lists pupils (rule C6)."""
+    tom = world.users["tom"]
+    TOTPDevice.objects.filter(user=tom).delete()
+    world.login(client, "tom", verified=False)
+
+    response = client.get(reverse("directory:search"))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:mfa')}?next=%2Fannuaire%2F"
+
+    enrol_page(client, "/annuaire/")
+    device = TOTPDevice.objects.get(user=tom)
+    confirmed = client.post(reverse("accounts:mfa"), {"code": code_for(device), "next": "/annuaire/"})
+    codes_page = client.get(confirmed.url)
+    assert 'href="/annuaire/"' in text(codes_page)
+    assert client.get(reverse("directory:search")).status_code == 200
+
+
+def test_a_pupil_reaches_the_directory_without_a_second_factor(world, client):
+    world.login(client, "alice")
+    assert client.get(reverse("directory:search")).status_code == 200
