@@ -1,0 +1,1 @@
+"""Cartable benchmarks: `python -m bench.run` prints one JSON line per figure."""
