@@ -118,13 +118,15 @@ def me(request):
     if person is None:
         # The platform admin has an account but no directory entry: only the account is shown.
         return render(request, "portal/me.html", {"person": None})
-    schools = schools_of(person.pk)
+    data = my_data(person)
+    # A person may hold two profiles in one school: offer each school once.
+    schools = list({m.school_id: m.school for m in data["memberships"]}.values())
     form = CorrectionRequestForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
         actions.request_correction(person, form.cleaned_data["school"], form.cleaned_data["message"])
         messages.success(request, _("Votre demande de correction a été transmise à l'administrateur ENT."))
         return redirect("portal:me")
-    context = my_data(person) | {
+    context = data | {
         "person": person,
         "form": form,
         "requests": CorrectionRequest.objects.filter(person=person).select_related("school"),
