@@ -52,6 +52,11 @@ def safe_next(request, default: str = "/") -> str:
     return default
 
 
+def posted(request):
+    """Form data for a POST, even an empty one (an unticked box sends nothing), else None (unbound form)."""
+    return request.POST if request.method == "POST" else None
+
+
 def with_next(url_name: str, next_url: str) -> str:
     return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
 
@@ -72,7 +77,7 @@ def throttled_message() -> str:
 def login(request):
     if request.user.is_authenticated:
         return redirect(safe_next(request))
-    form = LoginForm(request.POST or None)
+    form = LoginForm(posted(request))
     error = None
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -124,7 +129,7 @@ def _user_with_code(username: str, code: str) -> User | None:
 
 
 def activate(request):
-    form = ActivationCodeForm(request.POST or None)
+    form = ActivationCodeForm(posted(request))
     error = None
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -170,7 +175,7 @@ def activate_password(request):
         request.session.pop(ACTIVATION_SESSION_KEY, None)
         messages.error(request, _("Recommencez l'activation : saisissez votre identifiant et votre code."))
         return redirect("accounts:activate")
-    form = NewPasswordForm(user, request.POST or None)
+    form = NewPasswordForm(user, posted(request))
     if request.method == "POST" and form.is_valid():
         actions.activate_account(user, form.password)
         del request.session[ACTIVATION_SESSION_KEY]
@@ -202,7 +207,7 @@ def charter(request):
     if request.method != "POST" and actions.has_accepted_current_charter(request.user):
         request.session["charter_ok"] = True
         return redirect(next_url)
-    form = CharterForm(request.POST or None)
+    form = CharterForm(posted(request))
     if request.method == "POST" and form.is_valid():
         actions.accept_charter(request.user, current)
         request.session["charter_ok"] = True
@@ -245,7 +250,7 @@ def _locked_message(locked_until) -> str:
 
 def _mfa_enrol(request, next_url: str):
     device = actions.start_totp_enrolment(request.user)
-    form = EnrolmentForm(request.POST or None)
+    form = EnrolmentForm(posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         allowed, details = device.verify_is_allowed()
@@ -278,7 +283,7 @@ def _grouped(secret: str) -> str:
 
 
 def _mfa_verify(request, next_url: str):
-    form = SecondFactorForm(request.POST or None)
+    form = SecondFactorForm(posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         check = actions.verify_second_factor(request.user, form.cleaned_data["code"])
@@ -385,7 +390,7 @@ def end_all_sessions(request):
 @login_required
 def password_change(request):
     user = request.user
-    form = PasswordChangeForm(user, request.POST or None)
+    form = PasswordChangeForm(user, posted(request))
     status = 200
     if request.method == "POST":
         ip = client_ip(request)

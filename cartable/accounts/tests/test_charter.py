@@ -91,3 +91,11 @@ def test_next_is_kept_only_when_it_stays_on_the_site(world, client):
 def test_anonymous_visitors_are_sent_to_login(client, world):
     response = client.get(reverse("accounts:charter"))
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_an_empty_post_is_an_unticked_box(world, client):
+    CharterAcceptance.objects.filter(user=world.users["bob"]).delete()
+    world.login(client, "bob")
+    response = client.post(reverse("accounts:charter"))
+    assert response.status_code == 200
+    assert "Cochez la case" in text(response)
