@@ -323,7 +323,7 @@ class Generator:
         born = dict(PRIMARY_LEVELS + SECONDARY_LEVELS)
         return [(group, born[group.level]) for group in groups for _ in range(self.plan.pupils_per_class)]
 
-    def family_sizes(self) -> int:
+    def family_size(self) -> int:
         roll = self.random.random()
         return 1 if roll < 0.66 else 2 if roll < 0.92 else 3
 
@@ -334,7 +334,7 @@ class Generator:
         while remaining:
             eldest = remaining.pop()
             family = [eldest]
-            wanted = self.family_sizes() - 1
+            wanted = self.family_size() - 1
             # A few tries among the last slots keep this linear; a failed try makes a smaller family.
             for _ in range(wanted):
                 for back in range(1, min(8, len(remaining)) + 1):

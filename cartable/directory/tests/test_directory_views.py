@@ -187,3 +187,16 @@ def test_profile_page_query_count(client, world, django_assert_max_num_queries):
     client.get(profile_url(world, "alice"))
     with django_assert_max_num_queries(14):
         assert client.get(profile_url(world, "alice")).status_code == 200
+
+
+def test_staff_without_second_factor_must_verify_before_searching(client, world):
+    world.login(client, "tom", verified=False)
+    response = client.get(reverse("directory:search"))
+    assert response.status_code == 302
+    assert "next=" in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["alice", "marie"])
+def test_pupils_and_families_search_without_a_second_factor(client, world, name):
+    world.login(client, name, verified=False)
+    assert client.get(reverse("directory:search")).status_code == 200

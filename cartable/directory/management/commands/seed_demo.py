@@ -14,7 +14,12 @@ class Command(BaseCommand):
     help = "Crée les données de démonstration : une école primaire et un collège (ou N établissements)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--schools", type=int, default=2, help="nombre d'établissements (moitié écoles)")
+        parser.add_argument(
+            "--schools",
+            type=int,
+            default=2,
+            help="nombre d'établissements : moitié écoles, moitié collèges (arrondi au nombre pair)",
+        )
         parser.add_argument("--pupils-per-class", type=int, default=20, help="élèves par classe")
         parser.add_argument("--seed", type=int, default=2026, help="graine : même graine, mêmes personnes")
         parser.add_argument(
