@@ -37,7 +37,14 @@ class CnilPasswordValidator:
             return
         if len(password) >= MIN_LENGTH and character_classes(password) >= 3:
             return
-        raise ValidationError(self.get_help_text(), code="password_policy")
+        # The rule itself is the field's help text, right above: the error says what is missing.
+        raise ValidationError(
+            _(
+                "Mot de passe trop faible : il faut au moins 12 caractères de trois sortes différentes, "
+                "ou une phrase de passe plus longue."
+            ),
+            code="password_policy",
+        )
 
     def get_help_text(self) -> str:
         return _(

@@ -2,8 +2,10 @@
 
 import re
 import time
+from unittest import mock
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 from django.urls import reverse
 
@@ -11,6 +13,7 @@ from cartable.accounts import actions
 from cartable.accounts.middleware import LAST_SEEN_KEY
 from cartable.accounts.models import LoginEvent
 from cartable.accounts.tests.helpers import text
+from cartable.accounts.views import describe_browser
 from tests.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -196,10 +199,24 @@ def test_guessing_the_current_password_is_throttled(world, client, settings):
 
 
 def test_describe_browser():
-    from cartable.accounts.views import describe_browser
-
     firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
     edge = "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/120.0 Safari/537.36 Edg/120.0"
     assert describe_browser(firefox) == "Firefox sur Linux"
     assert describe_browser(edge) == "Edge sur Windows"
     assert describe_browser("") == "inconnu"
+
+
+def test_unknown_user_and_wrong_password_cost_one_argon2_hash_each(world, client):
+    """No timing difference to exploit: both answers wait for exactly one Argon2 computation."""
+    actions.set_password(world.users["alice"], "Un-Mot-De-Passe-Argon2id!")
+    for username in ("alice.martin", "personne.inconnue"):
+        with (
+            mock.patch.object(
+                Argon2PasswordHasher, "encode", autospec=True, wraps=Argon2PasswordHasher.encode
+            ) as encode,
+            mock.patch.object(
+                Argon2PasswordHasher, "verify", autospec=True, wraps=Argon2PasswordHasher.verify
+            ) as verify,
+        ):
+            assert log_in(client, username, "mauvais").status_code == 401
+        assert encode.call_count + verify.call_count == 1, username
