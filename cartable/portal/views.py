@@ -7,7 +7,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -139,14 +138,6 @@ def schools_of(person_id: int) -> list[School]:
     return list(School.objects.filter(memberships__person_id=person_id).distinct().order_by("name"))
 
 
-def optional_url(name: str) -> str | None:
-    """The URL of a page another part of Cartable provides, or None while it is not installed."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 @login_required
 def preferences(request):
     form = LanguageForm(request.POST or None, initial={"language": request.user.language})
@@ -157,16 +148,7 @@ def preferences(request):
         translation.activate(language)
         messages.success(request, _("Vos préférences sont enregistrées."))
         return redirect("portal:preferences")
-    return render(
-        request,
-        "portal/preferences.html",
-        {
-            "form": form,
-            "sessions_url": optional_url("accounts:sessions"),
-            "password_change_url": optional_url("accounts:password_change"),
-            "mfa_url": optional_url("accounts:mfa"),
-        },
-    )
+    return render(request, "portal/preferences.html", {"form": form})
 
 
 def charter(request):
