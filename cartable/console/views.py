@@ -47,7 +47,7 @@ def console_view(view):
     guarded = staff_mfa_required(view)
 
     @login_required
-    @never_cache
+    @never_cache  # pages show people's data and activation codes: never kept by a browser or proxy cache
     @wraps(view)
     def wrapper(request, uai, *args, **kwargs):
         school = administered_school_or_404(request.user, uai)
@@ -377,8 +377,6 @@ def letters_page(request, school):
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # The letters carry live activation codes: never keep them in a cache.
-    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -23,3 +23,11 @@ def url_a(world):
         return reverse(f"console:{name}", args=[world.school_a.uai, *args])
 
     return build
+
+
+@pytest.fixture
+def client_factory():
+    """A second browser, e.g. the person whose account the admin is changing."""
+    from django.test import Client
+
+    return Client

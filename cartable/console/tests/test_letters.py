@@ -1,0 +1,156 @@
+"""Activation letters: one A4 page per letter, a code that really activates, old codes dropped on reprint."""
+
+import io
+import re
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from pypdf import PdfReader
+
+from cartable.accounts import actions as accounts
+from cartable.accounts.models import User
+from cartable.directory import actions as directory
+
+CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
+
+
+def not_activated(world, *names):
+    User.objects.filter(pk__in=[world.users[n].pk for n in names]).update(
+        activated_at=None, password=make_password(None)
+    )
+
+
+def pages_of(response) -> list[str]:
+    assert response.status_code == 200, response
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    return [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+
+
+def code_on(page: str) -> str:
+    return CODE.search(page).group(0)
+
+
+def page_of(pages: list[str], login: str) -> str:
+    matching = [p for p in pages if login in p]
+    assert len(matching) == 1, login
+    return matching[0]
+
+
+@pytest.fixture
+def class_6a_to_print(world):
+    """6A with Alice, Bob, their guardians not activated yet (Marc has activated); Marie also guards Bob."""
+    not_activated(world, "alice", "bob", "marie", "beatrice")
+    directory.link_guardian(world.people["marie"], world.people["bob"])
+    return world.class_6a
+
+
+def test_class_letters_one_page_per_pupil_and_guardian(world, client, url_a, class_6a_to_print):
+    world.login(client, "ada")
+    response = client.post(url_a("letters"), {"classe": class_6a_to_print.pk})
+    assert response["Content-Disposition"] == 'attachment; filename="lettres-activation-6a-0750001A.pdf"'
+    assert "no-store" in response["Cache-Control"]
+    pages = pages_of(response)
+    # Alice, Bob, Marie (one letter for her two children), Béatrice; Marc has activated: no letter.
+    assert len(pages) == 4
+    assert not any("marc.martin" in p for p in pages)
+    marie = page_of(pages, "marie.martin")
+    assert "Responsable de" in marie and "Alice MARTIN" in marie and "Bob DURAND" in marie
+    assert "Responsable de" in page_of(pages, "beatrice.durand")
+    for name in ("alice", "bob", "marie", "beatrice"):
+        user = User.objects.get(pk=world.users[name].pk)
+        page = page_of(pages, user.username)
+        assert accounts.check_activation_code(user, code_on(page)), name
+        assert "Collège Jean Moulin" in page and "0750001A" in page
+        assert "http://127.0.0.1:8000/auth/activate" in page.replace("\n", "")
+        assert "charte" in page.lower()
+
+
+def test_reprinting_drops_the_old_codes(world, client, url_a, class_6a_to_print):
+    world.login(client, "ada")
+    first = pages_of(client.post(url_a("letters"), {"classe": class_6a_to_print.pk}))
+    old_code = code_on(page_of(first, "alice.martin"))
+    second = pages_of(client.post(url_a("letters"), {"classe": class_6a_to_print.pk}))
+    alice = User.objects.get(pk=world.users["alice"].pk)
+    assert not accounts.check_activation_code(alice, old_code)
+    assert accounts.check_activation_code(alice, code_on(page_of(second, "alice.martin")))
+
+
+def test_a_class_where_everyone_is_active_gets_a_message(world, client, url_a):
+    world.login(client, "ada")
+    response = client.post(url_a("letters"), {"classe": world.class_6a.pk}, follow=True)
+    assert response["Content-Type"].startswith("text/html")
+    assert "déjà activés" in response.text
+
+
+def test_class_screen_explains_and_lists_who_gets_a_letter(world, client, url_a, class_6a_to_print):
+    world.login(client, "ada")
+    page = client.get(url_a("letters")).text
+    assert "ne fonctionnent plus" in page and "6A" in page and "5B" in page and "6C" not in page
+    detail = client.get(url_a("letters"), {"classe": class_6a_to_print.pk}).text
+    assert "4 lettres à imprimer" in detail and "Marc MARTIN" in detail
+
+
+def test_one_persons_letter(world, client, url_a):
+    not_activated(world, "marie")
+    world.login(client, "ada")
+    marie = world.people["marie"]
+    assert "NOUVEAU code" in client.get(url_a("letters"), {"person": marie.pk}).text
+    response = client.post(url_a("letters"), {"person": marie.pk})
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="lettre-activation-mariemartin-0750001A.pdf"'
+    )
+    pages = pages_of(response)
+    assert len(pages) == 1
+    assert "marie.martin" in pages[0] and "Alice MARTIN" in pages[0]
+    assert "Léo" not in pages[0]  # her child in school B is not school A's business
+    assert accounts.check_activation_code(User.objects.get(pk=marie.user_id), code_on(pages[0]))
+
+
+def test_letter_after_a_new_code_reuses_the_code_just_shown(world, client, url_a):
+    world.login(client, "ada")
+    bob = world.people["bob"]
+    shown = re.search(
+        r'id="fresh-code">([^<]+)<', client.post(url_a("person_reset", bob.pk), follow=True).text
+    )
+    pages = pages_of(client.post(url_a("letters"), {"person": bob.pk, "code": shown.group(1)}))
+    assert code_on(pages[0]) == shown.group(1)
+    assert accounts.check_activation_code(User.objects.get(pk=bob.user_id), shown.group(1))
+
+
+def test_an_active_account_gets_no_letter(world, client, url_a):
+    world.login(client, "ada")
+    alice = world.people["alice"]
+    assert "déjà activé" in client.get(url_a("letters"), {"person": alice.pk}).text
+    response = client.post(url_a("letters"), {"person": alice.pk}, follow=True)
+    assert response["Content-Type"].startswith("text/html") and "Pas de lettre" in response.text
+    assert not User.objects.get(pk=alice.user_id).activation_code_hash
+
+
+def test_a_forged_code_does_not_print(world, client, url_a):
+    world.login(client, "ada")
+    alice = world.people["alice"]
+    response = client.post(url_a("letters"), {"person": alice.pk, "code": "AAAA-BBBB-CCCC"}, follow=True)
+    assert "Pas de lettre" in response.text
+
+
+def test_a_long_letter_still_fits_one_page(world, client, url_a):
+    world.school_a.name = (
+        "Lycée polyvalent régional Jean-Baptiste de La Salle et lycée des métiers du bâtiment"
+    )
+    world.school_a.save()
+    not_activated(world, "marie")
+    for first in ("Anne-Charlotte", "Jean-Christophe", "Marie-Bernadette"):
+        child = directory.create_person(
+            directory.NewPerson(
+                first_name=first,
+                last_name="Martin-Delacroix de Saint-Exupéry",
+                school=world.school_a,
+                profile="Student",
+                groups=[world.class_6a],
+            )
+        )
+        directory.link_guardian(world.people["marie"], child)
+    world.login(client, "ada")
+    pages = pages_of(client.post(url_a("letters"), {"person": world.people["marie"].pk}))
+    assert len(pages) == 1
