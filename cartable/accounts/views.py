@@ -137,6 +137,7 @@ def activate(request):
         ip = client_ip(request)
         if throttle.is_throttled(username, ip):
             error = throttled_message()
+            actions.record_login_event(user_for_login(username), LoginEvent.Kind.THROTTLED, request)
             status = 429
         else:
             user = _user_with_code(username, code)
