@@ -64,9 +64,12 @@ def setup_django(env: dict[str, str]) -> None:
 def migrate_and_seed(url: str, schools: int, pupils: int, already_seeded: bool) -> None:
     from django.core.management import call_command
 
+    from cartable.directory.demo import refresh_planner_statistics
+
     call_command("migrate", verbosity=0, interactive=False)
     if already_seeded:
         log("dataset already seeded with this size: reused")
+        refresh_planner_statistics()  # cheap, and a restored or freshly copied database may lack them
         return
     log(f"seeding {schools} schools, {pupils} pupils per class (once)")
     call_command("seed_demo", schools=schools, pupils_per_class=pupils, stdout=sys.stderr)

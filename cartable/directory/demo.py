@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cartable.accounts.actions import hash_code
@@ -616,7 +616,20 @@ def batched(items: list, size: int) -> Iterable[list]:
 def seed(plan: Plan) -> Summary:
     """Write the whole dataset in one transaction: a failure leaves the database as it was."""
     with transaction.atomic():
-        return Generator(plan).run()
+        summary = Generator(plan).run()
+    refresh_planner_statistics()
+    return summary
+
+
+def refresh_planner_statistics() -> None:
+    """Fresh statistics for the query planner right after the bulk load.
+
+    Until autovacuum gets to it, PostgreSQL believes the tables are empty and picks nested loops over
+    40,000 enrolments: 60 ms instead of a fraction of a millisecond for a guardian's home page.
+    """
+    if connection.vendor in ("postgresql", "sqlite"):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 # --- finding the demo accounts again (demo_logins, the bench) ---------------------------------------
