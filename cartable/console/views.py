@@ -466,7 +466,8 @@ def _switch_matrix(school):
     profile the app is not made for."""
     stored = {(s.app_code, s.profile): s.enabled for s in AppSwitch.objects.filter(school=school)}
     rows = []
-    for app in registry.sorted_apps():
+    # An app may declare itself always on (e.g. "Mes données", the right of access): it is not offered here.
+    for app in (a for a in registry.sorted_apps() if getattr(a, "switchable", True)):
         cells = []
         for profile, label in Profile.choices:
             offered = not app.profiles or profile in app.profiles
@@ -494,9 +495,9 @@ def app_switches(request, school):
 
 @console_view
 def school_settings(request, school):
-    form = SchoolSettingsForm(
-        request.POST or None, initial={"mfa_required_for_staff": school.mfa_required_for_staff}
-    )
+    # Not `request.POST or None`: unticking the only box posts no field at all, and must still be saved.
+    data = request.POST if request.method == "POST" else None
+    form = SchoolSettingsForm(data, initial={"mfa_required_for_staff": school.mfa_required_for_staff})
     if request.method == "POST" and form.is_valid():
         actions.set_mfa_required_for_staff(request.user, school, form.cleaned_data["mfa_required_for_staff"])
         messages.success(request, _("Les réglages de l'établissement sont enregistrés."))
