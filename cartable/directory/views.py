@@ -50,7 +50,8 @@ def person_page(request, person_id: int):
     context = {
         "person": person,
         "memberships": memberships,
-        "classes": [e.group for e in person.class_enrolments],
+        # class_enrolments is prefetched by with_directory_facts.
+        "classes": [e.group for e in person.class_enrolments],  # type: ignore[attr-defined]
         "private": private,
         "guardians": family_links(request.user, Guardianship.objects.filter(student=person), "relative")
         if show_family

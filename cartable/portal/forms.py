@@ -19,6 +19,7 @@ class CorrectionRequestForm(forms.Form):
         # Only the person's own schools are offered (and accepted); they are already loaded by the view.
         self.schools = {school.pk: school for school in schools}
         field = self.fields["school"]
+        assert isinstance(field, forms.TypedChoiceField)
         field.choices = [(school.pk, school.name) for school in schools]
         if len(schools) == 1:
             # Nothing to choose: the request goes to the only school.

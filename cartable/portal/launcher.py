@@ -65,7 +65,7 @@ def launcher_for(user: Any, apps: Registry = registry) -> list[LauncherEntry]:
 
 def rendered_widgets(request, child, widgets: Registry = registry) -> list[str]:
     """The HTML of each widget that has something to show to this user (for this child)."""
-    html = []
+    html: list[str] = []
     for widget in widgets.sorted_widgets():
         context = widget.context(request, child)
         if context is not None:

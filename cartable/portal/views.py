@@ -24,7 +24,7 @@ from cartable.portal.models import CorrectionRequest
 @never_cache
 def healthz(request):
     """Liveness for the load balancer: 200 when the database answers, 503 otherwise."""
-    status = {"database": "ok", "cache": "ok"}
+    status: dict[str, str | float] = {"database": "ok", "cache": "ok"}
     started = time.monotonic()
     try:
         with connection.cursor() as cursor:
@@ -70,9 +70,7 @@ def home(request):
     children = list(Person.objects.filter(pk__in=viewer.child_ids).order_by("first_name", "last_name"))
     child_id = selected_child_id(request, [c.pk for c in children])
     child = next((c for c in children if c.pk == child_id), None)
-    classes = current_classes([c.pk for c in children]) if children else {}
-    for each in children:
-        each.current_classes = classes.get(each.pk, [])
+    classes = current_classes([child_id]) if child_id is not None else {}
     return render(
         request,
         "portal/home.html",
@@ -80,6 +78,7 @@ def home(request):
             "person": person,
             "children": children,
             "child": child,
+            "child_classes": classes.get(child_id, []) if child_id is not None else [],
             "apps": launcher_for(request.user),
             "widgets": rendered_widgets(request, child),
         },
@@ -95,8 +94,6 @@ def my_data(person: Person) -> dict:
     memberships = list(
         Membership.objects.filter(person=person).select_related("school").order_by("school__name")
     )
-    for membership in memberships:
-        membership.function_labels = [function_label(code) for code in membership.functions]
     children = list(
         Guardianship.objects.filter(relative=person).select_related("student").order_by("student__first_name")
     )
@@ -105,6 +102,7 @@ def my_data(person: Person) -> dict:
     )
     return {
         "memberships": memberships,
+        "membership_rows": [(m, [function_label(code) for code in m.functions]) for m in memberships],
         "classes": current_classes([person.pk]).get(person.pk, []),
         "children_links": children,
         "guardian_links": guardians,
@@ -158,7 +156,7 @@ def charter(request):
 def notice(request):
     """The information notice of arrêté du 30 novembre 2006, art. 5 and 8 (rule C3); public."""
     viewer = viewer_for(request.user)
-    schools = schools_of(viewer.person_id) if viewer.school_ids else []
+    schools = schools_of(viewer.person_id) if viewer.person_id is not None else []
     return render(
         request,
         "portal/notice.html",
