@@ -84,6 +84,7 @@ def bench_pages(base: str, cookie: str, seconds: int) -> None:
         target="floor",
         ok=floor.errors == 0,
         errors=floor.errors,
+        socket_errors=floor.socket_errors,
         p95_ms=floor.p95_ms,
         tool=floor.tool,
     )
@@ -112,6 +113,7 @@ def bench_pages(base: str, cookie: str, seconds: int) -> None:
         target="ratio >= 0.25",
         ok=ratio >= 0.25 and home.errors == 0 and still_logged_in,
         errors=home.errors,
+        socket_errors=home.socket_errors,
         tool=home.tool,
         session_valid_after=still_logged_in,
     )

@@ -30,7 +30,7 @@ def test_parse_wrk_reads_rate_percentiles_and_errors():
     assert result.requests == 8000
     assert result.rps == 799.2
     assert (result.p50_ms, result.p95_ms, result.p99_ms) == (38.0, 71.0, 90.0)
-    assert result.errors == 7
+    assert (result.errors, result.socket_errors) == (4, 3)
 
 
 def test_figure_prints_one_json_line_with_baseline_ratio_and_target(capsys):
