@@ -203,3 +203,23 @@ def test_home_query_count_for_other_profiles(client, world, name, django_assert_
     client.get(HOME)
     with django_assert_max_num_queries(11):
         client.get(HOME)
+
+
+def test_teacher_home_query_count_does_not_grow_with_classes(client, world):
+    world.login(client, "tom")
+    client.get(HOME)
+    before = count_home_queries(client)
+    directory.assign_teaching(world.people["tom"], world.class_5b, world.maths)
+    for n in range(5):
+        directory.create_person(
+            directory.NewPerson(
+                first_name=f"Eleve{n}",
+                last_name="Roy",
+                school=world.school_a,
+                profile=Profile.STUDENT,
+                groups=[world.class_5b],
+            )
+        )
+    body = client.get(HOME).content.decode()
+    assert "5B" in body and "6 élèves" in body
+    assert count_home_queries(client) == before
