@@ -1,4 +1,6 @@
-"""Settings every test shares: fast password hashing for fixtures (Django keeps mail in memory)."""
+"""What every test shares: fast fixture passwords, an isolated cache, and the permission world."""
+
+import uuid
 
 import pytest
 
@@ -12,3 +14,20 @@ def _test_settings(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
     ]
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test gets its own cache key space, so that login throttling counters never leak between tests,
+    even when parallel test processes share one Redis (clearing Redis would wipe the other processes' keys)."""
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
+        for alias, config in settings.CACHES.items()
+    }
+
+
+@pytest.fixture
+def world(db):
+    from tests.world import build_world
+
+    return build_world()
