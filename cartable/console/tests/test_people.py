@@ -153,3 +153,10 @@ def test_person_page_query_count_does_not_grow(world, client, url_a):
     large = count_queries(client, url_a("person", alice.pk))
     assert small == large
     assert large <= 16
+
+
+def test_the_console_speaks_english_to_those_who_chose_it(world, client, url_a):
+    accounts.set_language(world.users["ada"], "en")
+    world.login(client, "ada")
+    page = client.get(url_a("people")).text
+    assert "People of the school" in page and "Personnes de l’établissement" not in page
