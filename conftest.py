@@ -18,8 +18,8 @@ def _test_settings(settings):
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
-    """Each test gets its own cache key space, so that login throttling counters never leak between tests,
-    even when parallel test processes share one Redis (clearing Redis would wipe the other processes' keys)."""
+    """Each test gets its own cache key space: login throttling counters never leak between tests, even
+    when parallel test processes share one Redis (clearing Redis would wipe the other processes' keys)."""
     settings.CACHES = {
         alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
         for alias, config in settings.CACHES.items()
