@@ -1,8 +1,10 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cartable.console.access import current_classes_of, pupils_of
-from cartable.directory.models import STAFF_PROFILES, Function, Person, Profile, School
+from cartable.directory.models import STAFF_PROFILES, Function, Group, Person, Profile, School
 from cartable.portal.models import CorrectionRequest
 
 
@@ -13,17 +15,19 @@ class PeopleSearchForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    classe = forms.ModelChoiceField(label=_("Classe"), queryset=None, required=False, empty_label=_("Toutes"))
+    classe = forms.ModelChoiceField(
+        label=_("Classe"), queryset=Group.objects.none(), required=False, empty_label=_("Toutes")
+    )
     profil = forms.ChoiceField(label=_("Profil"), required=False)
 
     def __init__(self, school: School, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["classe"].queryset = current_classes_of(school)
-        self.fields["profil"].choices = [("", _("Tous")), *Profile.choices]
+        cast(forms.ModelChoiceField, self.fields["classe"]).queryset = current_classes_of(school)
+        cast(forms.ChoiceField, self.fields["profil"]).choices = [("", _("Tous")), *Profile.choices]
 
 
 class ClassChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj: Group) -> str:
         return obj.name
 
 
@@ -44,7 +48,9 @@ class NewPersonForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Obligatoire pour un élève."),
     )
-    classe = ClassChoiceField(label=_("Classe"), queryset=None, required=False, empty_label=_("Aucune"))
+    classe = ClassChoiceField(
+        label=_("Classe"), queryset=Group.objects.none(), required=False, empty_label=_("Aucune")
+    )
     functions = forms.MultipleChoiceField(
         label=_("Fonctions"),
         choices=Function.choices,
@@ -60,7 +66,7 @@ class NewPersonForm(forms.Form):
     )
     children = forms.ModelMultipleChoiceField(
         label=_("Responsable légal de"),
-        queryset=None,
+        queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -68,14 +74,15 @@ class NewPersonForm(forms.Form):
     def __init__(self, school: School, *args, shown_pupils=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
-        self.fields["classe"].queryset = current_classes_of(school)
+        cast(forms.ModelChoiceField, self.fields["classe"]).queryset = current_classes_of(school)
         # Any pupil of the school is a valid choice, but only the ones found or already ticked are listed:
         # a collège has a thousand pupils and the page must stay light.
-        self.fields["children"].queryset = pupils_of(school)
-        self.fields["children"].widget.choices = [(p.pk, pupil_label(p)) for p in shown_pupils]
+        children = cast(forms.ModelMultipleChoiceField, self.fields["children"])
+        children.queryset = pupils_of(school)
+        children.widget.choices = [(p.pk, pupil_label(p)) for p in shown_pupils]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         profile = data.get("profile")
         if profile == Profile.STUDENT and not data.get("birth_date"):
             self.add_error("birth_date", _("Indiquez la date de naissance de l'élève."))

@@ -29,7 +29,9 @@ def test_create_a_pupil_in_a_class(world, client, url_a):
     assert Membership.objects.filter(person=person, school=world.school_a, profile=Profile.STUDENT).exists()
     assert Enrolment.objects.filter(student=person, group=world.class_6a).exists()
     assert "ines.lefevre" in response.text
-    code = CODE.search(response.text).group(1)
+    found = CODE.search(response.text)
+    assert found
+    code = found.group(1)
     assert accounts.check_activation_code(person.user, code)
     assert "Imprimer la lettre avec ce code" in response.text
 

@@ -28,7 +28,9 @@ def pages_of(response) -> list[str]:
 
 
 def code_on(page: str) -> str:
-    return CODE.search(page).group(0)
+    found = CODE.search(page)
+    assert found, page
+    return found.group(0)
 
 
 def page_of(pages: list[str], login: str) -> str:
@@ -110,12 +112,13 @@ def test_one_persons_letter(world, client, url_a):
 def test_letter_after_a_new_code_reuses_the_code_just_shown(world, client, url_a):
     world.login(client, "ada")
     bob = world.people["bob"]
-    shown = re.search(
-        r'id="fresh-code">([^<]+)<', client.post(url_a("person_reset", bob.pk), follow=True).text
-    )
-    pages = pages_of(client.post(url_a("letters"), {"person": bob.pk, "code": shown.group(1)}))
-    assert code_on(pages[0]) == shown.group(1)
-    assert accounts.check_activation_code(User.objects.get(pk=bob.user_id), shown.group(1))
+    page = client.post(url_a("person_reset", bob.pk), follow=True).text
+    found = re.search(r'id="fresh-code">([^<]+)<', page)
+    assert found
+    shown = found.group(1)
+    pages = pages_of(client.post(url_a("letters"), {"person": bob.pk, "code": shown}))
+    assert code_on(pages[0]) == shown
+    assert accounts.check_activation_code(User.objects.get(pk=bob.user_id), shown)
 
 
 def test_an_active_account_gets_no_letter(world, client, url_a):
