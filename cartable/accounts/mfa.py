@@ -1,7 +1,8 @@
 """Rule C6: staff use a second factor (TOTP) before any page that shows or edits pupils' data.
 
-Who must: teachers and personnel of a school that requires it (School.mfa_required_for_staff, on by
-default), every school admin (ADML) and the platform admin. Pages opt in with @staff_mfa_required.
+Who must: teachers and personnel, school admins (ADML) included, of a school that requires it
+(School.mfa_required_for_staff, on by default), and always the platform admin. Pages opt in with
+@staff_mfa_required.
 """
 
 from functools import wraps
@@ -17,9 +18,9 @@ from cartable.directory.models import STAFF_PROFILES, Function, School
 
 def mfa_required_for(user: Any) -> bool:
     viewer = viewer_for(user)
-    if viewer.is_platform_admin or viewer.schools_with_function(Function.ADML):
+    if viewer.is_platform_admin:
         return True
-    staff_schools = viewer.schools_with_profile(*STAFF_PROFILES)
+    staff_schools = viewer.schools_with_profile(*STAFF_PROFILES) | viewer.schools_with_function(Function.ADML)
     if not staff_schools:
         return False
     return School.objects.filter(pk__in=staff_schools, mfa_required_for_staff=True).exists()
