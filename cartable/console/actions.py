@@ -15,6 +15,7 @@ from cartable.access import policy
 from cartable.accounts import actions as accounts
 from cartable.accounts.models import User
 from cartable.console.access import can_manage_account
+from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
 from cartable.directory.models import Person, School
 from cartable.portal.models import AppSwitch, CorrectionRequest
@@ -31,6 +32,12 @@ def _require_manageable(actor: Any, school: School, target: User) -> None:
         raise PermissionDenied
 
 
+def _trace(actor: Any, school: School, targets: list[User], kind: str) -> None:
+    AdminAction.objects.bulk_create(
+        [AdminAction(school=school, actor=actor, target=target, kind=kind) for target in targets]
+    )
+
+
 @transaction.atomic
 def create_person_account(
     actor: Any, new: directory.NewPerson, children: list[Person] | None = None
@@ -41,36 +48,50 @@ def create_person_account(
     for child in children or []:
         directory.link_guardian(person, child, legal_guardian=True)
     code = accounts.issue_activation_code(person.user)
+    _trace(actor, new.school, [person.user], AdminAction.Kind.CREATE)
     return person, code
 
 
+@transaction.atomic
 def block_account(actor: Any, school: School, target: User) -> None:
     _require_manageable(actor, school, target)
     accounts.block_user(target)
+    _trace(actor, school, [target], AdminAction.Kind.BLOCK)
 
 
+@transaction.atomic
 def unblock_account(actor: Any, school: School, target: User) -> None:
     _require_manageable(actor, school, target)
     accounts.unblock_user(target)
+    _trace(actor, school, [target], AdminAction.Kind.UNBLOCK)
 
 
+@transaction.atomic
 def new_activation_code(actor: Any, school: School, target: User) -> str:
     _require_manageable(actor, school, target)
-    return accounts.issue_activation_code(target)
+    code = accounts.issue_activation_code(target)
+    _trace(actor, school, [target], AdminAction.Kind.NEW_CODE)
+    return code
 
 
+@transaction.atomic
 def reset_password(actor: Any, school: School, target: User) -> str:
     _require_manageable(actor, school, target)
-    return accounts.reset_password_by_admin(target)
+    code = accounts.reset_password_by_admin(target)
+    _trace(actor, school, [target], AdminAction.Kind.RESET_PASSWORD)
+    return code
 
 
+@transaction.atomic
 def codes_for_letters(actor: Any, school: School, users: list[User]) -> dict[int, str]:
     """Fresh codes for the accounts about to get a letter; their previous codes stop working."""
     _require_admin(actor, school)
     manageable = [user for user in users if can_manage_account(actor, user)]
     if not manageable:
         return {}
-    return accounts.issue_activation_codes(manageable)
+    codes = accounts.issue_activation_codes(manageable)
+    _trace(actor, school, manageable, AdminAction.Kind.LETTER)
+    return codes
 
 
 @transaction.atomic

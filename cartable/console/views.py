@@ -28,6 +28,7 @@ from cartable.console.access import (
     pupils_of,
 )
 from cartable.console.forms import CorrectionAnswerForm, NewPersonForm, PeopleSearchForm, SchoolSettingsForm
+from cartable.console.models import AdminAction
 from cartable.directory.actions import NewPerson
 from cartable.directory.models import Enrolment, Guardianship, Membership, Person, Profile
 from cartable.portal.models import AppSwitch, CorrectionRequest
@@ -154,6 +155,11 @@ def _related_people(person, school):
     return list(guardians), list(children)
 
 
+def _admin_actions(person, school):
+    # This school's actions only: what another school's admin did is that school's business.
+    return AdminAction.objects.filter(target=person.user, school=school).select_related("actor")[:10]
+
+
 @console_view
 def person_detail(request, school, person_id):
     person = with_school_details(people_of(school).filter(pk=person_id), school).first()
@@ -166,6 +172,7 @@ def person_detail(request, school, person_id):
         "guardians": guardians,
         "children": children,
         "logins": LoginEvent.objects.filter(user=person.user)[:10],
+        "admin_actions": _admin_actions(person, school),
         "fresh_code": _pop_fresh_code(request, person),
         "can_manage": can_manage_account(request.user, person.user),
     }

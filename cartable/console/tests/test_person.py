@@ -141,3 +141,24 @@ def test_actions_do_nothing_on_get(world, client, url_a):
         assert client.get(url_a(name, world.people["bob"].pk)).status_code == 200
     user = fresh(world.users["bob"])
     assert not user.is_blocked and user.has_usable_password() and not user.activation_code_hash
+
+
+def test_account_actions_leave_a_trace_seen_by_the_schools_admins(world, client, url_a):
+    from cartable.console import actions
+    from cartable.console.models import AdminAction
+
+    marie = world.users["marie"]
+    actions.block_account(world.users["bruno"], world.school_b, marie)  # Marie is also a parent in school B
+    actions.unblock_account(world.users["bruno"], world.school_b, marie)
+    world.login(client, "ada")
+    client.post(url_a("person_code", world.people["marie"].pk))
+    kinds = list(
+        AdminAction.objects.filter(target=marie).values_list("school__uai", "actor__username", "kind")
+    )
+    assert ("0750001A", "ada.lambert", "new_code") in kinds and ("0690002B", "bruno.faure", "block") in kinds
+    page = client.get(url_a("person", world.people["marie"].pk)).text
+    assert (
+        "Nouveau code d&#x27;activation — ada.lambert" in page
+        or "Nouveau code d'activation — ada.lambert" in page
+    )
+    assert "bruno.faure" not in page

@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cartable.directory.models import School
+
+
+class AdminAction(models.Model):
+    """What a school admin did to an account, and when (rule C8: sensitive actions leave a trace).
+
+    Shown on the person's page in the console, so that another admin can tell who blocked an account or
+    handed out a new code. Kept as long as the account: traces about a person go when the person does (C5).
+    """
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("Compte créé")
+        BLOCK = "block", _("Compte bloqué")
+        UNBLOCK = "unblock", _("Compte débloqué")
+        NEW_CODE = "new_code", _("Nouveau code d'activation")
+        RESET_PASSWORD = "reset_password", _("Mot de passe réinitialisé")
+        LETTER = "letter", _("Lettre d'activation imprimée (nouveau code)")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    target = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="admin_actions"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["target", "-at"])]
+        verbose_name = _("action d'administration")
+        verbose_name_plural = _("actions d'administration")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.target_id} — {self.at:%Y-%m-%d %H:%M}"
