@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from cartable.accounts import actions as accounts
 from cartable.accounts.models import User
 from cartable.console import actions
-from cartable.console.access import pupils_of
+from cartable.console.access import current_classes_of, pupils_of
 from cartable.directory.models import Enrolment, Group, Guardianship, Person, School
 from cartable.lib.pdf import render_pdf
 
@@ -27,6 +27,8 @@ class Letter:
     code: str
     expires_at: datetime | None
     children: list[Person] = field(default_factory=list)  # for a guardian: the pupils named on the letter
+    # The class the letter goes out with, printed in the corner so that teachers can hand letters out.
+    class_name: str = ""
 
     @property
     def login(self) -> str:
@@ -98,6 +100,7 @@ def letters_for_class(actor: Any, school: School, group: Group) -> list[Letter]:
             code=codes[p.user.pk],
             expires_at=p.user.activation_expires_at,
             children=found.children_of.get(p.pk, []),
+            class_name=group.name,
         )
         for p in found.recipients
         if p.user.pk in codes
@@ -115,12 +118,20 @@ def letter_for_person(actor: Any, school: School, person: Person, shown_code: st
             return None
     else:
         return None
+    children = children_in_school(person, school)
     return Letter(
         person=person,
         code=code,
         expires_at=user.activation_expires_at,
-        children=children_in_school(person, school),
+        children=children,
+        class_name=", ".join(class_names_of([person, *children], school)),
     )
+
+
+def class_names_of(people: list[Person], school: School) -> list[str]:
+    """This year's classes of these pupils in the school, each named once."""
+    classes = current_classes_of(school).filter(enrolments__student__in=people)
+    return list(classes.order_by("name").values_list("name", flat=True).distinct())
 
 
 def letters_pdf(school: School, letters: list[Letter]) -> bytes:

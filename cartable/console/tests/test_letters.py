@@ -59,6 +59,7 @@ def test_class_letters_one_page_per_pupil_and_guardian(world, client, url_a, cla
     marie = page_of(pages, "marie.martin")
     assert "Responsable de" in marie and "Alice MARTIN" in marie and "Bob DURAND" in marie
     assert "Responsable de" in page_of(pages, "beatrice.durand")
+    assert all("Classe : 6A" in p for p in pages)
     for name in ("alice", "bob", "marie", "beatrice"):
         user = User.objects.get(pk=world.users[name].pk)
         page = page_of(pages, user.username)
@@ -105,6 +106,7 @@ def test_one_persons_letter(world, client, url_a):
     pages = pages_of(response)
     assert len(pages) == 1
     assert "marie.martin" in pages[0] and "Alice MARTIN" in pages[0]
+    assert "Classe : 6A" in pages[0]
     assert "Léo" not in pages[0]  # her child in school B is not school A's business
     assert accounts.check_activation_code(User.objects.get(pk=marie.user_id), code_on(pages[0]))
 
