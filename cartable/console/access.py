@@ -72,18 +72,29 @@ def can_manage_account(actor: Any, target: User) -> bool:
     than the actor: resetting it would hand the actor that account, e.g. the platform admin's or that of the
     ADML of a school the actor does not administer.
     """
-    if target.pk == getattr(actor, "pk", None):
-        return False
+    return target in manageable_accounts(actor, [target])
+
+
+def manageable_accounts(actor: Any, targets: list[User]) -> list[User]:
+    """The accounts among `targets` that `actor` may manage (see can_manage_account), in one query at most."""
+    others = [t for t in targets if t.pk != getattr(actor, "pk", None)]
     if policy.is_platform_admin(actor):
-        return True
-    if target.is_platform_admin:
-        return False
-    return schools_administered_by_account(target) <= policy.viewer_for(actor).schools_with_function(
-        Function.ADML
+        return others
+    others = [t for t in others if not t.is_platform_admin]
+    actor_schools = policy.viewer_for(actor).schools_with_function(Function.ADML)
+    administered = schools_administered_by_accounts(others)
+    return [t for t in others if administered.get(t.pk, set()) <= actor_schools]
+
+
+def schools_administered_by_accounts(users: list[User]) -> dict[int, set[int]]:
+    """{user id: ids of the schools where they are ADML}, without building each user's whole Viewer."""
+    if not users:
+        return {}
+    held = Membership.objects.filter(person__user__in=users).values_list(
+        "person__user_id", "school_id", "functions"
     )
-
-
-def schools_administered_by_account(user: User) -> set[int]:
-    """Ids of the schools where `user` is ADML, in one small query (without building their whole Viewer)."""
-    held = Membership.objects.filter(person__user=user).values_list("school_id", "functions")
-    return {school_id for school_id, functions in held if Function.ADML in (functions or [])}
+    administered: dict[int, set[int]] = {}
+    for user_id, school_id, functions in held:
+        if Function.ADML in (functions or []):
+            administered.setdefault(user_id, set()).add(school_id)
+    return administered

@@ -14,7 +14,7 @@ from django.utils import timezone
 from cartable.access import policy
 from cartable.accounts import actions as accounts
 from cartable.accounts.models import User
-from cartable.console.access import can_manage_account
+from cartable.console.access import can_manage_account, manageable_accounts
 from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
 from cartable.directory.models import Person, School
@@ -86,7 +86,7 @@ def reset_password(actor: Any, school: School, target: User) -> str:
 def codes_for_letters(actor: Any, school: School, users: list[User]) -> dict[int, str]:
     """Fresh codes for the accounts about to get a letter; their previous codes stop working."""
     _require_admin(actor, school)
-    manageable = [user for user in users if can_manage_account(actor, user)]
+    manageable = manageable_accounts(actor, users)
     if not manageable:
         return {}
     codes = accounts.issue_activation_codes(manageable)

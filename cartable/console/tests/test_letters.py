@@ -159,3 +159,44 @@ def test_a_long_letter_still_fits_one_page(world, client, url_a):
     world.login(client, "ada")
     pages = pages_of(client.post(url_a("letters"), {"person": world.people["marie"].pk}))
     assert len(pages) == 1
+
+
+def add_pupils_with_guardians(world, count: int, start: int = 0) -> None:
+    for i in range(start, start + count):
+        pupil = directory.create_person(
+            directory.NewPerson(
+                first_name=f"Élève{i}",
+                last_name="Lettre",
+                school=world.school_a,
+                profile="Student",
+                groups=[world.class_5b],
+            )
+        )
+        parent = directory.create_person(
+            directory.NewPerson(
+                first_name=f"Parent{i}", last_name="Lettre", school=world.school_a, profile="Relative"
+            )
+        )
+        directory.link_guardian(parent, pupil)
+
+
+def test_class_letters_cost_the_same_queries_and_one_pdf_render_whatever_the_class_size(
+    world, client, url_a, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cartable.console import letters
+
+    renders = []
+    monkeypatch.setattr(letters, "render_pdf", lambda template, context: renders.append(context) or b"%PDF-")
+    world.login(client, "ada")
+    client.get(url_a("letters"))
+    add_pupils_with_guardians(world, 2)
+    with CaptureQueriesContext(connection) as small:
+        client.post(url_a("letters"), {"classe": world.class_5b.pk})
+    add_pupils_with_guardians(world, 8, start=2)
+    with CaptureQueriesContext(connection) as large:
+        client.post(url_a("letters"), {"classe": world.class_5b.pk})
+    assert len(small) == len(large)
+    assert [len(r["letters"]) for r in renders] == [4, 20]  # reprinting: every account not activated again
