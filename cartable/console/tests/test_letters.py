@@ -188,8 +188,13 @@ def test_class_letters_cost_the_same_queries_and_one_pdf_render_whatever_the_cla
 
     from cartable.console import letters
 
-    renders = []
-    monkeypatch.setattr(letters, "render_pdf", lambda template, context: renders.append(context) or b"%PDF-")
+    renders: list[dict] = []
+
+    def fake_render(template: str, context: dict) -> bytes:
+        renders.append(context)
+        return b"%PDF-"
+
+    monkeypatch.setattr(letters, "render_pdf", fake_render)
     world.login(client, "ada")
     client.get(url_a("letters"))
     add_pupils_with_guardians(world, 2)
