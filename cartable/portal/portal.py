@@ -19,6 +19,7 @@ registry.register_app(
         icon="🪪",
         description=_("Ce que l'annuaire sait de moi, et demander une correction"),
         order=900,
+        switchable=False,
     )
 )
 registry.register_app(
@@ -30,5 +31,6 @@ registry.register_app(
         description=_("Comptes, lettres d'activation et applications de l'établissement"),
         visible=administers_a_school,
         order=950,
+        switchable=False,
     )
 )

@@ -22,6 +22,8 @@ class PortalApp:
     description: str | Promise = ""
     profiles: frozenset[str] = frozenset()  # empty: every profile
     order: int = 100
+    # False: always on, not offered in the admin console's matrix (e.g. "Mes données", the right of access).
+    switchable: bool = True
     # For apps that follow a function rather than a profile (e.g. the ADML console): visible(user) -> bool.
     visible: Callable[[Any], bool] | None = None
 
