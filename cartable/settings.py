@@ -200,6 +200,8 @@ LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 ACTIVATION_CODE_DAYS = env_int("ACTIVATION_CODE_DAYS", 90)
+# Rule C8: login and administration traces are kept 6 to 12 months.
+TRACE_RETENTION_DAYS = min(env_int("TRACE_RETENTION_DAYS", 365), 366)
 # Authenticator apps show "Cartable: prenom.nom".
 OTP_TOTP_ISSUER = "Cartable"
 # Where an activation letter tells people to go.

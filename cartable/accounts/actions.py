@@ -227,3 +227,10 @@ def verify_second_factor(user: User, code: str) -> SecondFactorCheck:
 
 def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def purge_old_traces(now=None) -> int:
+    """Rule C8: login traces are kept for TRACE_RETENTION_DAYS (12 months at most), then deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.TRACE_RETENTION_DAYS)
+    deleted, _by_model = LoginEvent.objects.filter(at__lt=cutoff).delete()
+    return deleted

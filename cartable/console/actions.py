@@ -5,8 +5,10 @@ safe when a later caller (a command, the API) forgets.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -132,3 +134,10 @@ def set_mfa_required_for_staff(actor: Any, school: School, required: bool) -> No
     _require_admin(actor, school)
     school.mfa_required_for_staff = required
     school.save(update_fields=["mfa_required_for_staff"])
+
+
+def purge_old_admin_actions(now=None) -> int:
+    """Rule C8: traces of what admins did are kept as long as login traces (TRACE_RETENTION_DAYS)."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.TRACE_RETENTION_DAYS)
+    deleted, _by_model = AdminAction.objects.filter(at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from cartable.accounts.actions import purge_old_traces
+from cartable.console.actions import purge_old_admin_actions
+
+
+class Command(BaseCommand):
+    help = "Supprime les traces de connexion et d'administration au-delà de TRACE_RETENTION_DAYS (règle C8)."
+
+    def handle(self, *args, **options):
+        logins = purge_old_traces()
+        admin = purge_old_admin_actions()
+        self.stdout.write(f"{logins} traces de connexion et {admin} traces d'administration supprimées.")
