@@ -10,7 +10,7 @@ class AdminAction(models.Model):
     """What a school admin did to an account, and when (rule C8: sensitive actions leave a trace).
 
     Shown on the person's page in the console, so that another admin can tell who blocked an account or
-    handed out a new code. Kept as long as the account: traces about a person go when the person does (C5).
+    handed out a new code. Kept TRACE_RETENTION_DAYS (purge_old_traces), and deleted with the account (C5).
     """
 
     class Kind(models.TextChoices):
