@@ -20,10 +20,12 @@ from datetime import date, timedelta
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from cartable.accounts.actions import hash_code
 from cartable.accounts.models import Charter, User
 from cartable.accounts.usernames import unique_usernames
+from cartable.directory import versions
 from cartable.directory.models import (
     Enrolment,
     Function,
@@ -617,6 +619,8 @@ def seed(plan: Plan) -> Summary:
     """Write the whole dataset in one transaction: a failure leaves the database as it was."""
     with transaction.atomic():
         summary = Generator(plan).run()
+        # Bulk inserts bypass the actions: bump the version they would have bumped.
+        versions.bump()
     refresh_planner_statistics()
     return summary
 
@@ -719,47 +723,48 @@ def activation_demo_account() -> User | None:
     return User.objects.filter(activation_code_hash=hash_code(ACTIVATION_DEMO_CODE)).order_by("pk").first()
 
 
-CHARTER_TITLE = "Charte d'utilisation de l'espace numérique de travail Cartable"
-CHARTER_PARAGRAPHS = [
-    "Cartable est l'espace numérique de travail (ENT) de votre école ou de votre établissement. Il "
-    "est ouvert aux élèves, à leurs parents et responsables légaux et aux personnels. Cette charte "
-    "fixe les règles que chacun s'engage à respecter en l'utilisant. Elle complète le règlement "
-    "intérieur de l'école ou de l'établissement.",
+# Marked for translation: the charter pages show the English version of this demo charter to those who chose
+# English. A charter written by a school has no translation and is shown as written.
+CHARTER_TITLE = gettext_noop("Charte d'utilisation de l'espace numérique de travail Cartable")
+CHARTER_BODY = gettext_noop(
+    "Cartable est l'espace numérique de travail (ENT) de votre école ou de votre établissement. Il est "
+    "ouvert aux élèves, à leurs parents et responsables légaux et aux personnels. Cette charte fixe les "
+    "règles que chacun s'engage à respecter en l'utilisant. Elle complète le règlement intérieur de "
+    "l'école ou de l'établissement.\n\n"
     "1. Un usage scolaire\n"
-    "L'ENT sert à la vie de l'école : enseigner et apprendre, suivre la scolarité, communiquer entre"
-    " les membres de la communauté éducative. Il ne sert ni à un usage commercial, ni à la "
-    "propagande, ni à des fins personnelles sans rapport avec l'école.",
+    "L'ENT sert à la vie de l'école : enseigner et apprendre, suivre la scolarité, communiquer entre les "
+    "membres de la communauté éducative. Il ne sert ni à un usage commercial, ni à la propagande, ni à "
+    "des fins personnelles sans rapport avec l'école.\n\n"
     "2. Mon compte est personnel\n"
-    "Mon identifiant et mon mot de passe sont à moi seul. Je ne les prête à personne, je ne les "
-    "écris pas à côté de l'ordinateur et je me déconnecte quand j'utilise un ordinateur partagé. Si "
-    "je pense que quelqu'un connaît mon mot de passe, je le change tout de suite et je préviens "
-    "l'administrateur de l'établissement. Je n'essaie pas d'utiliser le compte d'un autre.",
+    "Mon identifiant et mon mot de passe sont à moi seul. Je ne les prête à personne, je ne les écris pas "
+    "à côté de l'ordinateur et je me déconnecte quand j'utilise un ordinateur partagé. Si je pense que "
+    "quelqu'un connaît mon mot de passe, je le change tout de suite et je préviens l'administrateur de "
+    "l'établissement. Je n'essaie pas d'utiliser le compte d'un autre.\n\n"
     "3. Le respect des autres\n"
-    "Je reste poli et bienveillant dans tous mes messages, sur le blog, le forum et dans les "
-    "documents partagés. Les injures, les moqueries, le harcèlement, les propos racistes, sexistes, "
-    "homophobes ou violents, les menaces et la diffusion de contenus choquants sont interdits et "
-    "peuvent être sanctionnés, y compris par la loi.",
+    "Je reste poli et bienveillant dans tous mes messages, sur le blog, le forum et dans les documents "
+    "partagés. Les injures, les moqueries, le harcèlement, les propos racistes, sexistes, homophobes ou "
+    "violents, les menaces et la diffusion de contenus choquants sont interdits et peuvent être "
+    "sanctionnés, y compris par la loi.\n\n"
     "4. Le droit à l'image et la vie privée\n"
-    "Je ne publie pas la photo, la vidéo, l'adresse ou le numéro de téléphone d'une personne sans "
-    "son accord (et, pour un élève mineur, sans l'accord de ses responsables légaux). Je ne "
-    "transmets pas hors de l'ENT ce que d'autres y ont écrit pour un groupe restreint.",
+    "Je ne publie pas la photo, la vidéo, l'adresse ou le numéro de téléphone d'une personne sans son "
+    "accord (et, pour un élève mineur, sans l'accord de ses responsables légaux). Je ne transmets pas "
+    "hors de l'ENT ce que d'autres y ont écrit pour un groupe restreint.\n\n"
     "5. Le droit d'auteur\n"
-    "Je cite mes sources. Je ne dépose pas de documents, images, musiques ou vidéos dont je n'ai pas"
-    " le droit de me servir.",
+    "Je cite mes sources. Je ne dépose pas de documents, images, musiques ou vidéos dont je n'ai pas le "
+    "droit de me servir.\n\n"
     "6. La sécurité\n"
-    "Je ne dépose pas de fichier que je sais dangereux et je n'essaie pas de contourner les "
-    "protections de l'ENT. Si je découvre une faille ou un contenu inquiétant, je le signale à un "
-    "adulte de l'établissement ou à l'administrateur.",
+    "Je ne dépose pas de fichier que je sais dangereux et je n'essaie pas de contourner les protections "
+    "de l'ENT. Si je découvre une faille ou un contenu inquiétant, je le signale à un adulte de "
+    "l'établissement ou à l'administrateur.\n\n"
     "7. Ce que fait l'établissement\n"
     "L'établissement et la collectivité mettent l'ENT à disposition, en assurent la sécurité et la "
     "confidentialité. Les connexions sont enregistrées et conservées un an au plus pour assurer la "
-    "sécurité du service ; seules les personnes habilitées peuvent les consulter. Les "
-    "administrateurs peuvent suspendre un compte qui ne respecte pas cette charte.",
+    "sécurité du service ; seules les personnes habilitées peuvent les consulter. Les administrateurs "
+    "peuvent suspendre un compte qui ne respecte pas cette charte.\n\n"
     "8. Mes données personnelles\n"
     "Les données me concernant ne servent qu'au fonctionnement de l'ENT. Je peux les consulter, en "
-    "demander la rectification et m'opposer à certains traitements depuis la page « Mes informations"
-    " ». Elles sont supprimées au plus tard trois mois après que je n'ai plus besoin de mon compte.",
-    "En acceptant cette charte, je m'engage à la respecter. Une nouvelle version me sera présentée, "
-    "et je devrai l'accepter à nouveau avant de continuer à utiliser l'ENT.",
-]
-CHARTER_BODY = "\n\n".join(CHARTER_PARAGRAPHS) + "\n"
+    "demander la rectification et m'opposer à certains traitements depuis la page « Mes données ». Elles "
+    "sont supprimées au plus tard trois mois après que je n'ai plus besoin de mon compte.\n\n"
+    "En acceptant cette charte, je m'engage à la respecter. Une nouvelle version me sera présentée, et je "
+    "devrai l'accepter à nouveau avant de continuer à utiliser l'ENT.\n"
+)
