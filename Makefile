@@ -49,16 +49,16 @@ lint: dev-deps
 # French is the source language; English is kept complete. One catalogue per app (cartable/<app>/locale) and one for
 # the project's own templates and settings (cartable/locale). Translate what is new in each .po, then run it again:
 # tests/test_translations.py fails while a string is missing, untranslated, fuzzy, or a .mo is stale.
-# POT-Creation-Date is dropped so that running it twice changes nothing.
+# Locations without line numbers and no POT-Creation-Date: the .po files change only when the strings do.
 APPS := $(sort $(patsubst cartable/%/apps.py,%,$(wildcard cartable/*/apps.py)))
 messages: dev-deps
 	@set -e; for app in $(APPS); do \
 		echo "cartable/$$app"; mkdir -p cartable/$$app/locale; \
-		(cd cartable/$$app && DEBUG=true ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --no-wrap \
+		(cd cartable/$$app && DEBUG=true ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --no-wrap --add-location file \
 			--ignore "tests/*" --ignore "static/*"); \
 	done
 	@mkdir -p cartable/locale
-	cd cartable && DEBUG=true ../$(PY) ../manage.py makemessages -l en --no-obsolete --no-wrap --ignore "static/*" \
+	cd cartable && DEBUG=true ../$(PY) ../manage.py makemessages -l en --no-obsolete --no-wrap --add-location file --ignore "static/*" \
 		$(foreach app,$(APPS),--ignore "$(app)/*")
 	sed -i '/^"POT-Creation-Date: /d' cartable/locale/en/LC_MESSAGES/django.po cartable/*/locale/en/LC_MESSAGES/django.po
 	DEBUG=true $(PY) manage.py compilemessages --ignore ".venv/*" --ignore "var/*" --ignore "build/*"
