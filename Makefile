@@ -28,7 +28,7 @@ venv: $(VENV)/.installed
 dev-deps: $(VENV)/.dev-installed
 
 run: venv
-	@mkdir -p var
+	@mkdir -p var/static
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo --if-empty
 	@DEBUG=true $(PY) manage.py demo_logins

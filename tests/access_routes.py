@@ -60,7 +60,9 @@ ROUTES: dict[str, Route] = {
     "console:school": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/"),
     "console:people": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/personnes"),
     "console:person_new": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/personnes/nouvelle"),
-    "console:pupil_options": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/personnes/eleves?pupil_query=ali"),
+    "console:pupil_options": Route(
+        lambda w: f"/admin-ecole/{w.school_a.uai}/personnes/eleves?pupil_query=ali"
+    ),
     "console:person": Route(_person("alice")),
     "console:person_logins": Route(lambda w: _person("alice")(w) + "/connexions"),
     "console:person_block": Route(lambda w: _person("alice")(w) + "/bloquer", "post"),
