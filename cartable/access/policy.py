@@ -2,7 +2,9 @@
 
 Every app builds its `access.py` on these relationships. The facts about a user (schools, profiles,
 functions, children, classes, taught groups) are read once per request into a `Viewer` and cached on
-the user object, so predicates cost no query after the first.
+the user object, so predicates cost no query after the first. Between requests they are kept in the
+shared cache under the directory version (cartable.directory.versions), which every directory write
+bumps: a cached fact is never read after the write that changed it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
+from cartable.directory import versions
 from cartable.directory.models import (
     STAFF_PROFILES,
     Enrolment,
@@ -77,7 +80,7 @@ def viewer_for(user: Any) -> Viewer:
     cached = getattr(user, "_cartable_viewer", None)
     if cached is not None:
         return cached
-    viewer = _load_viewer(user)
+    viewer = _shared_viewer(user)
     user._cartable_viewer = viewer
     return viewer
 
@@ -86,6 +89,41 @@ def forget_viewer(user: Any) -> None:
     """Drop the cached facts (after an action changed the user's links in the same request)."""
     if hasattr(user, "_cartable_viewer"):
         del user._cartable_viewer
+
+
+# The shape of the cached facts; change it whenever _facts_of() changes.
+VIEWER_FACTS_FORMAT = "viewer1"
+
+
+def _facts_of(viewer: Viewer) -> tuple:
+    """The directory facts of a viewer, in built-in types only (no class to unpickle across releases).
+    Whether the user is the platform admin is an account fact: it is read from the user row each time."""
+    return (
+        viewer.person_id,
+        viewer.profiles,
+        viewer.functions,
+        viewer.child_ids,
+        viewer.class_ids,
+        viewer.group_ids,
+        viewer.taught_group_ids,
+    )
+
+
+def _shared_viewer(user: User) -> Viewer:
+    person_id, profiles, functions, child_ids, class_ids, group_ids, taught = versions.cached(
+        f"{VIEWER_FACTS_FORMAT}:{user.pk}", lambda: _facts_of(_load_viewer(user))
+    )
+    return Viewer(
+        user_id=user.pk,
+        person_id=person_id,
+        is_platform_admin=user.is_platform_admin,
+        profiles=profiles,
+        functions=functions,
+        child_ids=child_ids,
+        class_ids=class_ids,
+        group_ids=group_ids,
+        taught_group_ids=taught,
+    )
 
 
 def _load_viewer(user: User) -> Viewer:

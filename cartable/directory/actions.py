@@ -1,4 +1,8 @@
-"""Every write to the directory goes through here (house rule 1)."""
+"""Every write to the directory goes through here (house rule 1).
+
+Each write bumps the directory version, which the cached directory facts are keyed with
+(cartable.directory.versions): the next request reads the new facts.
+"""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -8,6 +12,7 @@ from django.db import transaction
 
 from cartable.accounts.models import User
 from cartable.accounts.usernames import unique_username
+from cartable.directory import versions
 from cartable.directory.models import (
     Enrolment,
     Group,
@@ -47,6 +52,7 @@ def create_person(new: NewPerson) -> Person:
     Membership.objects.create(person=person, school=new.school, profile=new.profile, functions=new.functions)
     for group in new.groups:
         enrol(person, group)
+    versions.bump()
     return person
 
 
@@ -56,11 +62,13 @@ def add_membership(
     membership, _created = Membership.objects.update_or_create(
         person=person, school=school, profile=profile, defaults={"functions": functions or []}
     )
+    versions.bump()
     return membership
 
 
 def enrol(student: Person, group: Group) -> Enrolment:
     enrolment, _created = Enrolment.objects.get_or_create(student=student, group=group)
+    versions.bump()
     return enrolment
 
 
@@ -68,6 +76,7 @@ def assign_teaching(teacher: Person, group: Group, subject: Subject | None) -> T
     assignment, _created = TeachingAssignment.objects.get_or_create(
         teacher=teacher, group=group, subject=subject
     )
+    versions.bump()
     return assignment
 
 
@@ -79,4 +88,5 @@ def link_guardian(
         student=student,
         defaults={"legal_guardian": legal_guardian, "relationship": relationship},
     )
+    versions.bump()
     return guardianship

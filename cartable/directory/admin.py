@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.models import Group as AuthGroup
 
+from cartable.directory import versions
 from cartable.directory.models import (
     Enrolment,
     Group,
@@ -15,25 +16,47 @@ from cartable.directory.models import (
     TeachingAssignment,
 )
 
+
+class DirectoryAdmin(admin.ModelAdmin):
+    """An edit in the Django admin is a directory write like the actions': it bumps the directory version
+    so that no cached directory fact outlives it."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        versions.bump()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        versions.bump()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        versions.bump()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        versions.bump()
+
+
 # Cartable's rights come from directory profiles and functions, not from Django auth groups.
 if admin.site.is_registered(AuthGroup):
     admin.site.unregister(AuthGroup)
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(DirectoryAdmin):
     list_display = ["name", "uai", "kind", "city", "academy", "mfa_required_for_staff"]
     list_filter = ["kind", "academy", "mfa_required_for_staff"]
     search_fields = ["name", "uai", "city"]
 
 
 @admin.register(SchoolYear)
-class SchoolYearAdmin(admin.ModelAdmin):
+class SchoolYearAdmin(DirectoryAdmin):
     list_display = ["name", "start", "end", "is_current"]
 
 
 @admin.register(Subject)
-class SubjectAdmin(admin.ModelAdmin):
+class SubjectAdmin(DirectoryAdmin):
     list_display = ["name", "code", "school"]
     list_filter = ["school"]
     search_fields = ["name", "code"]
@@ -41,7 +64,7 @@ class SubjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(DirectoryAdmin):
     list_display = ["name", "kind", "level", "school", "year"]
     list_filter = ["kind", "year", "school"]
     search_fields = ["name", "school__name", "school__uai"]
@@ -55,7 +78,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(DirectoryAdmin):
     list_display = ["last_name", "first_name", "user", "birth_date"]
     search_fields = ["last_name", "first_name", "user__username", "aaf_jointure", "ine"]
     list_filter = ["memberships__profile", "memberships__school"]
@@ -65,7 +88,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(DirectoryAdmin):
     list_display = ["person", "school", "profile", "functions"]
     list_filter = ["profile", "school"]
     search_fields = ["person__last_name", "person__first_name", "school__uai"]
@@ -74,7 +97,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(DirectoryAdmin):
     list_display = ["student", "group"]
     list_filter = ["group__school", "group__kind"]
     search_fields = ["student__last_name", "student__first_name", "group__name"]
@@ -83,7 +106,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeachingAssignment)
-class TeachingAssignmentAdmin(admin.ModelAdmin):
+class TeachingAssignmentAdmin(DirectoryAdmin):
     list_display = ["teacher", "group", "subject"]
     list_filter = ["group__school"]
     search_fields = ["teacher__last_name", "group__name", "subject__name"]
@@ -92,7 +115,7 @@ class TeachingAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guardianship)
-class GuardianshipAdmin(admin.ModelAdmin):
+class GuardianshipAdmin(DirectoryAdmin):
     list_display = ["relative", "student", "relationship", "legal_guardian", "financial", "contact"]
     list_filter = ["legal_guardian", "financial"]
     search_fields = [

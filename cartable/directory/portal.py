@@ -1,11 +1,10 @@
 """The directory's entries in the portal: the "Annuaire" app and the home widgets about one's people."""
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from cartable.access.policy import viewer_for
-from cartable.directory.models import Group, Profile
-from cartable.directory.queries import current_classes, teachers_of
+from cartable.directory.models import Profile
+from cartable.directory.queries import home_facts, taught_groups
 from cartable.portal.registry import PortalApp, Widget, registry
 
 registry.register_app(
@@ -21,44 +20,32 @@ registry.register_app(
 )
 
 
-def with_teams(groups: list[Group]) -> list[dict]:
-    teams = teachers_of(g.pk for g in groups)
-    return [{"group": group, "team": teams.get(group.pk, [])} for group in groups]
-
-
 def child_card(request, child):
-    """For a guardian: the selected child's class, school and teachers (two queries)."""
+    """For a guardian: the selected child's class, school and teachers (from the home facts)."""
     if child is None:
         return None
-    groups = current_classes([child.pk]).get(child.pk, [])
-    return {"child": child, "classes": with_teams(groups)}
+    summary = next((c for c in home_facts(request.user).children if c.pk == child.pk), None)
+    return {"child": child, "classes": summary.classes if summary is not None else ()}
 
 
 def my_class(request, child):
-    """For a pupil: their class and its teachers (two queries)."""
+    """For a pupil: their class and its teachers (from the home facts)."""
     viewer = viewer_for(request.user)
     if not viewer.class_ids or not viewer.schools_with_profile(Profile.STUDENT):
         return None
-    groups = list(
-        Group.objects.filter(pk__in=viewer.class_ids, year__is_current=True).select_related("school")
-    )
-    if not groups:
+    me = home_facts(request.user).me
+    if me is None or not me.classes:
         return None
-    return {"classes": with_teams(groups)}
+    return {"classes": me.classes}
 
 
 def my_taught_groups(request, child):
-    """For a teacher: the classes and groups they teach with their number of pupils (one query)."""
+    """For a teacher: the classes and groups they teach with their number of pupils (shared cache, else
+    one query)."""
     viewer = viewer_for(request.user)
-    if not viewer.taught_group_ids:
+    if not viewer.taught_group_ids or viewer.person_id is None:
         return None
-    groups = (
-        Group.objects.filter(pk__in=viewer.taught_group_ids, year__is_current=True)
-        .select_related("school")
-        .annotate(pupil_count=Count("enrolments"))
-        .order_by("school__name", "name")
-    )
-    return {"groups": list(groups)}
+    return {"groups": taught_groups(viewer.person_id)}
 
 
 registry.register_widget(

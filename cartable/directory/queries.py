@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
-from cartable.directory.models import Enrolment, Group, GroupKind, Membership, Person, TeachingAssignment
+from cartable.directory import versions
+from cartable.directory.models import (
+    Enrolment,
+    Group,
+    GroupKind,
+    Guardianship,
+    Membership,
+    Person,
+    TeachingAssignment,
+)
 
 
 def current_class_enrolments() -> QuerySet[Enrolment]:
@@ -24,19 +35,6 @@ def current_classes(person_ids: Iterable[int]) -> dict[int, list[Group]]:
     return classes
 
 
-def teachers_of(group_ids: Iterable[int]) -> dict[int, list[TeachingAssignment]]:
-    """Group id -> its teaching assignments (teacher and subject), teachers sorted by name."""
-    teams: dict[int, list[TeachingAssignment]] = {}
-    assignments = (
-        TeachingAssignment.objects.filter(group_id__in=list(group_ids))
-        .select_related("teacher", "subject")
-        .order_by("subject__name", "teacher__last_name", "teacher__first_name")
-    )
-    for assignment in assignments:
-        teams.setdefault(assignment.group_id, []).append(assignment)
-    return teams
-
-
 def with_directory_facts(people: QuerySet[Person]) -> QuerySet[Person]:
     """People with their memberships (and schools) and this year's classes, in two extra queries in all."""
     return people.prefetch_related(
@@ -45,3 +43,151 @@ def with_directory_facts(people: QuerySet[Person]) -> QuerySet[Person]:
         ),
         Prefetch("enrolments", queryset=current_class_enrolments(), to_attr="class_enrolments"),
     )
+
+
+# --- Facts for the home page, kept in the shared cache under the directory version --------------------
+
+
+@dataclass(frozen=True)
+class PersonName:
+    pk: int
+    first_name: str
+    last_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name.upper()}"
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    subject: str  # empty when the assignment names no subject
+    teacher: PersonName
+
+
+@dataclass(frozen=True)
+class ClassCard:
+    """A class of this school year, its school and its teaching team."""
+
+    pk: int
+    name: str
+    school_name: str
+    team: tuple[TeamMember, ...]
+
+
+@dataclass(frozen=True)
+class PupilSummary(PersonName):
+    """A person with this year's classes (none for adults)."""
+
+    classes: tuple[ClassCard, ...] = ()
+
+
+@dataclass(frozen=True)
+class HomeFacts:
+    me: PupilSummary | None  # None for an account without a directory entry (the platform admin)
+    children: tuple[PupilSummary, ...]  # legal guardianships, by first then last name
+
+
+def _class_card_rows(person_ids: list[int]) -> dict[int, tuple]:
+    """Pupil id -> their classes this year, each with its school and team (two queries)."""
+    enrolments = list(
+        current_class_enrolments()
+        .filter(student_id__in=person_ids)
+        .order_by("group__name", "group_id")
+        .values_list("student_id", "group_id", "group__name", "group__school__name")
+    )
+    teams: dict[int, list[tuple]] = {}
+    if enrolments:
+        assignments = (
+            TeachingAssignment.objects.filter(group_id__in={row[1] for row in enrolments})
+            .order_by("subject__name", "teacher__last_name", "teacher__first_name", "pk")
+            .values_list(
+                "group_id", "subject__name", "teacher_id", "teacher__first_name", "teacher__last_name"
+            )
+        )
+        for group_id, subject, *teacher in assignments:
+            teams.setdefault(group_id, []).append((subject or "", tuple(teacher)))
+    classes: dict[int, list[tuple]] = {}
+    for student_id, group_id, name, school_name in enrolments:
+        classes.setdefault(student_id, []).append(
+            (group_id, name, school_name, tuple(teams.get(group_id, ())))
+        )
+    return {student_id: tuple(rows) for student_id, rows in classes.items()}
+
+
+def _home_facts_row(user_id: int) -> tuple:
+    me = Person.objects.filter(user_id=user_id).values_list("pk", "first_name", "last_name").first()
+    if me is None:
+        return (None, ())
+    children = list(
+        Guardianship.objects.filter(relative_id=me[0], legal_guardian=True)
+        .order_by("student__first_name", "student__last_name", "student_id")
+        .values_list("student_id", "student__first_name", "student__last_name")
+    )
+    classes = _class_card_rows([me[0], *(child[0] for child in children)])
+    return (
+        (*me, classes.get(me[0], ())),
+        tuple((*child, classes.get(child[0], ())) for child in children),
+    )
+
+
+def _summary(row: tuple) -> PupilSummary:
+    pk, first_name, last_name, classes = row
+    return PupilSummary(
+        pk=pk,
+        first_name=first_name,
+        last_name=last_name,
+        classes=tuple(
+            ClassCard(
+                pk=group_id,
+                name=name,
+                school_name=school_name,
+                team=tuple(TeamMember(subject, PersonName(*teacher)) for subject, teacher in team),
+            )
+            for group_id, name, school_name, team in classes
+        ),
+    )
+
+
+# The shape of the cached rows; change it whenever _home_facts_row() changes.
+HOME_FACTS_FORMAT = "home2"
+
+
+def home_facts(user: Any) -> HomeFacts:
+    """The user's name and classes, and their children's names and classes: read once per request
+    (kept on the user object), from the shared cache while the directory is unchanged, else in four
+    queries whatever the number of children, classes and teachers."""
+    facts = getattr(user, "_cartable_home_facts", None)
+    if facts is None:
+        me, children = versions.cached(f"{HOME_FACTS_FORMAT}:{user.pk}", lambda: _home_facts_row(user.pk))
+        facts = HomeFacts(
+            me=_summary(me) if me is not None else None,
+            children=tuple(_summary(child) for child in children),
+        )
+        user._cartable_home_facts = facts
+    return facts
+
+
+@dataclass(frozen=True)
+class TaughtGroup:
+    pk: int
+    name: str
+    school_name: str
+    pupil_count: int
+
+
+def taught_groups(person_id: int) -> tuple[TaughtGroup, ...]:
+    """The classes and groups the person teaches this year, with their number of pupils (one query, or
+    none while the directory is unchanged)."""
+
+    def load() -> tuple:
+        taught = TeachingAssignment.objects.filter(teacher_id=person_id).values("group_id")
+        rows = (
+            Group.objects.filter(pk__in=taught, year__is_current=True)
+            .annotate(pupil_count=Count("enrolments"))
+            .order_by("school__name", "name", "pk")
+            .values_list("pk", "name", "school__name", "pupil_count")
+        )
+        return tuple(tuple(row) for row in rows)
+
+    return tuple(TaughtGroup(*row) for row in versions.cached(f"taught1:{person_id}", load))

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from cartable.access.policy import Viewer, viewer_for
 from cartable.portal.models import AppSwitch
@@ -45,6 +46,21 @@ def app_allowed(app: PortalApp, viewer: Viewer, off: set[tuple[int, str, str]]) 
     )
 
 
+# (urlconf, script prefix, url name) -> URL or None: URLs of the apps never change while a process runs.
+_urls: dict[tuple[Any, str, str], str | None] = {}
+
+
+def app_url(url_name: str) -> str | None:
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), url_name)
+    if key not in _urls:
+        try:
+            _urls[key] = reverse(url_name)
+        except NoReverseMatch:
+            # A registered service whose pages are not installed in this deployment is simply not listed.
+            _urls[key] = None
+    return _urls[key]
+
+
 def launcher_for(user: Any, apps: Registry = registry) -> list[LauncherEntry]:
     viewer = viewer_for(user)
     off = switched_off(viewer)
@@ -54,10 +70,8 @@ def launcher_for(user: Any, apps: Registry = registry) -> list[LauncherEntry]:
             continue
         if app.visible is not None and not app.visible(user):
             continue
-        try:
-            url = reverse(app.url_name)
-        except NoReverseMatch:
-            # A registered service whose pages are not installed in this deployment is simply not listed.
+        url = app_url(app.url_name)
+        if url is None:
             continue
         entries.append(LauncherEntry(app=app, url=url))
     return entries

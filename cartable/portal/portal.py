@@ -2,12 +2,16 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from cartable.access.policy import schools_administered_by
+from cartable.access.policy import schools_administered_by, viewer_for
+from cartable.directory.models import Function
 from cartable.portal.registry import PortalApp, registry
 
 
 def administers_a_school(user) -> bool:
     # The console follows the ADML function, not a profile: ask the policy rather than list profiles.
+    viewer = viewer_for(user)
+    if not (viewer.is_platform_admin or viewer.schools_with_function(Function.ADML)):
+        return False  # the policy's answer is then an empty queryset: spare building it on every home page
     return schools_administered_by(user).exists()
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from cartable.access.policy import viewer_for
 from cartable.accounts import actions as account_actions
 from cartable.directory.models import Function, Guardianship, Membership, Person, School
-from cartable.directory.queries import current_classes
+from cartable.directory.queries import current_classes, home_facts
 from cartable.portal import actions
 from cartable.portal.forms import CorrectionRequestForm, LanguageForm
 from cartable.portal.launcher import launcher_for, rendered_widgets
@@ -65,20 +65,18 @@ def selected_child_id(request, child_ids: list[int]) -> int | None:
 
 @login_required
 def home(request):
-    viewer = viewer_for(request.user)
-    person = my_person(request.user)
-    children = list(Person.objects.filter(pk__in=viewer.child_ids).order_by("first_name", "last_name"))
-    child_id = selected_child_id(request, [c.pk for c in children])
-    child = next((c for c in children if c.pk == child_id), None)
-    classes = current_classes([child_id]) if child_id is not None else {}
+    """The directory facts come from the shared cache while the directory is unchanged (see
+    cartable.directory.versions): beyond the session and the user, one query for the app switches."""
+    facts = home_facts(request.user)
+    child_id = selected_child_id(request, [c.pk for c in facts.children])
+    child = next((c for c in facts.children if c.pk == child_id), None)
     return render(
         request,
         "portal/home.html",
         {
-            "person": person,
-            "children": children,
+            "person": facts.me,
+            "children": facts.children,
             "child": child,
-            "child_classes": classes.get(child_id, []) if child_id is not None else [],
             "apps": launcher_for(request.user),
             "widgets": rendered_widgets(request, child),
         },
