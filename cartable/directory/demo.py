@@ -79,8 +79,8 @@ SUBJECTS = [
 ]
 
 # Classes per level: the demo is a village école and a small collège; benchmark schools are large.
-DEMO_CLASSES_PER_LEVEL = {SchoolKind.PRIMARY: 1, SchoolKind.SECONDARY: 2}
-BENCH_CLASSES_PER_LEVEL = {SchoolKind.PRIMARY: 4, SchoolKind.SECONDARY: 8}
+DEMO_CLASSES_PER_LEVEL: dict[str, int] = {SchoolKind.PRIMARY: 1, SchoolKind.SECONDARY: 2}
+BENCH_CLASSES_PER_LEVEL: dict[str, int] = {SchoolKind.PRIMARY: 4, SchoolKind.SECONDARY: 8}
 
 
 def words(text: str) -> list[str]:
@@ -404,7 +404,9 @@ class Generator:
             for child in children:
                 child.guardians.append((grandma, "grand-mère", False, False))
         for relative in relatives:
-            relative.schools = list({child.school.uai: child.school for child in children}.values())
+            relative.schools = list(
+                {child.school.uai: child.school for child in children if child.school}.values()
+            )
         return relatives, children
 
     # --- staff ------------------------------------------------------------------------------------
@@ -573,6 +575,7 @@ class Generator:
 
     def give_demo_passwords(self, demo: list[Someone]) -> None:
         for someone in demo:
+            assert someone.person is not None  # saved by the bulk writer before passwords are given
             user = someone.person.user
             if someone.role == "activation":
                 user.activation_code_hash = hash_code(ACTIVATION_DEMO_CODE)
@@ -689,7 +692,7 @@ def describe(user: User) -> DemoAccount:
     memberships = list(person.memberships.all()) if person else []
     schools = ", ".join(sorted({m.school.name for m in memberships}))
     membership = memberships[0] if memberships else None
-    if membership is None:
+    if membership is None or person is None:
         return DemoAccount(10, "Compte sans rattachement", name, "—", user.username)
     rank, role = staff_role(person, membership)
     return DemoAccount(rank, role, name, schools, user.username, is_guardian=rank == 0)

@@ -52,7 +52,8 @@ def demo_data():
 def test_default_demo_has_an_ecole_and_a_college(demo_data):
     ecole = School.objects.get(kind=SchoolKind.PRIMARY)
     college = School.objects.get(kind=SchoolKind.SECONDARY)
-    assert ecole.full_clean() is None and college.full_clean() is None  # valid UAIs
+    ecole.full_clean()  # raises on an invalid UAI
+    college.full_clean()
     assert not ecole.mfa_required_for_staff
     assert college.mfa_required_for_staff
     ecole_levels = list(Group.objects.filter(school=ecole).values_list("level", flat=True))
@@ -76,7 +77,9 @@ def test_every_pupil_is_in_one_class_at_the_right_age_with_a_legal_guardian(demo
     assert not pupils.exclude(enrolments__isnull=False).exists()
     born = dict(demo.PRIMARY_LEVELS + demo.SECONDARY_LEVELS)
     for enrolment in Enrolment.objects.select_related("student", "group"):
-        assert enrolment.student.birth_date.year in (
+        birth_date = enrolment.student.birth_date
+        assert birth_date is not None
+        assert birth_date.year in (
             born[enrolment.group.level],
             born[enrolment.group.level] - 1,
         )

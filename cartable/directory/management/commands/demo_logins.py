@@ -1,5 +1,7 @@
 """`manage.py demo_logins`: the demo accounts and their password, read from the database."""
 
+from collections.abc import Sequence
+
 from django.core.management.base import BaseCommand
 
 from cartable.directory import demo
@@ -53,7 +55,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Double authentification — {school.name} ({kind}) : {rule}.")
 
 
-def table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def table(columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     widths = [max(len(str(row[i])) for row in [columns, *rows]) for i in range(len(columns))]
     line = "+".join("-" * (w + 2) for w in widths)
 
