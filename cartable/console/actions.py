@@ -96,6 +96,18 @@ def codes_for_letters(actor: Any, school: School, users: list[User]) -> dict[int
     return codes
 
 
+# Reads of a person's data in the console (rule C8: sensitive access is traced, not only changes).
+READ_KINDS = (AdminAction.Kind.VIEW, AdminAction.Kind.VIEW_LOGINS)
+
+
+def record_person_read(actor: Any, school: School, target: User, kind: str) -> None:
+    """An admin opened a person's page or login history: who read whose data, and when."""
+    _require_admin(actor, school)
+    if kind not in READ_KINDS:
+        raise ValueError(kind)
+    _trace(actor, school, [target], kind)
+
+
 @transaction.atomic
 def answer_correction_request(
     actor: Any, request: CorrectionRequest, *, status: str, answer: str

@@ -7,7 +7,8 @@ from cartable.directory.models import School
 
 
 class AdminAction(models.Model):
-    """What a school admin did to an account, and when (rule C8: sensitive actions leave a trace).
+    """What a school admin did to an account, or read of it, and when (rule C8: sensitive actions and
+    sensitive reads leave a trace).
 
     Shown on the person's page in the console, so that another admin can tell who blocked an account or
     handed out a new code. Kept TRACE_RETENTION_DAYS (purge_old_traces), and deleted with the account (C5).
@@ -20,6 +21,8 @@ class AdminAction(models.Model):
         NEW_CODE = "new_code", _("Nouveau code d'activation")
         RESET_PASSWORD = "reset_password", _("Mot de passe réinitialisé")
         LETTER = "letter", _("Lettre d'activation imprimée (nouveau code)")
+        VIEW = "view", _("Fiche consultée")
+        VIEW_LOGINS = "view_logins", _("Historique des connexions consulté")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(

@@ -157,7 +157,12 @@ def _related_people(person, school):
 
 def _admin_actions(person, school):
     # This school's actions only: what another school's admin did is that school's business.
-    return AdminAction.objects.filter(target=person.user, school=school).select_related("actor")[:10]
+    traces = AdminAction.objects.filter(target=person.user, school=school).select_related("actor")
+    # Reads are listed apart, so that opening the page does not push the changes out of sight.
+    return (
+        traces.exclude(kind__in=actions.READ_KINDS)[:10],
+        traces.filter(kind__in=actions.READ_KINDS)[:10],
+    )
 
 
 @console_view
@@ -165,14 +170,17 @@ def person_detail(request, school, person_id):
     person = with_school_details(people_of(school).filter(pk=person_id), school).first()
     if person is None:
         raise Http404
+    actions.record_person_read(request.user, school, person.user, AdminAction.Kind.VIEW)
     guardians, children = _related_people(person, school)
+    admin_actions, admin_reads = _admin_actions(person, school)
     context = {
         "school": school,
         "person": person,
         "guardians": guardians,
         "children": children,
         "logins": LoginEvent.objects.filter(user=person.user)[:10],
-        "admin_actions": _admin_actions(person, school),
+        "admin_actions": admin_actions,
+        "admin_reads": admin_reads,
         "fresh_code": _pop_fresh_code(request, person),
         "can_manage": can_manage_account(request.user, person.user),
     }
@@ -182,6 +190,7 @@ def person_detail(request, school, person_id):
 @console_view
 def person_logins(request, school, person_id):
     person = person_of_school_or_404(school, person_id)
+    actions.record_person_read(request.user, school, person.user, AdminAction.Kind.VIEW_LOGINS)
     page = Paginator(LoginEvent.objects.filter(user=person.user), LOGIN_HISTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -162,3 +162,33 @@ def test_account_actions_leave_a_trace_seen_by_the_schools_admins(world, client,
         or "Nouveau code d'activation — ada.lambert" in page
     )
     assert "bruno.faure" not in page
+
+
+def test_reading_a_person_page_or_login_history_leaves_a_trace(world, client, url_a):
+    """Rule C8: who read whose data in the console, and when; shown to the school's admins."""
+    from cartable.console.models import AdminAction
+
+    alice = world.people["alice"]
+    world.login(client, "ada")
+    client.get(url_a("person_logins", alice.pk))
+    page = client.get(url_a("person", alice.pk)).text
+    reads = list(
+        AdminAction.objects.filter(target=alice.user).values_list("school__uai", "actor__username", "kind")
+    )
+    assert sorted(reads) == [
+        ("0750001A", "ada.lambert", "view"),
+        ("0750001A", "ada.lambert", "view_logins"),
+    ]
+    assert "Fiche consultée — ada.lambert" in page
+    assert "Historique des connexions consulté — ada.lambert" in page
+    # Reads are listed apart: the changes made to the account stay in sight.
+    assert "Aucune action enregistrée." in page
+
+
+def test_a_page_refused_leaves_no_read_trace(world, client):
+    from cartable.console.models import AdminAction
+
+    world.login(client, "bruno")
+    response = client.get(f"/admin-ecole/{world.school_a.uai}/personnes/{world.people['alice'].pk}")
+    assert response.status_code == 404
+    assert not AdminAction.objects.exists()
