@@ -138,8 +138,10 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-# HTTPS everywhere (rule C7); behind a TLS-terminating proxy that sets X-Forwarded-Proto.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# HTTPS everywhere (rule C7); behind a TLS-terminating proxy that sets X-Forwarded-Proto (BEHIND_PROXY=true).
+# Plain HTTP is redirected unless DEBUG; the load balancer's health probe may stay on plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

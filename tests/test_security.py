@@ -38,3 +38,44 @@ def test_passwords_set_by_cartable_are_argon2id(world):
     actions.set_password(user, "Un-Mot-De-Passe-Solide-2026")
     user.refresh_from_db()
     assert user.password.startswith("argon2$argon2id$")
+
+
+def production_settings(**env: str) -> dict:
+    """The HTTPS settings as a production process reads them from its environment."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    names = ["SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS"]
+    script = (
+        f"import json, cartable.settings as s; print(json.dumps({{n: getattr(s, n) for n in {names!r}}}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTEST_VERSION", "DEBUG", *names)}
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**clean, "SECRET_KEY": "production-test", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def test_production_is_https_only_by_default():
+    """Rule C7: without DEBUG, plain HTTP is redirected, cookies are Secure and HSTS is on."""
+    assert production_settings() == {
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+    }
+    assert production_settings(DEBUG="true")["SECURE_SSL_REDIRECT"] is False
+
+
+def test_plain_http_is_redirected_except_the_health_probe(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/auth/login")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/auth/login"
+    assert client.get("/healthz").status_code == 200

@@ -28,6 +28,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_live_server():
+    """The live server speaks plain HTTP: its middleware, built once for the session, must not send the
+    browser to HTTPS as production does."""
+    from django.test.utils import override_settings
+
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
