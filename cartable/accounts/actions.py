@@ -14,6 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cartable.accounts.models import Charter, CharterAcceptance, LoginEvent, User
+from cartable.lib import net
 
 # No 0/O, 1/I/L: codes are typed from a paper letter.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -126,7 +127,7 @@ def accept_charter(user: User, charter: Charter) -> None:
 
 
 def record_login_event(user: User | None, kind: str, request=None) -> None:
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    ip = net.client_ip(request) if request is not None else None
     agent = request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""
     LoginEvent.objects.create(user=user, kind=kind, ip=ip, user_agent=agent)
 

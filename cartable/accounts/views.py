@@ -32,6 +32,7 @@ from cartable.accounts.forms import (
 )
 from cartable.accounts.middleware import start_session
 from cartable.accounts.models import LoginEvent, User
+from cartable.lib import net
 
 BACKEND = "cartable.accounts.backends.CartableBackend"
 ACTIVATION_SESSION_KEY = "cartable_activation"
@@ -40,7 +41,7 @@ LOGIN_HISTORY_LENGTH = 50
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return net.client_ip(request) or ""
 
 
 def safe_next(request, default: str = "/") -> str:

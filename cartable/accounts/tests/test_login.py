@@ -96,6 +96,24 @@ def test_twenty_failures_from_one_address_block_that_address(world, client, sett
     assert log_in(Client(), "alice.martin", ip="192.0.2.8").status_code == 302
 
 
+def test_behind_a_proxy_each_client_address_is_throttled_on_its_own(world, settings):
+    """Behind the reverse proxy every request comes from the proxy's address: counting failures per
+    REMOTE_ADDR would let one person lock everyone out. The proxy's X-Forwarded-For entry is used, and
+    what the client wrote to the left of it is not believed."""
+    settings.TRUSTED_PROXY_HOPS = 1
+    settings.LOGIN_FAILURES_PER_IP = 3
+    proxy = "10.0.0.254"
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    for n in range(3):
+        attacker.post(reverse("accounts:login"), {"username": f"nobody{n}", "password": "x"})
+    spoofing = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")
+    assert THROTTLED in text(spoofing.post(reverse("accounts:login"), {"username": "x", "password": "x"}))
+    parent = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.20")
+    response = parent.post(reverse("accounts:login"), {"username": "alice.martin", "password": PASSWORD})
+    assert response.status_code == 302
+    assert world.alice.login_events.get(kind=LoginEvent.Kind.SUCCESS).ip == "198.51.100.20"
+
+
 def test_success_resets_the_account_counter(world, client, settings):
     for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT - 1):
         log_in(client, "alice.martin", "mauvais")
