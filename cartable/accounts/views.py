@@ -118,13 +118,18 @@ def logout(request):
 # Activation: login + code from the letter → choose a password → charter → information notice → home
 
 
+def may_use_account(user: User) -> bool:
+    """A deactivated (is_active off) or blocked account is refused at every way in, not only at login."""
+    return user.is_active and not user.is_blocked
+
+
 def _user_with_code(username: str, code: str) -> User | None:
     user = user_for_login(username)
     if user is None:
         # Hash anyway so that an unknown login costs the same time as a wrong code.
         secrets.compare_digest(actions.hash_code(code), actions.hash_code(""))
         return None
-    if user.is_blocked or not actions.check_activation_code(user, code):
+    if not may_use_account(user) or not actions.check_activation_code(user, code):
         return None
     return user
 
@@ -162,7 +167,7 @@ def _pending_activation(request) -> User | None:
     if not pending:
         return None
     user = User.objects.filter(pk=pending.get("user")).first()
-    if user is None or user.is_blocked or not user.activation_code_valid_now():
+    if user is None or not may_use_account(user) or not user.activation_code_valid_now():
         return None
     # The code may have been used or replaced since step 1 (another tab, a new letter).
     if not secrets.compare_digest(user.activation_code_hash, pending.get("code", "")):
@@ -450,8 +455,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
-        # A link sent before the account was blocked must not let it back in.
-        if user is not None and user.is_blocked:
+        # A link sent before the account was blocked or deactivated must not let it back in.
+        if user is not None and not may_use_account(user):
             return None
         return user
 

@@ -136,6 +136,22 @@ def test_blocked_account_cannot_activate(world, client):
     assert submit_code(client, "bob.durand", code).status_code == 400
 
 
+def test_deactivated_account_cannot_activate(world, client):
+    user = new_account(world)
+    code = actions.issue_activation_code(user)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert submit_code(client, "bob.durand", code).status_code == 400
+
+
+def test_deactivation_stops_an_activation_in_progress(world, client):
+    user = new_account(world)
+    submit_code(client, "bob.durand", actions.issue_activation_code(user))
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert choose_password(client).url == reverse("accounts:activate")
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+
+
 def test_password_step_needs_a_code_checked_in_this_session(world, client):
     new_account(world)
     response = choose_password(client)

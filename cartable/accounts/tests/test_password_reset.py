@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cartable.accounts import actions
+from cartable.accounts.models import User
 from cartable.accounts.tests.helpers import text
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,13 @@ def test_blocked_accounts_get_no_link(world, client):
 def test_a_link_sent_before_blocking_stops_working(world, client, settings):
     ask_link(client, "marie@example.test")
     actions.block_user(world.users["marie"])
+    page = client.get(link_in(mail.outbox[0], settings), follow=True)
+    assert "plus valable" in text(page)
+
+
+def test_a_link_sent_before_deactivation_stops_working(world, client, settings):
+    ask_link(client, "marie@example.test")
+    User.objects.filter(pk=world.users["marie"].pk).update(is_active=False)
     page = client.get(link_in(mail.outbox[0], settings), follow=True)
     assert "plus valable" in text(page)
 
