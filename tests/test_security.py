@@ -79,3 +79,15 @@ def test_plain_http_is_redirected_except_the_health_probe(client, settings):
     assert response.status_code == 301
     assert response["Location"] == "https://testserver/auth/login"
     assert client.get("/healthz").status_code == 200
+
+
+def test_pdf_rendering_fetches_nothing_from_disk_or_network():
+    """A name like `<img src=file:///etc/passwd>` is escaped by the template; and were markup ever to
+    reach WeasyPrint, its fetcher accepts data: URLs only."""
+    from cartable.lib.pdf import _offline_fetcher
+
+    fetcher = _offline_fetcher()
+    for url in ("file:///etc/passwd", "http://127.0.0.1:8000/", "https://example.test/x.css"):
+        with pytest.raises(ValueError, match="disallowed protocol"):
+            fetcher.fetch(url)
+    assert fetcher.fetch("data:text/plain,ok").read() == b"ok"
