@@ -61,13 +61,32 @@ def app_url(url_name: str) -> str | None:
     return _urls[key]
 
 
+# Apps allowed by (registered apps, profiles held, switches off), in launcher order. Many users share
+# the same key (every guardian of one school), so each process works it out once per key.
+_allowed: dict[tuple, tuple[tuple[PortalApp, ...], tuple[PortalApp, ...]]] = {}
+ALLOWED_MEMO_SIZE = 4096
+
+
+def allowed_apps(apps: Registry, viewer: Viewer, off: set[tuple[int, str, str]]) -> tuple[PortalApp, ...]:
+    registered = tuple(apps.apps.values())
+    held = tuple(sorted((school_id, tuple(sorted(p))) for school_id, p in viewer.profiles.items()))
+    # Apps by identity: one registered anew under the same code is another app. The memo keeps the
+    # registered apps alive with the answer, so an id in a key is never reused by another object.
+    key = (tuple(map(id, registered)), held, frozenset(off))
+    memo = _allowed.get(key)
+    if memo is None:
+        allowed = tuple(app for app in apps.sorted_apps() if app_allowed(app, viewer, off))
+        if len(_allowed) >= ALLOWED_MEMO_SIZE:
+            _allowed.clear()
+        memo = _allowed[key] = (registered, allowed)
+    return memo[1]
+
+
 def launcher_for(user: Any, apps: Registry = registry) -> list[LauncherEntry]:
     viewer = viewer_for(user)
     off = switched_off(viewer)
     entries = []
-    for app in apps.sorted_apps():
-        if not app_allowed(app, viewer, off):
-            continue
+    for app in allowed_apps(apps, viewer, off):
         if app.visible is not None and not app.visible(user):
             continue
         url = app_url(app.url_name)
