@@ -2,6 +2,7 @@
 
 import json
 
+from bench import server
 from bench.load import parse_wrk
 from bench.run import figure
 
@@ -46,3 +47,11 @@ def test_figure_prints_one_json_line_with_baseline_ratio_and_target(capsys):
         "target": "ratio >= 0.25",
         "ok": True,
     }
+
+
+def test_bench_serves_with_the_documented_production_command():
+    """The bench measures what production runs: the README's granian command and the bench's agree."""
+    readme = (server.ROOT / "README.md").read_text()
+    production = next(line for line in readme.splitlines() if line.startswith("In production run `granian"))
+    assert "--interface wsgi cartable.wsgi:application" in production
+    assert f"--blocking-threads {server.BLOCKING_THREADS}" in production
