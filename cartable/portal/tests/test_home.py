@@ -110,7 +110,7 @@ def test_guardian_sees_children_switcher_and_first_child_by_default(client, worl
     assert "Mes enfants" in body
     assert f"?enfant={world.people['alice'].pk}" in body
     assert f"?enfant={world.people['leo'].pk}" in body
-    assert "Alice MARTIN" in body and "6A" in body and "Collège Jean Moulin" in body
+    assert "Alice MARTIN" in body and "<strong>6A</strong>" in body and "Collège Jean Moulin" in body
 
 
 def test_guardian_switches_to_another_child(client, world):
@@ -139,13 +139,18 @@ def test_pupils_have_no_children_switcher(client, world):
 
 def test_pupil_widget_shows_class_and_teachers(client, world):
     body = home(client, world, "alice").content.decode()
-    assert "Ma classe" in body and "6A" in body and "Tom LEROY" in body and "Mathématiques" in body
+    assert (
+        "Ma classe" in body
+        and "<strong>6A</strong>" in body
+        and "Tom LEROY" in body
+        and "Mathématiques" in body
+    )
 
 
 def test_teacher_widget_shows_taught_classes_with_pupil_counts(client, world):
     body = home(client, world, "tom").content.decode()
-    assert "Mes classes" in body and "6A" in body and "2 élèves" in body
-    assert "5B" not in body
+    assert "Mes classes" in body and "<strong>6A</strong>" in body and "2 élèves" in body
+    assert "<strong>5B</strong>" not in body
 
 
 def test_guardian_child_widget_shows_teachers(client, world):
@@ -224,7 +229,7 @@ def test_teacher_home_query_count_does_not_grow_with_classes(client, world):
             )
         )
     body = client.get(HOME).content.decode()
-    assert "5B" in body and "6 élèves" in body
+    assert "<strong>5B</strong>" in body and "6 élèves" in body
     assert count_home_queries(client) == before
 
 
@@ -262,7 +267,7 @@ def test_new_child_shows_on_the_next_request(client, world):
     directory.link_guardian(marie, world.people["carl"])
     body = client.get(HOME).content.decode()
     assert f"?enfant={world.people['carl'].pk}" in body
-    assert "5B" in client.get(HOME, {"enfant": world.people["carl"].pk}).content.decode()
+    assert "<strong>5B</strong>" in client.get(HOME, {"enfant": world.people["carl"].pk}).content.decode()
 
 
 def test_revoked_guardianship_takes_effect_on_the_next_request(client, world):
@@ -276,11 +281,11 @@ def test_revoked_guardianship_takes_effect_on_the_next_request(client, world):
 def test_new_class_and_teacher_show_on_the_next_request(client, world):
     alice = world.people["alice"]
     body = home(client, world, "marie", enfant=alice.pk).content.decode()
-    assert "Tess MOREAU" not in body and "5B" not in body
+    assert "Tess MOREAU" not in body and "<strong>5B</strong>" not in body
     directory.assign_teaching(world.people["tess"], world.class_6a, None)
     assert "Tess MOREAU" in client.get(HOME, {"enfant": alice.pk}).content.decode()
     directory.enrol(alice, world.class_5b)
-    assert "5B" in client.get(HOME, {"enfant": alice.pk}).content.decode()
+    assert "<strong>5B</strong>" in client.get(HOME, {"enfant": alice.pk}).content.decode()
 
 
 def test_pupil_widget_follows_enrolments_and_assignments(client, world):
@@ -288,7 +293,7 @@ def test_pupil_widget_follows_enrolments_and_assignments(client, world):
     assert "Tess MOREAU" in body and "Tom LEROY" not in body
     directory.enrol(world.people["carl"], world.class_6a)
     body = client.get(HOME).content.decode()
-    assert "6A" in body and "Tom LEROY" in body
+    assert "<strong>6A</strong>" in body and "Tom LEROY" in body
 
 
 def test_new_function_shows_the_console_on_the_next_request(client, world):
@@ -304,6 +309,6 @@ def test_new_function_shows_the_console_on_the_next_request(client, world):
 
 
 def test_teacher_widget_follows_new_assignments(client, world):
-    assert "5B" not in home(client, world, "tom").content.decode()
+    assert "<strong>5B</strong>" not in home(client, world, "tom").content.decode()
     directory.assign_teaching(world.people["tom"], world.class_5b, world.maths)
-    assert "5B" in client.get(HOME).content.decode()
+    assert "<strong>5B</strong>" in client.get(HOME).content.decode()
