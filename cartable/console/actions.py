@@ -19,6 +19,7 @@ from cartable.accounts.models import User
 from cartable.console.access import can_manage_account, manageable_accounts
 from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
+from cartable.directory import versions
 from cartable.directory.models import Person, School
 from cartable.portal.models import AppSwitch, CorrectionRequest
 
@@ -140,6 +141,8 @@ def save_app_switches(actor: Any, school: School, cells: list[SwitchCell]) -> No
         unique_fields=["school", "app_code", "profile"],
         update_fields=["enabled"],
     )
+    # The launcher reads the switches from the cache kept under the directory version.
+    versions.bump()
 
 
 def set_mfa_required_for_staff(actor: Any, school: School, required: bool) -> None:

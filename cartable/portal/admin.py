@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from cartable.directory.admin import DirectoryAdmin
 from cartable.portal.models import AppSwitch, CorrectionRequest
 
 
 @admin.register(AppSwitch)
-class AppSwitchAdmin(admin.ModelAdmin):
+class AppSwitchAdmin(DirectoryAdmin):
+    """Switches are cached with the directory facts: an edit here bumps the directory version too."""
+
     list_display = ["school", "app_code", "profile", "enabled"]
     list_filter = ["app_code", "profile", "enabled"]
     search_fields = ["school__name", "school__uai"]

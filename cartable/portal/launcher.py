@@ -1,7 +1,8 @@
 """Which apps a user sees in the launcher, and which widgets fill their home page.
 
 An app is shown when the user holds, in one of their schools, a profile the app is made for and the
-school's admin has not switched it off for that profile (AppSwitch). One query for the switches.
+school's admin has not switched it off for that profile (AppSwitch). The switches are read from the shared
+cache under the directory version, which every switch change bumps.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from cartable.access.policy import Viewer, viewer_for
+from cartable.directory import versions
 from cartable.portal.models import AppSwitch
 from cartable.portal.registry import PortalApp, Registry, registry
 
@@ -28,11 +30,16 @@ def switched_off(viewer: Viewer) -> set[tuple[int, str, str]]:
     """(school id, app code, profile) the user's schools switched off."""
     if not viewer.school_ids:
         return set()
-    return set(
-        AppSwitch.objects.filter(school_id__in=viewer.school_ids, enabled=False).values_list(
-            "school_id", "app_code", "profile"
+    schools = sorted(viewer.school_ids)
+
+    def load() -> frozenset[tuple[int, str, str]]:
+        return frozenset(
+            AppSwitch.objects.filter(school_id__in=schools, enabled=False).values_list(
+                "school_id", "app_code", "profile"
+            )
         )
-    )
+
+    return set(versions.cached(f"switches:{','.join(map(str, schools))}", load))
 
 
 def app_allowed(app: PortalApp, viewer: Viewer, off: set[tuple[int, str, str]]) -> bool:

@@ -5,11 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cartable.accounts.models import CharterAcceptance
+from cartable.accounts.models import CharterAcceptance, User
+from cartable.console.actions import SwitchCell, save_app_switches
 from cartable.directory import actions as directory
 from cartable.directory import versions
 from cartable.directory.models import Function, Profile
-from cartable.portal.models import AppSwitch
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,9 @@ def test_anonymous_is_sent_to_login(client, world):
 
 
 def switch_off(school, profile, *, enabled=False):
-    AppSwitch.objects.create(school=school, app_code="directory", profile=profile, enabled=enabled)
+    """The school admin's switch, written as the console writes it (the launcher caches switches)."""
+    root = User.objects.get(username="root")
+    save_app_switches(root, school, [SwitchCell(app_code="directory", profile=profile, enabled=enabled)])
 
 
 @pytest.mark.parametrize("name", ["alice", "marie", "tom", "vera", "paul", "ada", "zoe", "bruno"])
@@ -62,9 +64,7 @@ def test_admin_entry_only_for_school_admins(client, world):
 
 
 def test_app_switched_off_for_a_profile_disappears_for_that_profile_only(client, world):
-    AppSwitch.objects.create(
-        school=world.school_a, app_code="directory", profile=Profile.STUDENT, enabled=False
-    )
+    switch_off(world.school_a, Profile.STUDENT, enabled=False)
     directory_url = f'href="{reverse("directory:search")}"'
     assert directory_url not in home(client, world, "alice").content.decode()
     assert directory_url in home(client, world, "tom").content.decode()
@@ -74,20 +74,14 @@ def test_app_switched_off_for_a_profile_disappears_for_that_profile_only(client,
 
 def test_app_stays_when_another_school_of_the_user_keeps_it(client, world):
     # Marie is a parent in both schools: switching the directory off in A leaves it from B.
-    AppSwitch.objects.create(
-        school=world.school_a, app_code="directory", profile=Profile.RELATIVE, enabled=False
-    )
+    switch_off(world.school_a, Profile.RELATIVE, enabled=False)
     assert f'href="{reverse("directory:search")}"' in home(client, world, "marie").content.decode()
-    AppSwitch.objects.create(
-        school=world.school_b, app_code="directory", profile=Profile.RELATIVE, enabled=False
-    )
+    switch_off(world.school_b, Profile.RELATIVE, enabled=False)
     assert f'href="{reverse("directory:search")}"' not in home(client, world, "marie").content.decode()
 
 
 def test_switch_turned_back_on_shows_the_app(client, world):
-    AppSwitch.objects.create(
-        school=world.school_a, app_code="directory", profile=Profile.STUDENT, enabled=True
-    )
+    switch_off(world.school_a, Profile.STUDENT, enabled=True)
     assert f'href="{reverse("directory:search")}"' in home(client, world, "alice").content.decode()
 
 
@@ -172,8 +166,8 @@ def count_home_queries(client) -> int:
 def test_home_query_count_is_pinned_and_does_not_grow(client, world, django_assert_max_num_queries):
     world.login(client, "marie")
     client.get(HOME)  # the first request marks the charter as accepted in the session
-    # The session, the user and the app switches: the directory facts come from the shared cache.
-    with django_assert_max_num_queries(3):
+    # The session and the user: the directory facts and the app switches come from the shared cache.
+    with django_assert_max_num_queries(2):
         client.get(HOME)
     before = count_home_queries(client)
 
@@ -209,7 +203,7 @@ def test_home_query_count_for_other_profiles(client, world, name, django_assert_
     world.login(client, name)
     client.get(HOME)
     # Staff also have their second-factor device read; the admin's console entry asks for the schools.
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         client.get(HOME)
 
 
@@ -312,3 +306,12 @@ def test_teacher_widget_follows_new_assignments(client, world):
     assert "<strong>5B</strong>" not in home(client, world, "tom").content.decode()
     directory.assign_teaching(world.people["tom"], world.class_5b, world.maths)
     assert "<strong>5B</strong>" in client.get(HOME).content.decode()
+
+
+def test_switching_an_app_off_shows_on_the_next_request(client, world):
+    directory_link = f'href="{reverse("directory:search")}"'
+    assert directory_link in home(client, world, "alice").content.decode()  # switches now cached
+    switch_off(world.school_a, Profile.STUDENT)
+    assert directory_link not in client.get(HOME).content.decode()
+    switch_off(world.school_a, Profile.STUDENT, enabled=True)
+    assert directory_link in client.get(HOME).content.decode()
