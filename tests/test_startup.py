@@ -1,0 +1,39 @@
+"""The web server refuses the demo SECRET_KEY outside DEBUG; management commands still run."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "PYTEST_VERSION"}}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_web_server_refuses_the_demo_key_in_production():
+    result = run("import cartable.wsgi", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_web_server_starts_with_a_real_key_or_in_debug():
+    assert run("import cartable.wsgi", DEBUG="false", SECRET_KEY="a-real-secret-key").returncode == 0
+    assert run("import cartable.asgi", DEBUG="true").returncode == 0
+
+
+def test_management_commands_run_without_a_key():
+    result = run(
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'cartable.settings'); "
+        "django.setup(); from django.core.management import call_command; call_command('check')"
+    )
+    assert result.returncode == 0, result.stderr
