@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "cartable.accounts",
     "cartable.portal",
     "cartable.console",
+    "cartable.feeds",
 ]
 
 MIDDLEWARE = [
