@@ -16,3 +16,15 @@ def test_assets_linked_from_the_base_page_are_served(client):
         assert response.status_code == 200, asset
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert len(body) > 100, asset
+
+
+def test_launcher_icons_are_served(client, world):
+    world.login(client, "ada")
+    html = client.get("/").content.decode()
+    icons = re.findall(r'<img class="icon" src="(/static/[^"]+)"', html)
+    assert len(icons) >= 3  # directory, my data, the console
+    for icon in icons:
+        response = client.get(icon)
+        assert response.status_code == 200, icon
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert body.lstrip().startswith(b"<svg"), icon

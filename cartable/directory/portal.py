@@ -12,7 +12,7 @@ registry.register_app(
         code="directory",
         name=_("Annuaire"),
         url_name="directory:search",
-        icon="📇",
+        icon="directory",
         description=_("Retrouver les personnes de mon établissement"),
         profiles=frozenset({Profile.STUDENT, Profile.RELATIVE, Profile.TEACHER, Profile.PERSONNEL}),
         order=10,

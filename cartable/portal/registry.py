@@ -18,7 +18,7 @@ class PortalApp:
     code: str
     name: str | Promise
     url_name: str
-    icon: str
+    icon: str  # an SVG in static/cartable/icons/ (without .svg); "app" is the generic one
     description: str | Promise = ""
     profiles: frozenset[str] = frozenset()  # empty: every profile
     order: int = 100
