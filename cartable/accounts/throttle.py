@@ -26,14 +26,27 @@ def is_throttled(username: str, ip: str) -> bool:
     )
 
 
+def _bump(key: str) -> None:
+    # add() starts the window; incr() keeps its expiry, so the window is fixed from the first event.
+    if not cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
+
+
 def record_failure(username: str, ip: str) -> None:
-    for key in (_key("account", username), _key("ip", ip)):
-        # add() starts the window; incr() keeps its expiry, so the window is fixed from the first failure.
-        if not cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
+    _bump(_key("account", username))
+    _bump(_key("ip", ip))
+
+
+def reset_request_allowed(ip: str) -> bool:
+    """Password-reset emails per client address and window: no mail bombing, no probing of addresses."""
+    return _count(_key("reset-ip", ip)) < settings.PASSWORD_RESET_REQUESTS_PER_IP
+
+
+def record_reset_request(ip: str) -> None:
+    _bump(_key("reset-ip", ip))
 
 
 def clear_account(username: str) -> None:

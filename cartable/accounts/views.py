@@ -440,6 +440,14 @@ class PasswordResetView(auth_views.PasswordResetView):
         # Links are built on SITE_URL: the Host header of the request is not trusted for emails.
         return {"site_url": settings.SITE_URL.rstrip("/"), "lifetime": reset_link_lifetime()}
 
+    def form_valid(self, form):
+        ip = client_ip(self.request)
+        if not throttle.reset_request_allowed(ip):
+            form.add_error(None, _("Trop de demandes depuis cette connexion. Réessayez dans 15 minutes."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        throttle.record_reset_request(ip)
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"

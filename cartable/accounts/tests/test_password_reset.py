@@ -95,3 +95,18 @@ def test_accounts_not_yet_activated_get_no_link(world, client):
     actions.reset_password_by_admin(world.users["marie"])
     ask_link(client, "marie@example.test")
     assert mail.outbox == []
+
+
+def test_reset_requests_are_limited_per_address(client, world, settings):
+    from django.core import mail
+
+    settings.PASSWORD_RESET_REQUESTS_PER_IP = 3
+    for _ in range(3):
+        assert client.post("/auth/password/reset", {"email": "marie@example.test"}).status_code == 302
+    sent = len(mail.outbox)
+    response = client.post("/auth/password/reset", {"email": "marie@example.test"})
+    assert response.status_code == 429
+    assert "Trop de demandes" in response.content.decode()
+    assert len(mail.outbox) == sent
+    other = client.post("/auth/password/reset", {"email": "marc@example.test"}, REMOTE_ADDR="127.0.0.2")
+    assert other.status_code == 302
