@@ -5,6 +5,11 @@ functions, children, classes, taught groups) are read once per request into a `V
 the user object, so predicates cost no query after the first. Between requests they are kept in the
 shared cache under the directory version (cartable.directory.versions), which every directory write
 bumps: a cached fact is never read after the write that changed it.
+
+Classes and groups belong to a school year, and only those of the current year give access: after the
+yearly rollover (cartable.directory.actions.start_school_year) last year's enrolments and teaching
+assignments stay in the database as history but no longer let anyone see anyone. Guardianships and
+memberships are not yearly.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class Viewer:
     profiles: dict[int, frozenset[str]] = field(default_factory=dict)
     functions: dict[int, frozenset[str]] = field(default_factory=dict)
     child_ids: frozenset[int] = frozenset()  # pupils this person is a legal guardian of
+    # Classes and groups of the current school year only.
     class_ids: frozenset[int] = frozenset()  # classes the person is enrolled in (as a pupil)
     group_ids: frozenset[int] = frozenset()  # all classes and groups the person is enrolled in
     taught_group_ids: frozenset[int] = frozenset()
@@ -92,7 +98,7 @@ def forget_viewer(user: Any) -> None:
 
 
 # The shape of the cached facts; change it whenever _facts_of() changes.
-VIEWER_FACTS_FORMAT = "viewer1"
+VIEWER_FACTS_FORMAT = "viewer2"
 
 
 def _facts_of(viewer: Viewer) -> tuple:
@@ -144,14 +150,14 @@ def _load_viewer(user: User) -> Viewer:
     )
     class_ids: set[int] = set()
     group_ids: set[int] = set()
-    for group_id, kind in Enrolment.objects.filter(student_id=person_id).values_list(
-        "group_id", "group__kind"
+    for group_id, kind in (
+        current_enrolments().filter(student_id=person_id).values_list("group_id", "group__kind")
     ):
         group_ids.add(group_id)
         if kind == GroupKind.CLASS:
             class_ids.add(group_id)
     taught = frozenset(
-        TeachingAssignment.objects.filter(teacher_id=person_id).values_list("group_id", flat=True)
+        current_teaching_assignments().filter(teacher_id=person_id).values_list("group_id", flat=True)
     )
     return Viewer(
         user_id=user.pk,
@@ -164,6 +170,16 @@ def _load_viewer(user: User) -> Viewer:
         group_ids=frozenset(group_ids),
         taught_group_ids=taught,
     )
+
+
+def current_enrolments() -> QuerySet[Enrolment]:
+    """Enrolments in the classes and groups of the current school year: the only ones that give access."""
+    return Enrolment.objects.filter(group__year__is_current=True)
+
+
+def current_teaching_assignments() -> QuerySet[TeachingAssignment]:
+    """Teaching assignments of the current school year: the only ones that give access."""
+    return TeachingAssignment.objects.filter(group__year__is_current=True)
 
 
 def _school_id(school: School | int) -> int:
@@ -273,7 +289,7 @@ def visible_people_q(viewer: Viewer) -> Q:
         # Not their classmates: a pupil's profile concerns the pupil and the adults around them only.
         q |= _family_circle_q(pupil_ids=[me], group_ids=viewer.group_ids)
     if viewer.child_ids:
-        child_groups = Enrolment.objects.filter(student_id__in=viewer.child_ids).values("group_id")
+        child_groups = current_enrolments().filter(student_id__in=viewer.child_ids).values("group_id")
         q |= Q(pk__in=viewer.child_ids)
         q |= _family_circle_q(pupil_ids=list(viewer.child_ids), group_ids=child_groups)
     return q

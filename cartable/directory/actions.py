@@ -4,8 +4,9 @@ Each write bumps the directory version, which the cached directory facts are key
 (cartable.directory.versions): the next request reads the new facts.
 """
 
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -20,6 +21,7 @@ from cartable.directory.models import (
     Membership,
     Person,
     School,
+    SchoolYear,
     Subject,
     TeachingAssignment,
 )
@@ -90,3 +92,84 @@ def link_guardian(
     )
     versions.bump()
     return guardianship
+
+
+# --- Yearly rollover (rule C4) ---------------------------------------------------------------------------
+
+SCHOOL_YEAR_NAME = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+class SchoolYearError(ValueError):
+    """The rollover was refused; the message says why, in French, for the person who ran it."""
+
+
+@dataclass(frozen=True)
+class Rollover:
+    year: SchoolYear
+    previous: SchoolYear | None
+    created: bool  # the school year did not exist yet
+    changed: bool  # False when the year was already the current one: nothing was written
+
+
+def school_year_dates(first_year: int) -> tuple[date, date]:
+    """A school year runs from 1 September to the first Saturday of July of the next calendar year.
+
+    The official calendar moves these by a few days each year (pre-rentrée, zones); the dates are only
+    shown and sort the years, access depends on which year is current, so this simple rule is enough.
+    """
+    july_first = date(first_year + 1, 7, 1)
+    saturday = july_first + timedelta(days=(5 - july_first.weekday()) % 7)
+    return date(first_year, 9, 1), saturday
+
+
+def parse_school_year_name(name: str) -> int:
+    """The first calendar year of a name such as "2027-2028"; SchoolYearError when it is not one."""
+    match = SCHOOL_YEAR_NAME.match(name.strip())
+    if match is None:
+        raise SchoolYearError(
+            f"« {name} » n'est pas une année scolaire : attendu AAAA-AAAA, par exemple 2027-2028."
+        )
+    first, second = int(match[1]), int(match[2])
+    if second != first + 1 or not 2000 <= first <= 2200:
+        raise SchoolYearError(
+            f"« {name} » n'est pas une année scolaire : "
+            "la seconde année doit suivre la première (ex. 2027-2028)."
+        )
+    return first
+
+
+@transaction.atomic
+def start_school_year(name: str) -> Rollover:
+    """Make the school year `name` (e.g. "2027-2028") the current one, creating it if needed.
+
+    Last year's classes, groups, enrolments and teaching assignments stay in the database as history:
+    they belong to last year, and only the current year's give access (cartable.access.policy), so
+    nobody keeps seeing anyone through last year's classes. Accounts, memberships and guardianships are
+    kept; the rentrée feed then fills the new year's classes. Running it again for the current year
+    changes nothing. A year older than the current one is refused: the rollover only goes forward.
+    """
+    first_year = parse_school_year_name(name)
+    name = f"{first_year}-{first_year + 1}"
+    start, end = school_year_dates(first_year)
+    # Lock the current year's row: two rollovers at once cannot both pass the checks below.
+    previous = SchoolYear.objects.select_for_update().filter(is_current=True).first()
+    if previous is not None and previous.name == name:
+        return Rollover(year=previous, previous=previous, created=False, changed=False)
+    existing = SchoolYear.objects.filter(name=name).first()
+    if previous is not None and (existing.start if existing else start) <= previous.start:
+        raise SchoolYearError(
+            f"L'année {name} n'est pas postérieure à l'année en cours ({previous.name}) : "
+            "le changement d'année ne revient pas en arrière."
+        )
+    if previous is not None:
+        # One current year at most (constraint one_current_school_year): unset the old one first.
+        SchoolYear.objects.filter(pk=previous.pk).update(is_current=False)
+        previous.is_current = False
+    if existing is None:
+        year = SchoolYear.objects.create(name=name, start=start, end=end, is_current=True)
+    else:
+        SchoolYear.objects.filter(pk=existing.pk).update(is_current=True)
+        existing.is_current = True
+        year = existing
+    versions.bump()
+    return Rollover(year=year, previous=previous, created=existing is None, changed=True)
