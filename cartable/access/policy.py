@@ -292,7 +292,8 @@ def visible_people_q(viewer: Viewer) -> Q:
         child_groups = current_enrolments().filter(student_id__in=viewer.child_ids).values("group_id")
         q |= Q(pk__in=viewer.child_ids)
         q |= _family_circle_q(pupil_ids=list(viewer.child_ids), group_ids=child_groups)
-    return q
+    # People who left (cartable.directory.actions.deactivate_people) vanish from pickers, not from themselves.
+    return Q(pk=me) | (q & Q(left_at__isnull=True))
 
 
 def _family_circle_q(pupil_ids: list[int], group_ids: Any) -> Q:

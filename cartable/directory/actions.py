@@ -5,13 +5,16 @@ Each write bumps the directory version, which the cached directory facts are key
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import F, Q
 
-from cartable.accounts.models import User
+from cartable.accounts.models import CharterAcceptance, LoginEvent, User
 from cartable.accounts.usernames import unique_username
 from cartable.directory import versions
 from cartable.directory.models import (
@@ -25,6 +28,9 @@ from cartable.directory.models import (
     Subject,
     TeachingAssignment,
 )
+
+# Rule C5: within 3 months.
+MAX_PURGE_DAYS = 92
 
 
 @dataclass
@@ -92,6 +98,107 @@ def link_guardian(
     )
     versions.bump()
     return guardianship
+
+
+# -- account lifecycle (rule C5) ---------------------------------------------------------------------------
+
+ANCIEN_FIRST_NAME = "Ancien"
+ANCIEN_LAST_NAME = "compte"
+
+
+@transaction.atomic
+def deactivate_people(person_ids: Iterable[int], now: datetime) -> int:
+    """People who left: they can no longer log in, their sessions end at once, pickers stop showing them.
+
+    Their data stay until the purge, so that someone who comes back finds everything again.
+    Returns how many were deactivated (people already deactivated keep their first `left_at`).
+    """
+    ids = list(
+        Person.objects.filter(pk__in=list(person_ids), left_at__isnull=True).values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    Person.objects.filter(pk__in=ids).update(left_at=now)
+    User.objects.filter(person__pk__in=ids).update(
+        is_active=False, session_generation=F("session_generation") + 1
+    )
+    versions.bump()
+    return len(ids)
+
+
+@transaction.atomic
+def reactivate_person(person: Person) -> None:
+    """Someone who comes back before the purge gets their account and data back."""
+    Person.objects.filter(pk=person.pk).update(left_at=None)
+    User.objects.filter(pk=person.user_id).update(is_active=True)
+    person.left_at = None
+    versions.bump()
+
+
+def reactivate_people(person_ids: Iterable[int]) -> int:
+    ids = list(
+        Person.objects.filter(pk__in=list(person_ids), left_at__isnull=False).values_list("pk", flat=True)
+    )
+    if ids:
+        with transaction.atomic():
+            Person.objects.filter(pk__in=ids).update(left_at=None)
+            User.objects.filter(person__pk__in=ids).update(is_active=True)
+            versions.bump()
+    return len(ids)
+
+
+@dataclass
+class PurgeResult:
+    anonymized: int = 0
+    deleted: int = 0
+
+
+@transaction.atomic
+def purge_expired_accounts(now: datetime, days: int | None = None) -> PurgeResult:
+    """Delete the personal data of people deactivated more than `days` days ago (at most 92: rule C5).
+
+    Contributions stay attributed to "Ancien compte" unless the person objected at closure, in which
+    case the person and the account are deleted entirely.
+    """
+    limit = min(settings.ACCOUNT_PURGE_DAYS if days is None else days, MAX_PURGE_DAYS)
+    expired = Person.objects.filter(left_at__isnull=False, left_at__lt=now - timedelta(days=limit))
+    result = PurgeResult()
+    objected = list(expired.filter(keep_contributions=False).values_list("user_id", flat=True))
+    if objected:
+        # The person goes with the account (cascade), and with them every link and trace.
+        User.objects.filter(pk__in=objected).delete()
+        result.deleted = len(objected)
+    kept = list(
+        expired.filter(keep_contributions=True).exclude(
+            first_name=ANCIEN_FIRST_NAME, last_name=ANCIEN_LAST_NAME, aaf_jointure=""
+        )
+    )
+    if kept:
+        person_ids = [p.pk for p in kept]
+        user_ids = [p.user_id for p in kept]
+        Membership.objects.filter(person_id__in=person_ids).delete()
+        Enrolment.objects.filter(student_id__in=person_ids).delete()
+        TeachingAssignment.objects.filter(teacher_id__in=person_ids).delete()
+        Guardianship.objects.filter(Q(relative_id__in=person_ids) | Q(student_id__in=person_ids)).delete()
+        LoginEvent.objects.filter(user_id__in=user_ids).delete()
+        CharterAcceptance.objects.filter(user_id__in=user_ids).delete()
+        Person.objects.filter(pk__in=person_ids).update(
+            first_name=ANCIEN_FIRST_NAME, last_name=ANCIEN_LAST_NAME, birth_date=None, ine="", aaf_jointure=""
+        )
+        unusable = make_password(None)
+        for person in kept:
+            User.objects.filter(pk=person.user_id).update(
+                username=f"ancien-{person.user_id}",
+                email="",
+                password=unusable,
+                is_active=False,
+                activation_code_hash="",
+                activation_expires_at=None,
+            )
+        result.anonymized = len(kept)
+    if result.anonymized or result.deleted:
+        versions.bump()
+    return result
 
 
 # --- Yearly rollover (rule C4) ---------------------------------------------------------------------------

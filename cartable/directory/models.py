@@ -111,6 +111,10 @@ class Person(models.Model):
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     aaf_jointure = models.CharField(_("identifiant AAF"), max_length=64, blank=True, db_index=True)
     ine = models.CharField(_("INE"), max_length=11, blank=True)
+    # Account lifecycle: set when the person leaves the feeds; personal data are purged some days later (C5).
+    left_at = models.DateTimeField(_("parti le"), null=True, blank=True, db_index=True)
+    # At closure the person may object to their contributions being kept (arrêté art. 6).
+    keep_contributions = models.BooleanField(_("conserver les contributions"), default=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]

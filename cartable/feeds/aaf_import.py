@@ -18,10 +18,11 @@ from xml.etree.ElementTree import ParseError
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from cartable.accounts.models import User
 from cartable.accounts.usernames import unique_usernames
-from cartable.directory import versions
+from cartable.directory import actions, versions
 from cartable.directory.models import (
     Enrolment,
     Function,
@@ -109,6 +110,10 @@ class AafImport:
         self.password = make_password(None)
         self.pending_guardians: list[PendingGuardian] = []
         self.relatives_seen: set[str] = set()
+        # For the account lifecycle: every person key of the feed (rejected records too) and its schools.
+        self.people_seen: set[str] = set()
+        self.feed_school_ids: set[int] = set()
+        self.unreadable_files = 0
 
     def load(self) -> None:
         """What is looked up for every record, read once (and again after a file was rolled back)."""
@@ -137,6 +142,7 @@ class AafImport:
                 del self.report.rejections[rejections:]
                 del self.pending_guardians[pending:]
                 self.load()
+                self.unreadable_files += 1
                 self.report.reject("file", path.name, "", f"fichier XML illisible : {error}")
         self.apply_guardians()
 
@@ -168,6 +174,9 @@ class AafImport:
                 self.write_people(kind, rows, path.name)
 
     def checked(self, mapper, kind: str, record: Record, file: str) -> PersonRow | None:
+        if jointure := record.first("ENTPersonJointure"):
+            # Seen, even if rejected below: a record the feed still carries is not a person who left.
+            self.people_seen.add(jointure)
         if record.operation != "add":
             # Delta feeds come later: such records are reported, not silently dropped.
             self.report.reject(kind, file, record.id, "modification ou suppression non prise en charge")
@@ -238,6 +247,7 @@ class AafImport:
         else:
             self.report.unchanged("school")
         self._index_school(school)
+        self.feed_school_ids.add(school.pk)
 
     def subject(self, school: School, code: str) -> Subject:
         key = (school.pk, code)
@@ -375,6 +385,10 @@ class AafImport:
         if not unique:
             return
         existing = {p.aaf_jointure: p for p in Person.objects.filter(aaf_jointure__in=list(unique))}
+        returning = [p.pk for p in existing.values() if p.left_at is not None]
+        if returning:
+            # Back before the purge: the same account and data, updated below like everyone's.
+            self.report.updated("reactivated", actions.reactivate_people(returning))
         new_rows = [row for key, row in unique.items() if key not in existing]
         changed = []
         for key, person in existing.items():
@@ -501,6 +515,32 @@ class AafImport:
         self.report.updated("teaching_assignment", len(stale))
         self.report.unchanged("teaching_assignment", len(want) - len(new))
 
+    # -- account lifecycle ---------------------------------------------------------------------------------
+
+    def deactivate_missing(self) -> None:
+        """After a full feed: people of the feed's schools who are no longer in it have left.
+
+        Only AAF keys count (ONDE people have theirs, "onde:…"), and someone also attached to a school
+        this feed does not describe stays: another feed still carries them.
+        """
+        if not self.feed_school_ids:
+            return
+        if self.unreadable_files:
+            self.report.reject("deactivated", "", "", "fichier illisible : aucun compte désactivé")
+            return
+        outside = Membership.objects.exclude(school_id__in=self.feed_school_ids).values("person_id")
+        candidates = (
+            Person.objects.filter(left_at__isnull=True, memberships__school_id__in=self.feed_school_ids)
+            .exclude(aaf_jointure="")
+            .exclude(aaf_jointure__startswith="onde:")
+            .exclude(pk__in=outside)
+            .values_list("pk", "aaf_jointure")
+            .distinct()
+        )
+        gone = [pk for pk, key in candidates.iterator() if key not in self.people_seen]
+        for chunk in batched(gone):
+            self.report.updated("deactivated", actions.deactivate_people(chunk, timezone.now()))
+
     # -- guardianships, once every person is known --------------------------------------------------------
 
     def apply_guardians(self) -> None:
@@ -570,11 +610,18 @@ class AafImport:
             self.report.updated("guardianship", len(to_update))
 
 
-def import_aaf(directory: Path, *, dry_run: bool = False) -> ImportReport:
-    """Import every AAF 2D file of `directory`; with `dry_run`, everything is rolled back at the end."""
+def import_aaf(directory: Path, *, dry_run: bool = False, delta: bool = False) -> ImportReport:
+    """Import every AAF 2D file of `directory`; with `dry_run`, everything is rolled back at the end.
+
+    A full feed (not `delta`) is the whole truth for its schools: their people missing from it are
+    deactivated (account lifecycle, rule C5).
+    """
     report = ImportReport()
     with transaction.atomic():
-        AafImport(report).run(directory)
+        importer = AafImport(report)
+        importer.run(directory)
+        if not delta and not dry_run:
+            importer.deactivate_missing()
         if report.writes:
             versions.bump()
         if dry_run:

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from cartable.accounts.models import User
 from cartable.accounts.usernames import unique_usernames
-from cartable.directory import versions
+from cartable.directory import actions, versions
 from cartable.directory.models import (
     Enrolment,
     Function,
@@ -108,6 +108,9 @@ class _Context:
     password: str
     taken_usernames: set[str] | None = None
     groups: dict[str, Group] = field(default_factory=dict)
+    # For the account lifecycle: the keys this extraction carries, and the profiles whose file it had.
+    seen: set[str] = field(default_factory=set)
+    profiles: set[str] = field(default_factory=set)
 
     def usernames(self, names: list[tuple[str, str]]) -> list[str]:
         if self.taken_usernames is None:
@@ -123,6 +126,12 @@ def _upsert_people(
     for batch in _chunks([s.key for s in specs]):
         for person in Person.objects.filter(aaf_jointure__in=batch).select_related("user"):
             people.setdefault(person.aaf_jointure, person)
+    ctx.seen.update(s.key for s in specs)
+    ctx.profiles.add(profile)
+    returning = [p.pk for p in people.values() if p.left_at is not None]
+    if returning:
+        # Back before the purge: the same account and data, updated below like everyone's.
+        ctx.report.updated("reactivated", actions.reactivate_people(returning))
     created: set[str] = set()
     updated: set[str] = set()
 
@@ -472,6 +481,45 @@ def import_guardians(ctx: _Context, path: Path) -> None:
     _count(ctx, "relative", specs, created, updated)
 
 
+def deactivate_missing(ctx: _Context) -> None:
+    """People of the school's earlier extractions who are no longer in this one have left.
+
+    Only this school's ONDE keys count, and only for the files the extraction had (no guardians file:
+    no guardian leaves). A profile with rejected rows keeps everyone: a row that could not be read is
+    not a person who left.
+    """
+    kinds: dict[str, str] = {
+        Profile.STUDENT: "student",
+        Profile.TEACHER: "teacher",
+        Profile.RELATIVE: "relative",
+    }
+    profiles = set()
+    for profile in ctx.profiles:
+        kind = kinds.get(profile, "")
+        counts = ctx.report.counts.get(kind)
+        if counts is not None and counts.rejected:
+            ctx.report.reject(
+                "deactivated", "", kind, "lignes rejetées : aucun départ enregistré pour ce profil"
+            )
+        else:
+            profiles.add(profile)
+    if not profiles:
+        return
+    candidates = (
+        Person.objects.filter(
+            left_at__isnull=True,
+            aaf_jointure__startswith=f"onde:{ctx.school.uai}:",
+            memberships__school=ctx.school,
+            memberships__profile__in=profiles,
+        )
+        .values_list("pk", "aaf_jointure")
+        .distinct()
+    )
+    gone = [pk for pk, key in candidates.iterator() if key not in ctx.seen]
+    for batch in _chunks(gone):
+        ctx.report.updated("deactivated", actions.deactivate_people(batch, timezone.now()))
+
+
 def _school(uai: str, name: str | None, report: ImportReport) -> School:
     school = School.objects.filter(uai=uai).first()
     if school is None:
@@ -523,6 +571,8 @@ def import_onde(directory: Path, uai: str, *, name: str | None = None, dry_run: 
                 import_teachers(ctx, teachers)
             if guardians := files[onde.GUARDIANS_FILE]:
                 import_guardians(ctx, guardians)
+            if not dry_run:
+                deactivate_missing(ctx)
             if dry_run:
                 transaction.set_rollback(True)
             elif report.writes:

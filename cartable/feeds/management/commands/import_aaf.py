@@ -19,7 +19,7 @@ class Command(BaseCommand):
         directory = Path(options["directory"])
         if not directory.is_dir():
             raise CommandError(f"Dossier introuvable : {directory}")
-        report = import_aaf(directory, dry_run=options["dry_run"])
+        report = import_aaf(directory, dry_run=options["dry_run"], delta=options["delta"])
         if options["json"]:
             self.stdout.write(
                 json.dumps({**report.as_dict(), "dry_run": options["dry_run"]}, ensure_ascii=False)
