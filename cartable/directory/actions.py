@@ -182,6 +182,7 @@ def purge_expired_accounts(now: datetime, days: int | None = None) -> PurgeResul
         Guardianship.objects.filter(Q(relative_id__in=person_ids) | Q(student_id__in=person_ids)).delete()
         LoginEvent.objects.filter(user_id__in=user_ids).delete()
         CharterAcceptance.objects.filter(user_id__in=user_ids).delete()
+        _delete_other_personal_data(person_ids, user_ids)
         Person.objects.filter(pk__in=person_ids).update(
             first_name=ANCIEN_FIRST_NAME, last_name=ANCIEN_LAST_NAME, birth_date=None, ine="", aaf_jointure=""
         )
@@ -199,6 +200,20 @@ def purge_expired_accounts(now: datetime, days: int | None = None) -> PurgeResul
     if result.anonymized or result.deleted:
         versions.bump()
     return result
+
+
+def _delete_other_personal_data(person_ids: list[int], user_ids: list[int]) -> None:
+    """What other apps keep about a person or their account (imported late: those apps build on this one)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cartable.feeds.models import ImageRightsConsent
+    from cartable.portal.models import CorrectionRequest
+
+    ImageRightsConsent.objects.filter(person_id__in=person_ids).delete()
+    CorrectionRequest.objects.filter(person_id__in=person_ids).delete()
+    TOTPDevice.objects.filter(user_id__in=user_ids).delete()
+    StaticDevice.objects.filter(user_id__in=user_ids).delete()
 
 
 # --- Yearly rollover (rule C4) ---------------------------------------------------------------------------

@@ -7,11 +7,14 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cartable.access import policy
 from cartable.accounts.models import CharterAcceptance, LoginEvent, User
 from cartable.directory import actions
 from cartable.directory.models import Enrolment, Guardianship, Membership, Person
+from cartable.feeds.models import ImageRightsConsent
+from cartable.portal.models import CorrectionRequest
 from tests.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +100,9 @@ def purge_on(day: int) -> str:
 def test_nothing_is_purged_before_90_days_and_everything_after(world):
     alice = world.person("alice")
     LoginEvent.objects.create(user=alice.user, kind=LoginEvent.Kind.SUCCESS)
+    ImageRightsConsent.objects.create(person=alice, granted=True)
+    CorrectionRequest.objects.create(person=alice, school=world.school_a, message="Mon prénom")
+    TOTPDevice.objects.create(user=alice.user, name="téléphone")
     actions.deactivate_people([alice.pk], START)
 
     assert "0 comptes anonymisés" in purge_on(89)
@@ -121,6 +127,9 @@ def test_nothing_is_purged_before_90_days_and_everything_after(world):
     assert not Guardianship.objects.filter(student=alice).exists()
     assert not LoginEvent.objects.filter(user=alice.user).exists()
     assert not CharterAcceptance.objects.filter(user=alice.user).exists()
+    assert not ImageRightsConsent.objects.filter(person=alice).exists()
+    assert not CorrectionRequest.objects.filter(person=alice).exists()
+    assert not TOTPDevice.objects.filter(user=alice.user).exists()
     # Everyone else is untouched, and a second run changes nothing.
     assert Person.objects.get(pk=world.person("bob").pk).memberships.exists()
     assert purge_on(92).startswith("0 comptes anonymisés") and "0 comptes supprimés" in purge_on(92)
