@@ -57,6 +57,7 @@ ROUTES: dict[str, Route] = {
         lambda w: f"/auth/password/reset/{_uid(w, 'alice')}/{default_token_generator.make_token(w.alice)}"
     ),
     "console:home": Route(lambda w: "/admin-ecole/"),
+    "console:school_year": Route(lambda w: "/admin-ecole/annee-scolaire"),
     "console:school": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/"),
     "console:people": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/personnes"),
     "console:person_new": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/personnes/nouvelle"),

@@ -57,6 +57,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "accounts:password_reset_confirm": expect(302),
     # Ada and Bruno are sent to their own school; root chooses among all.
     "console:home": console(ada=302, root=200, bruno=302),
+    "console:school_year": console(ada=404, root=200),
     "console:school": console(ada=302),
     "console:people": console(ada=200),
     "console:person_new": console(ada=200),

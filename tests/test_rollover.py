@@ -163,3 +163,45 @@ def test_command_rolls_over_once_and_refuses_bad_names(world, capsys):
     assert "déjà" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("start_school_year", "2027-2029")
+
+
+# --- The console page for the platform admin (ADMC) ------------------------------------------------------
+
+SCHOOL_YEAR_URL = "/admin-ecole/annee-scolaire"
+
+
+def test_platform_admin_starts_the_new_year_from_the_console(client, world):
+    world.login(client, "root")
+    page = client.get(SCHOOL_YEAR_URL)
+    assert page.status_code == 200
+    assert 'value="2027-2028"' in page.content.decode()  # the next year is suggested
+    response = client.post(SCHOOL_YEAR_URL, {"name": "2027-2028"}, follow=True)
+    assert response.redirect_chain[-1][0] == SCHOOL_YEAR_URL
+    assert SchoolYear.objects.get(is_current=True).name == "2027-2028"
+    assert not sees(world, "tom", "alice")
+    again = client.post(SCHOOL_YEAR_URL, {"name": "2027-2028"}, follow=True)
+    assert again.status_code == 200
+    assert SchoolYear.objects.count() == 2
+
+
+@pytest.mark.parametrize("name", ["2027-2029", "2025-2026", "n'importe quoi"])
+def test_console_refuses_bad_or_older_years(client, world, name):
+    world.login(client, "root")
+    response = client.post(SCHOOL_YEAR_URL, {"name": name})
+    assert response.status_code == 200
+    assert 'class="field-errors"' in response.content.decode()
+    assert SchoolYear.objects.get(is_current=True) == world.year
+
+
+@pytest.mark.parametrize("name", ["ada", "bruno", "paul", "tom"])
+def test_only_the_platform_admin_may_roll_over(client, world, name):
+    world.login(client, name)
+    assert client.post(SCHOOL_YEAR_URL, {"name": "2027-2028"}).status_code == 404
+    assert SchoolYear.objects.get(is_current=True) == world.year
+
+
+def test_platform_admin_needs_the_second_factor(client, world):
+    world.login(client, "root", verified=False)
+    response = client.post(SCHOOL_YEAR_URL, {"name": "2027-2028"})
+    assert response.status_code == 302
+    assert SchoolYear.objects.get(is_current=True) == world.year

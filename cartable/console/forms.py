@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cartable.console.access import current_classes_of, pupils_of
+from cartable.directory import actions as directory
 from cartable.directory.models import STAFF_PROFILES, Function, Group, Person, Profile, School
 from cartable.portal.models import CorrectionRequest
 
@@ -128,3 +129,20 @@ class SchoolSettingsForm(forms.Form):
             "doivent toujours utiliser un second facteur, quel que soit ce réglage."
         ),
     )
+
+
+class SchoolYearForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nouvelle année scolaire"),
+        max_length=9,
+        help_text=_("Sous la forme AAAA-AAAA, par exemple 2027-2028."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "2027-2028"}),
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        try:
+            first_year = directory.parse_school_year_name(name)
+        except directory.SchoolYearError as error:
+            raise forms.ValidationError(str(error)) from error
+        return f"{first_year}-{first_year + 1}"

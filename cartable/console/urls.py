@@ -6,6 +6,7 @@ app_name = "console"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("annee-scolaire", views.school_year, name="school_year"),
     path("<str:uai>/", views.school_home, name="school"),
     path("<str:uai>/personnes", views.people, name="people"),
     path("<str:uai>/personnes/nouvelle", views.person_new, name="person_new"),

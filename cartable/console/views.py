@@ -27,10 +27,17 @@ from cartable.console.access import (
     person_of_school_or_404,
     pupils_of,
 )
-from cartable.console.forms import CorrectionAnswerForm, NewPersonForm, PeopleSearchForm, SchoolSettingsForm
+from cartable.console.forms import (
+    CorrectionAnswerForm,
+    NewPersonForm,
+    PeopleSearchForm,
+    SchoolSettingsForm,
+    SchoolYearForm,
+)
 from cartable.console.models import AdminAction
+from cartable.directory import actions as directory
 from cartable.directory.actions import NewPerson
-from cartable.directory.models import Enrolment, Guardianship, Membership, Person, Profile
+from cartable.directory.models import Enrolment, Guardianship, Membership, Person, Profile, SchoolYear
 from cartable.portal.models import AppSwitch, CorrectionRequest
 from cartable.portal.registry import registry
 
@@ -73,6 +80,41 @@ def _choose_school(request):
         request.GET.get("page")
     )
     return render(request, "console/home.html", {"page": page})
+
+
+@login_required
+@never_cache
+def school_year(request):
+    """The yearly rollover for the platform admin (ADMC): the same action as `manage.py start_school_year`."""
+    if not policy.is_platform_admin(request.user):
+        raise Http404
+    return _school_year(request)
+
+
+@staff_mfa_required
+def _school_year(request):
+    current = SchoolYear.objects.filter(is_current=True).first()
+    suggested = f"{current.start.year + 1}-{current.start.year + 2}" if current is not None else ""
+    form = SchoolYearForm(request.POST or None, initial={"name": suggested})
+    if request.method == "POST" and form.is_valid():
+        try:
+            rollover = directory.start_school_year(form.cleaned_data["name"])
+        except directory.SchoolYearError as error:
+            form.add_error("name", str(error))
+        else:
+            if rollover.changed:
+                messages.success(
+                    request,
+                    _("L’année %(name)s est désormais l’année en cours.") % {"name": rollover.year.name},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("L’année %(name)s est déjà l’année en cours : rien n’a changé.")
+                    % {"name": rollover.year.name},
+                )
+            return redirect("console:school_year")
+    return render(request, "console/school_year.html", {"form": form, "current": current})
 
 
 @console_view

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from cartable.accounts.models import CharterAcceptance, LoginEvent, User
 from cartable.accounts.usernames import unique_username
@@ -222,7 +223,7 @@ SCHOOL_YEAR_NAME = re.compile(r"^(\d{4})-(\d{4})$")
 
 
 class SchoolYearError(ValueError):
-    """The rollover was refused; the message says why, in French, for the person who ran it."""
+    """The rollover was refused; the message says why, for the person who ran it."""
 
 
 @dataclass(frozen=True)
@@ -247,17 +248,12 @@ def school_year_dates(first_year: int) -> tuple[date, date]:
 def parse_school_year_name(name: str) -> int:
     """The first calendar year of a name such as "2027-2028"; SchoolYearError when it is not one."""
     match = SCHOOL_YEAR_NAME.match(name.strip())
-    if match is None:
+    if match is None or int(match[2]) != int(match[1]) + 1 or not 2000 <= int(match[1]) <= 2200:
         raise SchoolYearError(
-            f"« {name} » n'est pas une année scolaire : attendu AAAA-AAAA, par exemple 2027-2028."
+            _("« %(name)s » n’est pas une année scolaire : attendu AAAA-AAAA, par exemple 2027-2028.")
+            % {"name": name}
         )
-    first, second = int(match[1]), int(match[2])
-    if second != first + 1 or not 2000 <= first <= 2200:
-        raise SchoolYearError(
-            f"« {name} » n'est pas une année scolaire : "
-            "la seconde année doit suivre la première (ex. 2027-2028)."
-        )
-    return first
+    return int(match[1])
 
 
 @transaction.atomic
@@ -280,8 +276,11 @@ def start_school_year(name: str) -> Rollover:
     existing = SchoolYear.objects.filter(name=name).first()
     if previous is not None and (existing.start if existing else start) <= previous.start:
         raise SchoolYearError(
-            f"L'année {name} n'est pas postérieure à l'année en cours ({previous.name}) : "
-            "le changement d'année ne revient pas en arrière."
+            _(
+                "L’année %(name)s ne suit pas l’année en cours (%(current)s) : "
+                "le changement d’année ne revient pas en arrière."
+            )
+            % {"name": name, "current": previous.name}
         )
     if previous is not None:
         # One current year at most (constraint one_current_school_year): unset the old one first.
