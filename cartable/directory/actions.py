@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from cartable.accounts.models import CharterAcceptance, LoginEvent, User
-from cartable.accounts.usernames import unique_username
+from cartable.accounts.usernames import unique_username, unique_usernames
 from cartable.directory import versions
 from cartable.directory.models import (
     Enrolment,
@@ -44,6 +44,48 @@ class NewPerson:
     birth_date: date | None = None
     email: str = ""
     groups: list[Group] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportedPerson:
+    """A person arriving from a directory feed, keyed by the feed's join key."""
+
+    first_name: str
+    last_name: str
+    jointure: str
+    birth_date: date | None = None
+    ine: str = ""
+    email: str = ""
+
+
+def bulk_create_people(
+    rows: list[ImportedPerson], taken_usernames: set[str], password_hash: str, batch_size: int = 1000
+) -> list[Person]:
+    """Accounts and directory persons for many new people at once (importers): prenom.nom logins that
+    `taken_usernames` says are free (it is updated), one shared password hash (unusable until activation).
+    The caller bumps the directory version once for the whole import."""
+    logins = unique_usernames([(row.first_name, row.last_name) for row in rows], taken_usernames)
+    users = User.objects.bulk_create(
+        [
+            User(username=login, email=row.email, password=password_hash)
+            for row, login in zip(rows, logins, strict=True)
+        ],
+        batch_size=batch_size,
+    )
+    return Person.objects.bulk_create(
+        [
+            Person(
+                user=user,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                birth_date=row.birth_date,
+                aaf_jointure=row.jointure,
+                ine=row.ine,
+            )
+            for row, user in zip(rows, users, strict=True)
+        ],
+        batch_size=batch_size,
+    )
 
 
 def username_taken(login: str) -> bool:

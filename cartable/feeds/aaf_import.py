@@ -21,7 +21,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from cartable.accounts.models import User
-from cartable.accounts.usernames import unique_usernames
 from cartable.directory import actions, versions
 from cartable.directory.models import (
     Enrolment,
@@ -410,23 +409,20 @@ class AafImport:
         if new_rows:
             if self.usernames is None:
                 self.usernames = set(User.objects.values_list("username", flat=True))
-            logins = unique_usernames([(r.first_name, r.last_name) for r in new_rows], self.usernames)
-            users = User.objects.bulk_create(
-                [User(username=login, password=self.password) for login in logins], batch_size=BATCH
-            )
-            people = Person.objects.bulk_create(
+            people = actions.bulk_create_people(
                 [
-                    Person(
-                        user=user,
+                    actions.ImportedPerson(
                         first_name=row.first_name,
                         last_name=row.last_name,
+                        jointure=row.jointure,
                         birth_date=row.birth_date,
-                        aaf_jointure=row.jointure,
                         ine=row.ine,
                     )
-                    for user, row in zip(users, new_rows, strict=True)
+                    for row in new_rows
                 ],
-                batch_size=BATCH,
+                self.usernames,
+                self.password,
+                BATCH,
             )
             existing.update({p.aaf_jointure: p for p in people})
             self.report.created(kind, len(people))

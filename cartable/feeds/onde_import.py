@@ -29,7 +29,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from cartable.accounts.models import User
-from cartable.accounts.usernames import unique_usernames
 from cartable.directory import actions, versions
 from cartable.directory.models import (
     Enrolment,
@@ -112,10 +111,11 @@ class _Context:
     seen: set[str] = field(default_factory=set)
     profiles: set[str] = field(default_factory=set)
 
-    def usernames(self, names: list[tuple[str, str]]) -> list[str]:
+    def taken_logins(self) -> set[str]:
+        """Every login in use, read once per import."""
         if self.taken_usernames is None:
             self.taken_usernames = set(User.objects.values_list("username", flat=True))
-        return unique_usernames(names, self.taken_usernames)
+        return self.taken_usernames
 
 
 def _upsert_people(
@@ -137,26 +137,20 @@ def _upsert_people(
 
     new_specs = [s for s in specs if s.key not in people]
     if new_specs:
-        logins = ctx.usernames([(s.first_name, s.last_name) for s in new_specs])
-        users = User.objects.bulk_create(
+        persons = actions.bulk_create_people(
             [
-                User(username=login, email=s.email, password=ctx.password)
-                for s, login in zip(new_specs, logins, strict=True)
-            ],
-            batch_size=BATCH,
-        )
-        persons = Person.objects.bulk_create(
-            [
-                Person(
-                    user=user,
+                actions.ImportedPerson(
                     first_name=s.first_name,
                     last_name=s.last_name,
+                    jointure=s.key,
                     birth_date=s.birth_date,
-                    aaf_jointure=s.key,
+                    email=s.email,
                 )
-                for s, user in zip(new_specs, users, strict=True)
+                for s in new_specs
             ],
-            batch_size=BATCH,
+            ctx.taken_logins(),
+            ctx.password,
+            BATCH,
         )
         for s, person in zip(new_specs, persons, strict=True):
             people[s.key] = person
