@@ -82,6 +82,18 @@ class World:
     def person(self, name: str) -> Person:
         return self.people[name]
 
+    def add_pupil(self, first_name: str, last_name: str, group: Group) -> Person:
+        """One more pupil enrolled in `group`, created through the directory action."""
+        return directory.create_person(
+            directory.NewPerson(
+                first_name=first_name,
+                last_name=last_name,
+                school=group.school,
+                profile=Profile.STUDENT,
+                groups=[group],
+            )
+        )
+
     def login(self, client, name: str, *, verified: bool = True):
         """Log `client` in as persona `name`, as after a real login (and a second factor for staff)."""
         user = self.users[name]

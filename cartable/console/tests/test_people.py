@@ -93,15 +93,7 @@ def test_paginates_by_fifty(world, client, url_a):
 def add_families(world, count: int, start: int = 0) -> None:
     """Pupils in 6A with a guardian each, plus staff with functions: what a page shows per row."""
     for i in range(start, start + count):
-        pupil = directory.create_person(
-            directory.NewPerson(
-                first_name=f"Pupille{i}",
-                last_name="Nombre",
-                school=world.school_a,
-                profile=Profile.STUDENT,
-                groups=[world.class_6a],
-            )
-        )
+        pupil = world.add_pupil(f"Pupille{i}", "Nombre", world.class_6a)
         parent = directory.create_person(
             directory.NewPerson(
                 first_name=f"Parent{i}", last_name="Nombre", school=world.school_a, profile=Profile.RELATIVE

@@ -140,19 +140,9 @@ def test_other_school_staff_do_not_find_our_pupils(client, world):
 
 
 def test_search_is_paginated_by_25(client, world):
-    from cartable.directory import actions
-    from cartable.directory.models import Profile
 
     for n in range(30):
-        actions.create_person(
-            actions.NewPerson(
-                first_name=f"Élève{n:02d}",
-                last_name="Zola",
-                school=world.school_a,
-                profile=Profile.STUDENT,
-                groups=[world.class_6a],
-            )
-        )
+        world.add_pupil(f"Élève{n:02d}", "Zola", world.class_6a)
     first = search(client, world, "vera", "zola").content.decode()
     assert first.count("ZOLA</a>") == 25
     assert "page=2" in first
@@ -161,23 +151,13 @@ def test_search_is_paginated_by_25(client, world):
 
 
 def test_search_query_count_does_not_grow_with_results(client, world, django_assert_max_num_queries):
-    from cartable.directory import actions
-    from cartable.directory.models import Profile
 
     world.login(client, "vera")
     client.get(reverse("directory:search"))  # warm the session
     with django_assert_max_num_queries(12):
         client.get(reverse("directory:search"))
     for n in range(20):
-        actions.create_person(
-            actions.NewPerson(
-                first_name=f"P{n}",
-                last_name="Hugo",
-                school=world.school_a,
-                profile=Profile.STUDENT,
-                groups=[world.class_6a],
-            )
-        )
+        world.add_pupil(f"P{n}", "Hugo", world.class_6a)
     with django_assert_max_num_queries(12):
         client.get(reverse("directory:search"))
 

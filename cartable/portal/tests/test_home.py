@@ -172,26 +172,10 @@ def test_home_query_count_is_pinned_and_does_not_grow(client, world, django_asse
     before = count_home_queries(client)
 
     # A third child with classmates and more teachers must not cost more queries.
-    third = directory.create_person(
-        directory.NewPerson(
-            first_name="Lina",
-            last_name="Martin",
-            school=world.school_a,
-            profile=Profile.STUDENT,
-            groups=[world.class_5b],
-        )
-    )
+    third = world.add_pupil("Lina", "Martin", world.class_5b)
     directory.link_guardian(world.people["marie"], third)
     for n in range(5):
-        directory.create_person(
-            directory.NewPerson(
-                first_name=f"Camarade{n}",
-                last_name="Roy",
-                school=world.school_a,
-                profile=Profile.STUDENT,
-                groups=[world.class_5b],
-            )
-        )
+        world.add_pupil(f"Camarade{n}", "Roy", world.class_5b)
     directory.assign_teaching(world.people["tom"], world.class_5b, world.maths)
     body = client.get(HOME).content.decode()
     assert "Lina" in body
@@ -213,15 +197,7 @@ def test_teacher_home_query_count_does_not_grow_with_classes(client, world):
     before = count_home_queries(client)
     directory.assign_teaching(world.people["tom"], world.class_5b, world.maths)
     for n in range(5):
-        directory.create_person(
-            directory.NewPerson(
-                first_name=f"Eleve{n}",
-                last_name="Roy",
-                school=world.school_a,
-                profile=Profile.STUDENT,
-                groups=[world.class_5b],
-            )
-        )
+        world.add_pupil(f"Eleve{n}", "Roy", world.class_5b)
     body = client.get(HOME).content.decode()
     assert "<strong>5B</strong>" in body and "6 élèves" in body
     assert count_home_queries(client) == before
@@ -235,15 +211,7 @@ def test_home_query_count_without_cached_facts_does_not_grow(client, world):
     cold = count_home_queries(client)
     assert cold <= 12
     for n in range(3):
-        child = directory.create_person(
-            directory.NewPerson(
-                first_name=f"Enfant{n}",
-                last_name="Martin",
-                school=world.school_a,
-                profile=Profile.STUDENT,
-                groups=[world.class_5b],
-            )
-        )
+        child = world.add_pupil(f"Enfant{n}", "Martin", world.class_5b)
         directory.link_guardian(world.people["marie"], child)
     directory.assign_teaching(world.people["tess"], world.class_6a, world.maths)
     directory.assign_teaching(world.people["tom"], world.class_5b, world.maths)
