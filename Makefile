@@ -11,7 +11,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 
 export DJANGO_SETTINGS_MODULE := cartable.settings
 
-.PHONY: run test lint bench venv dev-deps migrate demo messages e2e clean
+.PHONY: run test lint bench venv dev-deps migrate demo messages messages-app e2e clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Cartable needs Python 3.12 or newer (python3.13, python3.12 or python3 on PATH)."; exit 1; fi
@@ -32,6 +32,9 @@ run: venv
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo --if-empty
 	@DEBUG=true $(PY) manage.py demo_logins
+	@# The background worker (imports, emails, digests) runs beside the web server and stops with it.
+	DEBUG=true $(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: dev-deps
@@ -62,6 +65,14 @@ messages: dev-deps
 		$(foreach app,$(APPS),--ignore "$(app)/*")
 	sed -i '/^"POT-Creation-Date: /d' cartable/locale/en/LC_MESSAGES/django.po cartable/*/locale/en/LC_MESSAGES/django.po
 	DEBUG=true $(PY) manage.py compilemessages --ignore ".venv/*" --ignore "var/*" --ignore "build/*"
+
+# One app's catalogue only: `make messages-app APP=messaging`.
+messages-app: dev-deps
+	mkdir -p cartable/$(APP)/locale
+	cd cartable/$(APP) && DEBUG=true ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --no-wrap --add-location file \
+		--ignore "tests/*" --ignore "static/*"
+	sed -i '/^"POT-Creation-Date: /d' cartable/$(APP)/locale/en/LC_MESSAGES/django.po
+	cd cartable/$(APP) && DEBUG=true ../../$(PY) ../../manage.py compilemessages
 
 bench: dev-deps
 	$(PY) -m bench.run

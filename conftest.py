@@ -31,3 +31,16 @@ def world(db):
     from tests.world import build_world
 
     return build_world()
+
+
+@pytest.fixture
+def run_tasks():
+    """Run every queued background task now, with the real database worker (`manage.py db_worker`).
+    Tasks are enqueued when a transaction commits: wrap the action in
+    `django_capture_on_commit_callbacks(execute=True)` first."""
+    from django.core.management import call_command
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return run

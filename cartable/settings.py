@@ -31,12 +31,17 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "cartable.directory",
     "cartable.access",
     "cartable.accounts",
     "cartable.portal",
     "cartable.console",
     "cartable.feeds",
+    "cartable.notifications",
+    "cartable.messaging",
+    "cartable.timetable",
+    "cartable.homework",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +188,9 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 WHITENOISE_USE_FINDERS = True
+
+# Background work: the tasks table in the database, run by `manage.py db_worker` (started by `make run`).
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 MAILERS = {
     "default": {

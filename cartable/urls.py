@@ -6,8 +6,15 @@ from cartable.portal import views as portal_views
 urlpatterns = [
     path("healthz", portal_views.healthz, name="healthz"),
     path("auth/", include("cartable.accounts.urls")),
+    # Console pages owned by other apps come first: communication rules (access), imports (feeds).
+    path("admin-ecole/", include("cartable.access.urls")),
+    path("admin-ecole/", include("cartable.feeds.urls")),
     path("admin-ecole/", include("cartable.console.urls")),
     path("annuaire/", include("cartable.directory.urls")),
+    path("messagerie/", include("cartable.messaging.urls")),
+    path("notifications/", include("cartable.notifications.urls")),
+    path("emploi-du-temps/", include("cartable.timetable.urls")),
+    path("cahier-de-textes/", include("cartable.homework.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cartable.portal.urls")),
 ]

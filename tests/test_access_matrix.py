@@ -1,7 +1,8 @@
 """The access matrix: every route of Cartable × every persona of the permission world → expected status.
 
-A new route without an entry here fails `test_every_route_is_in_the_matrix`. Staff log in with their
-second factor verified (the second-factor step itself is tested in the accounts and console tests).
+The entries live in tests/matrix/, one module per app. A new route without an entry fails
+`test_every_route_is_in_the_matrix`. Staff log in with their second factor verified (the second-factor step
+itself is tested in the accounts and console tests).
 """
 
 import re
@@ -11,80 +12,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from cartable.accounts.models import User
-from tests.access_routes import ROUTES
-from tests.world import PERSONAS
+from tests.matrix import EVERYONE, collect
 
-EVERYONE = ("anon", *PERSONAS)
-LOGGED_IN = PERSONAS
-STAFF_WITH_SECOND_FACTOR = ("tom", "tess", "vera", "paul", "ada", "xavier", "bruno")
-
-
-def expect(default: int, **statuses: int) -> dict[str, int]:
-    unknown = set(statuses) - set(EVERYONE)
-    assert not unknown, f"unknown personas {unknown}"
-    return {name: statuses.get(name, default) for name in EVERYONE}
-
-
-def logged_in(status: int, anon: int = 302, **others: int) -> dict[str, int]:
-    return expect(status, anon=anon, **others)
-
-
-def console(ada: int, root: int | None = None, **others: int) -> dict[str, int]:
-    """School A's console: its ADML and the platform admin only; everyone else 404, as if it did not exist."""
-    return expect(404, anon=302, ada=ada, root=ada if root is None else root, **others)
-
-
-MATRIX: dict[str, dict[str, int]] = {
-    "healthz": expect(200),
-    "accounts:login": expect(302, anon=200),
-    "accounts:logout": expect(405),
-    "accounts:activate": expect(200),
-    # Step 2 needs a valid code from step 1 in the same session.
-    "accounts:activate_password": expect(302),
-    "accounts:welcome": logged_in(200),
-    # The world has accepted the charter already: the page sends them on.
-    "accounts:charter": expect(302),
-    # Staff whose session passed the second factor are sent on; others may enrol.
-    "accounts:mfa": logged_in(200, **dict.fromkeys((*STAFF_WITH_SECOND_FACTOR, "root"), 302)),
-    "accounts:mfa_recovery_codes": expect(302),
-    "accounts:mfa_recovery_reset": expect(405),
-    "accounts:sessions": logged_in(200),
-    "accounts:end_all_sessions": expect(405),
-    "accounts:password_change": logged_in(200),
-    "accounts:password_reset": expect(200),
-    "accounts:password_reset_done": expect(200),
-    "accounts:password_reset_complete": expect(200),
-    "accounts:password_reset_confirm": expect(302),
-    # Ada and Bruno are sent to their own school; root chooses among all.
-    "console:home": console(ada=302, root=200, bruno=302),
-    "console:school_year": console(ada=404, root=200),
-    "console:school": console(ada=302),
-    "console:people": console(ada=200),
-    "console:person_new": console(ada=200),
-    "console:pupil_options": console(ada=200),
-    "console:person": console(ada=200),
-    "console:person_logins": console(ada=200),
-    "console:person_block": console(ada=302),
-    "console:person_unblock": console(ada=302),
-    "console:person_code": console(ada=302),
-    "console:person_reset": console(ada=302),
-    "console:letters": console(ada=200),
-    "console:corrections": console(ada=200),
-    # An answer with no status chosen is refused with a message.
-    "console:correction_answer": console(ada=400),
-    "console:apps": console(ada=200),
-    "console:settings": console(ada=200),
-    "directory:search": logged_in(200),
-    # Carl's profile (pupil of 5B): himself, his guardian, his teacher Tess, the school-wide staff, the ADMC.
-    "directory:person": expect(
-        404, anon=302, carl=200, gino=200, tess=200, vera=200, paul=200, ada=200, root=200
-    ),
-    "portal:home": logged_in(200),
-    "portal:me": logged_in(200),
-    "portal:preferences": logged_in(200),
-    "portal:charter": expect(200),
-    "portal:notice": expect(200),
-}
+ROUTES, MATRIX = collect()
 
 
 def route_names(patterns=None, namespace: str = "") -> set[str]:

@@ -111,3 +111,13 @@ def rendered_widgets(request, child, widgets: Registry = registry) -> list[str]:
         if context is not None:
             html.append(render_to_string(widget.template, context, request=request))
     return html
+
+
+def rendered_preference_sections(request, sections: Registry = registry) -> list[str]:
+    """The HTML of each section other apps add to the preferences page, for those it concerns."""
+    html: list[str] = []
+    for section in sections.sorted_preference_sections():
+        context = section.context(request)
+        if context is not None:
+            html.append(render_to_string(section.template, context, request=request))
+    return html

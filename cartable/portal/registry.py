@@ -38,16 +38,52 @@ class Widget:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ConsoleLink:
+    """An entry of the school admin console's menu, owned by another app (imports, communication rules…).
+    The URL is reversed with the school's UAI as its only argument."""
+
+    code: str
+    name: str | Promise
+    url_name: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PreferenceSection:
+    """A section of the "Préférences" page owned by another app (notifications, calendar links…).
+    context(request) -> dict, or None when the section does not concern this person."""
+
+    code: str
+    template: str
+    context: Callable[[Any], dict | None]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     apps: dict[str, PortalApp] = field(default_factory=dict)
     widgets: dict[str, Widget] = field(default_factory=dict)
+    console_links: dict[str, ConsoleLink] = field(default_factory=dict)
+    preference_sections: dict[str, PreferenceSection] = field(default_factory=dict)
 
     def register_app(self, app: PortalApp) -> None:
         self.apps[app.code] = app
 
     def register_widget(self, widget: Widget) -> None:
         self.widgets[widget.code] = widget
+
+    def register_console_link(self, link: ConsoleLink) -> None:
+        self.console_links[link.code] = link
+
+    def register_preference_section(self, section: PreferenceSection) -> None:
+        self.preference_sections[section.code] = section
+
+    def sorted_console_links(self) -> list[ConsoleLink]:
+        return sorted(self.console_links.values(), key=lambda link: (link.order, link.code))
+
+    def sorted_preference_sections(self) -> list[PreferenceSection]:
+        return sorted(self.preference_sections.values(), key=lambda s: (s.order, s.code))
 
     def sorted_apps(self) -> list[PortalApp]:
         return sorted(self.apps.values(), key=lambda a: (a.order, a.code))

@@ -17,7 +17,7 @@ from cartable.directory.models import Function, Guardianship, Membership, Person
 from cartable.directory.queries import current_classes, home_facts
 from cartable.portal import actions
 from cartable.portal.forms import CorrectionRequestForm, LanguageForm
-from cartable.portal.launcher import launcher_for, rendered_widgets
+from cartable.portal.launcher import launcher_for, rendered_preference_sections, rendered_widgets
 from cartable.portal.models import CorrectionRequest
 
 
@@ -144,7 +144,9 @@ def preferences(request):
         translation.activate(language)
         messages.success(request, _("Vos préférences sont enregistrées."))
         return redirect("portal:preferences")
-    return render(request, "portal/preferences.html", {"form": form})
+    return render(
+        request, "portal/preferences.html", {"form": form, "sections": rendered_preference_sections(request)}
+    )
 
 
 def charter(request):

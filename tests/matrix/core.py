@@ -1,22 +1,16 @@
-"""How to reach each route of Cartable in the permission world, for the access matrix."""
+"""Access matrix of the foundation: accounts, console, directory, portal."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from cartable.portal.models import CorrectionRequest
+from tests.matrix import STAFF_WITH_SECOND_FACTOR, Route, console, expect, logged_in
 from tests.world import World
-
-
-@dataclass(frozen=True)
-class Route:
-    url: Callable[[World], str]
-    method: str = "get"
 
 
 def _uid(world: World, name: str) -> str:
@@ -84,4 +78,57 @@ ROUTES: dict[str, Route] = {
     "portal:preferences": Route(lambda w: "/preferences"),
     "portal:charter": Route(lambda w: "/charte"),
     "portal:notice": Route(lambda w: "/informations"),
+}
+
+
+MATRIX: dict[str, dict[str, int]] = {
+    "healthz": expect(200),
+    "accounts:login": expect(302, anon=200),
+    "accounts:logout": expect(405),
+    "accounts:activate": expect(200),
+    # Step 2 needs a valid code from step 1 in the same session.
+    "accounts:activate_password": expect(302),
+    "accounts:welcome": logged_in(200),
+    # The world has accepted the charter already: the page sends them on.
+    "accounts:charter": expect(302),
+    # Staff whose session passed the second factor are sent on; others may enrol.
+    "accounts:mfa": logged_in(200, **dict.fromkeys((*STAFF_WITH_SECOND_FACTOR, "root"), 302)),
+    "accounts:mfa_recovery_codes": expect(302),
+    "accounts:mfa_recovery_reset": expect(405),
+    "accounts:sessions": logged_in(200),
+    "accounts:end_all_sessions": expect(405),
+    "accounts:password_change": logged_in(200),
+    "accounts:password_reset": expect(200),
+    "accounts:password_reset_done": expect(200),
+    "accounts:password_reset_complete": expect(200),
+    "accounts:password_reset_confirm": expect(302),
+    # Ada and Bruno are sent to their own school; root chooses among all.
+    "console:home": console(ada=302, root=200, bruno=302),
+    "console:school_year": console(ada=404, root=200),
+    "console:school": console(ada=302),
+    "console:people": console(ada=200),
+    "console:person_new": console(ada=200),
+    "console:pupil_options": console(ada=200),
+    "console:person": console(ada=200),
+    "console:person_logins": console(ada=200),
+    "console:person_block": console(ada=302),
+    "console:person_unblock": console(ada=302),
+    "console:person_code": console(ada=302),
+    "console:person_reset": console(ada=302),
+    "console:letters": console(ada=200),
+    "console:corrections": console(ada=200),
+    # An answer with no status chosen is refused with a message.
+    "console:correction_answer": console(ada=400),
+    "console:apps": console(ada=200),
+    "console:settings": console(ada=200),
+    "directory:search": logged_in(200),
+    # Carl's profile (pupil of 5B): himself, his guardian, his teacher Tess, the school-wide staff, the ADMC.
+    "directory:person": expect(
+        404, anon=302, carl=200, gino=200, tess=200, vera=200, paul=200, ada=200, root=200
+    ),
+    "portal:home": logged_in(200),
+    "portal:me": logged_in(200),
+    "portal:preferences": logged_in(200),
+    "portal:charter": expect(200),
+    "portal:notice": expect(200),
 }

@@ -1,0 +1,40 @@
+"""The kinds of events apps publish to the timeline, each registered once from its app's AppConfig.ready().
+
+An event stores its parameters (`Event.data`), not a sentence: the sentence is written when someone reads it,
+in the reader's language, by the kind's `text(data)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+
+class Channel:
+    """How a person hears of an event kind by email (their preference; the kind gives the default)."""
+
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class EventKind:
+    code: str  # "<app>.<what>", e.g. "messaging.new_message"
+    label: str | Promise  # as listed in the preferences: "Nouveau message"
+    text: Callable[[dict], str]  # the line of the timeline, from the event's data
+    default_channel: str = Channel.DIGEST
+    icon: str = "app"  # an SVG in static/cartable/icons/
+
+
+KINDS: dict[str, EventKind] = {}
+
+
+def register_kind(kind: EventKind) -> None:
+    KINDS[kind.code] = kind
+
+
+def kind_of(code: str) -> EventKind:
+    return KINDS[code]
