@@ -1,6 +1,7 @@
 """Rich text written by users (messages, lesson contents, homework…), made safe before it is stored.
 
-Only the tags a school text needs survive; links open outside Cartable without leaking the page they come from.
+Only the tags a school text needs survive; links open outside Cartable without leaking the page they
+come from.
 """
 
 import html as html_module
