@@ -3,11 +3,14 @@ each other) asks here and nowhere else.
 
     reachable_people(user)   -> the people the user may write to (recipient pickers, forged-POST checks)
     can_write(user, person)  -> Verdict: allowed or not, and the rule that decided (the ADML's checker)
+    writable_among(user, ids) -> the subset of these person ids the user may write to (one query, for sending
+                                to 2,000 recipients at once)
     may_send(user)           -> Verdict: False while a kill-switch stops this user's profile from sending
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +44,13 @@ def can_write(user: Any, person: Person | int) -> Verdict:
     if reachable_people(user).filter(pk=person_id).exists():
         return Verdict(True, _("Cette personne fait partie de l’annuaire visible."))
     return Verdict(False, _("Aucune règle ne permet d’écrire à cette personne."))
+
+
+def writable_among(user: Any, person_ids: Iterable[int]) -> set[int]:
+    wanted = set(person_ids)
+    if not wanted:
+        return set()
+    return set(reachable_people(user).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 def may_send(user: Any) -> Verdict:

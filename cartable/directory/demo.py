@@ -16,10 +16,13 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from importlib import import_module
 
+from django.apps import apps
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_noop
 
 from cartable.accounts.actions import hash_code
@@ -624,8 +627,21 @@ def seed(plan: Plan) -> Summary:
         summary = Generator(plan).run()
         # Bulk inserts bypass the actions: bump the version they would have bumped.
         versions.bump()
+        for seed_service in service_seeders():
+            seed_service(plan)
     refresh_planner_statistics()
     return summary
+
+
+def service_seeders() -> list:
+    """Each service's demo content (timetable, messages, homework…) comes from its own `demo.py` defining
+    `seed_demo(plan)`, run after the directory in the same transaction, in INSTALLED_APPS order."""
+    seeders = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("cartable.") and config.label != "directory":
+            if module_has_submodule(config.module, "demo"):
+                seeders.append(import_module(f"{config.name}.demo").seed_demo)
+    return seeders
 
 
 def refresh_planner_statistics() -> None:
