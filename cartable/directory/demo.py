@@ -638,9 +638,9 @@ def service_seeders() -> list:
     `seed_demo(plan)`, run after the directory in the same transaction, in INSTALLED_APPS order."""
     seeders = []
     for config in apps.get_app_configs():
-        if config.name.startswith("cartable.") and config.label != "directory":
-            if module_has_submodule(config.module, "demo"):
-                seeders.append(import_module(f"{config.name}.demo").seed_demo)
+        own = config.name.startswith("cartable.") and config.label != "directory"
+        if own and module_has_submodule(config.module, "demo"):
+            seeders.append(import_module(f"{config.name}.demo").seed_demo)
     return seeders
 
 
