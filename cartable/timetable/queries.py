@@ -9,6 +9,7 @@ callers pass group ids, people and rooms the user may see (cartable.timetable.ac
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -108,8 +109,8 @@ class Lesson:
     reason: str = ""
     exception_id: int | None = None
     replacement: PersonRef | None = None
-    moved_to: date | None = None
-    moved_from: date | None = None
+    moved_to: dt.date | None = None
+    moved_from: dt.date | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -303,12 +304,11 @@ def _expand(
                     lessons.append(_apply(base, day, week, changes.get((course.pk, day))))
             day += timedelta(weeks=1)
     for exc in additions:
-        course = by_course.get(exc.course_id)
-        if course is None:
+        origin = by_course.get(exc.course_id)
+        if origin is None:
             continue
-        base = _base(course)
         day = exc.new_date if exc.kind == ExceptionKind.MOVED and exc.new_date else exc.date
-        lessons.append(_added(base, exc, day, calendar.week_letter(course.school_id, day)))
+        lessons.append(_added(_base(origin), exc, day, calendar.week_letter(origin.school_id, day)))
     lessons.sort(key=lambda lesson: (lesson.date, lesson.start, lesson.subject, lesson.course_id))
     return lessons
 
