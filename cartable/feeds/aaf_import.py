@@ -1,7 +1,9 @@
 """The AAF 2D importer's actions: map feed records onto the directory and write them in batches.
 
 Keyed on `ENTPersonJointure` (people) and `ENTStructureJointure` / UAI (schools). Rows are compared before
-they are written, so importing the same feed twice writes nothing the second time. Records that cannot be
+they are written, so importing the same feed twice writes nothing the second time. Delta feeds apply
+`modifyRequest`s (only the attributes they carry change) and turn a `deleteRequest` into a departure
+(`left_at`, like the lifecycle of full feeds: nothing is deleted). Records that cannot be
 imported are rejected with a reason in the report and the import goes on; a file that is not well-formed XML
 is rejected as a whole (its records are rolled back to a savepoint) and the other files are still imported.
 """
@@ -38,7 +40,7 @@ from cartable.directory.models import (
     TeachingAssignment,
 )
 from cartable.feeds.aaf import Record, files_in_order, read_records
-from cartable.feeds.report import ImportReport
+from cartable.feeds.report import ImportReport, ProgressBar
 
 BATCH = 1000
 
@@ -66,7 +68,22 @@ def batched[T](items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
         yield chunk
 
 
-@dataclass
+UNKNOWN_PERSON = "personne inconnue de l'annuaire : modification impossible"
+UNKNOWN_DELETED = "personne inconnue de l'annuaire : suppression ignorée"
+
+FEED_KINDS = frozenset({GroupKind.CLASS, GroupKind.TEACHING})
+
+
+@dataclass(slots=True)
+class Known:
+    """A person a modification names, as the directory has them: id and schools per profile."""
+
+    pk: int
+    schools: dict[str, list[int]] = field(default_factory=dict)
+    functions: dict[tuple[int, str], list[str]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class PendingGuardian:
     relative: str
     student_id: int
@@ -79,44 +96,54 @@ class PendingGuardian:
     record: str
 
 
-@dataclass
+PERSON_FIELDS = ("first_name", "last_name", "birth_date", "ine")
+
+
+@dataclass(slots=True)
 class PersonRow:
-    """One person record once mapped, with the links it asks for (resolved to ids)."""
+    """One person record once mapped, with the links it asks for (resolved to ids).
+
+    A full record sets everything; a modification sets only the `fields` it carries and replaces only the
+    links of the group kinds it names (`group_kinds`, `teaching_kinds`).
+    """
 
     record: Record
-    first_name: str
-    last_name: str
+    jointure: str
+    first_name: str = ""
+    last_name: str = ""
     birth_date: date | None = None
     ine: str = ""
-    # (school id, profile) → functions
-    memberships: dict[tuple[int, str], list[str]] = field(default_factory=dict)
+    fields: tuple[str, ...] = PERSON_FIELDS
+    known: Known | None = None
+    # (school id, profile) → functions (None: keep the functions the membership has)
+    memberships: dict[tuple[int, str], list[str] | None] = field(default_factory=dict)
     groups: set[int] = field(default_factory=set)
+    group_kinds: frozenset[str] = FEED_KINDS
     # (group id, subject id or None)
     teaching: set[tuple[int, int | None]] = field(default_factory=set)
+    teaching_kinds: frozenset[str] = FEED_KINDS
     guardians: list[PendingGuardian] = field(default_factory=list)
-
-    @property
-    def jointure(self) -> str:
-        return self.record.first("ENTPersonJointure")
 
 
 class AafImport:
-    def __init__(self, report: ImportReport) -> None:
+    def __init__(self, report: ImportReport, progress: ProgressBar | None = None) -> None:
         self.report = report
+        self.progress = progress
         self.load()
         self.subject_names: dict[str, str] = {}  # national subject code → name (MatiereEducNat)
         self.usernames: set[str] | None = None
         self.password = make_password(None)
-        self.pending_guardians: list[PendingGuardian] = []
         self.relatives_seen: set[str] = set()
         # For the account lifecycle: every person key of the feed (rejected records too) and its schools.
         self.people_seen: set[str] = set()
         self.feed_school_ids: set[int] = set()
         self.unreadable_files = 0
+        self.records_read = 0
 
     def load(self) -> None:
         """What is looked up for every record, read once (and again after a file was rolled back)."""
         self.schools: dict[str, School] = {}
+        self.schools_by_pk: dict[int, School] = {}
         for school in School.objects.all():
             self._index_school(school)
         self.year = SchoolYear.objects.filter(is_current=True).first()
@@ -124,34 +151,55 @@ class AafImport:
             {(g.school_id, g.name): g for g in Group.objects.filter(year=self.year)} if self.year else {}
         )
         self.subjects: dict[tuple[int, str], Subject] = {}
+        self.subject_schools: set[int] = set()
 
     # -- files ---------------------------------------------------------------------------------------------
 
     def run(self, directory: Path) -> None:
-        for family, path in files_in_order(directory):
+        files = files_in_order(directory)
+        sizes = [path.stat().st_size for _family, path in files]
+        if self.progress is not None:
+            self.progress.start(sum(sizes))
+        done = 0
+        for (family, path), size in zip(files, sizes, strict=True):
             counts = copy.deepcopy(self.report.counts)
             rejections = len(self.report.rejections)
-            pending = len(self.pending_guardians)
             try:
                 with transaction.atomic():
-                    self.import_file(family, path)
+                    self.import_file(family, path, done)
             except ParseError as error:
                 # Nothing of a broken file is kept, in the database or in the report.
                 self.report.counts = counts
                 del self.report.rejections[rejections:]
-                del self.pending_guardians[pending:]
                 self.load()
                 self.unreadable_files += 1
                 self.report.reject("file", path.name, "", f"fichier XML illisible : {error}")
-        self.apply_guardians()
+            done += size
+        if self.progress is not None:
+            self.progress.finish(self.records_read)
 
-    def import_file(self, family: str, path: Path) -> None:
-        records = read_records(path)
+    def reader(self, path: Path, offset: int) -> Iterator[Record]:
+        if self.progress is None:
+            yield from read_records(path)
+            return
+        progress = self.progress
+        for record in read_records(
+            path, lambda position: progress.update(offset + position, self.records_read)
+        ):
+            self.records_read += 1
+            yield record
+
+    def import_file(self, family: str, path: Path, offset: int = 0) -> None:
+        records = self.reader(path, offset)
         if family == "EtabEducNat":
             for record in records:
                 self.import_school(record, path.name)
         elif family == "MatiereEducNat":
             for record in records:
+                if record.operation == "delete":
+                    # A subject stays while classes are taught it: the directory keeps it.
+                    self.report.unchanged("subject_code")
+                    continue
                 code = record.first("ENTMatJointure") or record.id
                 self.subject_names[code] = record.first("ENTLibelleMatiere") or code
                 self.report.unchanged("subject_code")
@@ -164,27 +212,68 @@ class AafImport:
                 "Eleve": self.map_student,
                 "PersRelEleve": self.map_relative,
                 "PersEducNat": self.map_staff,
-            }
+            }[family]
             kind = {"Eleve": "student", "PersRelEleve": "relative", "PersEducNat": "staff"}[family]
             for chunk in batched(records):
+                known = self.known_people(
+                    [key for r in chunk if r.operation == "modify" and (key := r.key())]
+                )
                 rows = [
-                    row for record in chunk if (row := self.checked(mapper[family], kind, record, path.name))
+                    row
+                    for record in chunk
+                    if record.operation != "delete"
+                    and (row := self.checked(mapper, kind, record, path.name, known))
                 ]
                 self.write_people(kind, rows, path.name)
+                deleted = [record for record in chunk if record.operation == "delete"]
+                if deleted:
+                    self.delete_people(kind, deleted, path.name)
 
-    def checked(self, mapper, kind: str, record: Record, file: str) -> PersonRow | None:
-        if jointure := record.first("ENTPersonJointure"):
+    def known_people(self, keys: list[str]) -> dict[str, Known]:
+        """The people these modifications name, with their schools (two queries, none without keys)."""
+        if not keys:
+            return {}
+        known = {
+            key: Known(pk=pk)
+            for key, pk in Person.objects.filter(aaf_jointure__in=keys).values_list("aaf_jointure", "pk")
+        }
+        by_pk = {k.pk: k for k in known.values()}
+        for person_id, school_id, profile, functions in Membership.objects.filter(
+            person_id__in=list(by_pk)
+        ).values_list("person_id", "school_id", "profile", "functions"):
+            by_pk[person_id].schools.setdefault(profile, []).append(school_id)
+            by_pk[person_id].functions[(school_id, profile)] = sorted(functions or [])
+        return known
+
+    def checked(
+        self, mapper, kind: str, record: Record, file: str, known: dict[str, Known]
+    ) -> PersonRow | None:
+        jointure = record.key()
+        if jointure:
             # Seen, even if rejected below: a record the feed still carries is not a person who left.
             self.people_seen.add(jointure)
-        if record.operation != "add":
-            # Delta feeds come later: such records are reported, not silently dropped.
-            self.report.reject(kind, file, record.id, "modification ou suppression non prise en charge")
-            return None
-        if not record.first("ENTPersonJointure"):
+        else:
             self.report.reject(kind, file, record.id, MISSING_JOINTURE)
             return None
+        row = PersonRow(record=record, jointure=jointure)
+        if record.operation == "modify":
+            row.known = known.get(jointure)
+            if row.known is None:
+                self.report.reject(kind, file, record.id, UNKNOWN_PERSON)
+                return None
+            # Only what the modification carries changes; a name is never blanked.
+            fields = []
+            if record.first("givenName"):
+                fields.append("first_name")
+            if record.first("sn") or record.first("ENTPersonNomPatro"):
+                fields.append("last_name")
+            if record.has("ENTPersonDateNaissance"):
+                fields.append("birth_date")
+            if record.first("ENTEleveINE"):
+                fields.append("ine")
+            row.fields = tuple(fields)
         try:
-            birth_date = parse_date(record.first("ENTPersonDateNaissance"))
+            row.birth_date = parse_date(record.first("ENTPersonDateNaissance"))
         except ValueError:
             self.report.reject(
                 kind,
@@ -193,12 +282,8 @@ class AafImport:
                 f"date de naissance invalide : {record.first('ENTPersonDateNaissance')}",
             )
             return None
-        row = PersonRow(
-            record=record,
-            first_name=record.first("givenName"),
-            last_name=record.first("sn") or record.first("ENTPersonNomPatro"),
-            birth_date=birth_date,
-        )
+        row.first_name = record.first("givenName")
+        row.last_name = record.first("sn") or record.first("ENTPersonNomPatro")
         reason = mapper(row, file)
         if reason:
             self.report.reject(kind, file, record.id, reason)
@@ -211,17 +296,28 @@ class AafImport:
         if school.aaf_jointure:
             self.schools[school.aaf_jointure] = school
         self.schools[school.uai] = school
+        self.schools_by_pk[school.pk] = school
 
     def school(self, key: str) -> School | None:
         return self.schools.get(key) if key else None
 
     def import_school(self, record: Record, file: str) -> None:
-        jointure = record.first("ENTStructureJointure")
+        jointure = record.key("ENTStructureJointure")
         uai = (record.first("ENTStructureUAI") or record.first("ENTEtablissementUAI")).upper()
+        if record.operation == "delete":
+            # Closing a school is a decision for the platform administrators, not for a feed line.
+            self.report.reject("school", file, record.id, "suppression d'établissement non appliquée")
+            return
         if not jointure and not uai:
             self.report.reject("school", file, record.id, MISSING_JOINTURE)
             return
-        if not (len(uai) == 8 and uai[:7].isdigit() and uai[7].isalpha()):
+        school = self.school(jointure) or self.school(uai)
+        if record.operation == "modify" and school is None:
+            self.report.reject("school", file, record.id, "établissement inconnu : modification impossible")
+            return
+        if (record.operation == "add" or uai) and not (
+            len(uai) == 8 and uai[:7].isdigit() and uai[7].isalpha()
+        ):
             self.report.reject("school", file, record.id, f"UAI invalide : {uai!r}")
             return
         type_struct = record.first("ENTStructureTypeStruct").upper()
@@ -234,7 +330,15 @@ class AafImport:
             "city": record.first("l"),
             "academy": record.first("ENTServAcAcademie"),
         }
-        school = self.school(jointure) or self.school(uai)
+        if record.operation == "modify":
+            carried = {
+                "uai": uai,
+                "name": record.first("ENTStructureNomCourant"),
+                "kind": record.has("ENTStructureTypeStruct"),
+                "city": record.has("l"),
+                "academy": record.has("ENTServAcAcademie"),
+            }
+            fields = {name: value for name, value in fields.items() if carried.get(name)}
         if school is None:
             school = School.objects.create(**fields)
             self.report.created("school")
@@ -251,13 +355,16 @@ class AafImport:
     def subject(self, school: School, code: str) -> Subject:
         key = (school.pk, code)
         if key not in self.subjects:
-            found = Subject.objects.filter(school=school, code=code).first()
-            if found is None:
-                found = Subject.objects.create(
+            if school.pk not in self.subject_schools:
+                # First subject of this school: read all of them at once.
+                self.subject_schools.add(school.pk)
+                for found in Subject.objects.filter(school=school):
+                    self.subjects[(school.pk, found.code)] = found
+            if key not in self.subjects:
+                self.subjects[key] = Subject.objects.create(
                     school=school, code=code, name=self.subject_names.get(code, code)
                 )
                 self.report.created("subject")
-            self.subjects[key] = found
         return self.subjects[key]
 
     def group(self, school: School, name: str, kind: str) -> Group | None:
@@ -274,25 +381,37 @@ class AafImport:
         the person's own school (feeds in the wild carry ids of structures they do not describe)."""
         return self.school(structure) or fallback
 
+    def known_school(self, row: PersonRow, *profiles: str) -> School | None:
+        """For a modification that does not name the school: the one the person already belongs to."""
+        if row.known is None:
+            return None
+        for profile in profiles:
+            for pk in row.known.schools.get(profile, []):
+                if school := self.schools_by_pk.get(pk):
+                    return school
+        return None
+
     # -- mapping people ------------------------------------------------------------------------------------
 
     def map_student(self, row: PersonRow, file: str) -> str:
         record = row.record
-        school = next(
-            (
-                s
-                for key in record.values("ENTPersonStructRattach") + record.values("ENTEleveStructRattachId")
-                if (s := self.school(key))
-            ),
-            None,
-        )
-        if school is None:
+        full = record.operation == "add"
+        attached = record.values("ENTPersonStructRattach") + record.values("ENTEleveStructRattachId")
+        school = next((s for key in attached if (s := self.school(key))), None)
+        if school is not None:
+            row.memberships[(school.pk, Profile.STUDENT)] = []
+        elif full or attached:
             return "établissement de rattachement inconnu : " + (
                 ", ".join(record.values("ENTPersonStructRattach")) or "aucun"
             )
+        else:
+            school = self.known_school(row, Profile.STUDENT)
         row.ine = record.first("ENTEleveINE")[:11]
-        row.memberships[(school.pk, Profile.STUDENT)] = []
+        kinds = set()
         for attr, kind in (("ENTEleveClasses", GroupKind.CLASS), ("ENTEleveGroupes", GroupKind.TEACHING)):
+            if not full and not record.has(attr):
+                continue
+            kinds.add(kind)
             for value in record.values(attr):
                 structure, _, name = value.partition("$")
                 target = self.linked_school(structure, school)
@@ -304,6 +423,11 @@ class AafImport:
                 group = self.group(target, name, kind)
                 if group is not None:
                     row.groups.add(group.pk)
+        row.group_kinds = frozenset(kinds)
+        if school is None:
+            if record.has("ENTElevePersRelEleve"):
+                return "élève rattaché à aucun établissement connu : responsables non importés"
+            return ""
         for value in record.values("ENTElevePersRelEleve"):
             parts = (value.split("$") + [""] * 6)[:6]
             relative, relationship, financial, legal, contact, _payment = parts
@@ -329,6 +453,7 @@ class AafImport:
 
     def map_staff(self, row: PersonRow, file: str) -> str:
         record = row.record
+        full = record.operation == "add"
         schools: dict[int, School] = {}
         for key in record.values("ENTPersonStructRattach"):
             if school := self.school(key):
@@ -342,17 +467,31 @@ class AafImport:
                 function = FUNCTIONS.get(code)
                 if function and function not in functions.setdefault(school.pk, []):
                     functions[school.pk].append(function)
-        if not schools:
-            return "personnel rattaché à aucun établissement connu"
-        profiles = record.values("ENTPersonProfils")
-        teacher = "National_ENS" in profiles or any(
-            v.split("$")[1:2] == ["ENS"] for v in record.values("ENTPersonFonctions")
-        )
+        ens = any(v.split("$")[1:2] == ["ENS"] for v in record.values("ENTPersonFonctions"))
+        if full or record.has("ENTPersonProfils"):
+            teacher = "National_ENS" in record.values("ENTPersonProfils") or ens
+        else:
+            teacher = ens or (row.known is not None and Profile.TEACHER in row.known.schools)
         profile = Profile.TEACHER if teacher else Profile.PERSONNEL
-        for pk in schools:
-            row.memberships[(pk, profile)] = sorted(functions.get(pk, []))
-        home = next(iter(schools.values()))
-        for value in record.values("ENTAuxEnsClassesMatieres") + record.values("ENTAuxEnsGroupesMatieres"):
+        if schools:
+            keep_functions = not full and not record.has("ENTPersonFonctions")
+            for pk in schools:
+                row.memberships[(pk, profile)] = None if keep_functions else sorted(functions.get(pk, []))
+            home: School | None = next(iter(schools.values()))
+        elif full or record.has("ENTPersonStructRattach", "ENTPersonFonctions"):
+            return "personnel rattaché à aucun établissement connu"
+        else:
+            home = self.known_school(row, Profile.TEACHER, Profile.PERSONNEL)
+        classes = record.values("ENTAuxEnsClassesMatieres")
+        kinds = set()
+        for attr, kind in (
+            ("ENTAuxEnsClassesMatieres", GroupKind.CLASS),
+            ("ENTAuxEnsGroupesMatieres", GroupKind.TEACHING),
+        ):
+            if full or record.has(attr):
+                kinds.add(kind)
+        row.teaching_kinds = frozenset(kinds)
+        for value in classes + record.values("ENTAuxEnsGroupesMatieres"):
             structure, _, rest = value.partition("$")
             name, _, subject_code = rest.partition("$")
             target = self.linked_school(structure, home)
@@ -361,9 +500,7 @@ class AafImport:
             if self.year is None:
                 self.report.reject("teaching_assignment", file, record.id, NO_CURRENT_YEAR)
                 continue
-            kind = (
-                GroupKind.CLASS if value in record.values("ENTAuxEnsClassesMatieres") else GroupKind.TEACHING
-            )
+            kind = GroupKind.CLASS if value in classes else GroupKind.TEACHING
             group = self.group(target, name, kind)
             subject = self.subject(target, subject_code) if subject_code else None
             if group is not None:
@@ -383,7 +520,12 @@ class AafImport:
                 unique[row.jointure] = row
         if not unique:
             return
-        existing = {p.aaf_jointure: p for p in Person.objects.filter(aaf_jointure__in=list(unique))}
+        existing = {
+            p.aaf_jointure: p
+            for p in Person.objects.filter(aaf_jointure__in=list(unique)).only(
+                "pk", "aaf_jointure", "left_at", *PERSON_FIELDS
+            )
+        }
         returning = [p.pk for p in existing.values() if p.left_at is not None]
         if returning:
             # Back before the purge: the same account and data, updated below like everyone's.
@@ -392,18 +534,15 @@ class AafImport:
         changed = []
         for key, person in existing.items():
             row = unique[key]
-            wanted = {
-                "first_name": row.first_name,
-                "last_name": row.last_name,
-                "birth_date": row.birth_date,
-                "ine": row.ine or person.ine,
-            }
+            wanted = {name: getattr(row, name) for name in row.fields}
+            if "ine" in wanted:
+                wanted["ine"] = row.ine or person.ine
             if any(getattr(person, name) != value for name, value in wanted.items()):
                 for name, value in wanted.items():
                     setattr(person, name, value)
                 changed.append(person)
         if changed:
-            Person.objects.bulk_update(changed, ["first_name", "last_name", "birth_date", "ine"])
+            Person.objects.bulk_update(changed, list(PERSON_FIELDS), batch_size=BATCH)
         self.report.updated(kind, len(changed))
         self.report.unchanged(kind, len(existing) - len(changed))
         if new_rows:
@@ -431,21 +570,43 @@ class AafImport:
         if kind == "relative":
             self.relatives_seen.update(unique)
         if kind == "student":
+            links = []
             for key, row in unique.items():
                 for link in row.guardians:
                     link.student_id = ids[key]
-                    self.pending_guardians.append(link)
+                    links.append(link)
+            self.write_guardians(links)
             self.write_links(
                 Enrolment,
                 "student_id",
                 "group_id",
-                {ids[k]: r.groups for k, r in unique.items()},
+                {ids[k]: (r.groups, r.group_kinds) for k, r in unique.items() if r.group_kinds},
                 "enrolment",
             )
         if kind == "staff":
-            self.write_teaching({ids[k]: r.teaching for k, r in unique.items()})
+            self.write_teaching(
+                {ids[k]: (r.teaching, r.teaching_kinds) for k, r in unique.items() if r.teaching_kinds}
+            )
 
-    def write_memberships(self, wanted: dict[int, dict[tuple[int, str], list[str]]]) -> None:
+    def delete_people(self, kind: str, records: list[Record], file: str) -> None:
+        """A `deleteRequest`: the person has left (left_at, no login); their data stay until the purge."""
+        keys = {record.key(): record for record in records if record.key()}
+        found = dict(
+            Person.objects.filter(aaf_jointure__in=list(keys)).values_list("aaf_jointure", "left_at")
+        )
+        for record in records:
+            if not record.key():
+                self.report.reject(kind, file, record.id, MISSING_JOINTURE)
+            elif record.key() not in found:
+                self.report.reject(kind, file, record.id, UNKNOWN_DELETED)
+        gone = [key for key, left_at in found.items() if left_at is None]
+        self.report.unchanged("deactivated", len(found) - len(gone))
+        if gone:
+            ids = Person.objects.filter(aaf_jointure__in=gone).values_list("pk", flat=True)
+            self.report.updated("deactivated", actions.deactivate_people(list(ids), timezone.now()))
+
+    def write_memberships(self, wanted: dict[int, dict[tuple[int, str], list[str] | None]]) -> None:
+        """Create the memberships asked for and update their functions (None: leave them as they are)."""
         current = {
             (m.person_id, m.school_id, m.profile): m
             for m in Membership.objects.filter(person_id__in=[pk for pk, links in wanted.items() if links])
@@ -457,10 +618,13 @@ class AafImport:
                 if membership is None:
                     to_create.append(
                         Membership(
-                            person_id=person_id, school_id=school_id, profile=profile, functions=functions
+                            person_id=person_id,
+                            school_id=school_id,
+                            profile=profile,
+                            functions=functions or [],
                         )
                     )
-                elif sorted(membership.functions) != functions:
+                elif functions is not None and sorted(membership.functions) != functions:
                     membership.functions = functions
                     to_update.append(membership)
         Membership.objects.bulk_create(to_create, batch_size=BATCH)
@@ -468,40 +632,57 @@ class AafImport:
         self.report.created("membership", len(to_create))
         self.report.updated("membership", len(to_update))
 
-    def write_links(self, model, owner: str, target: str, wanted: dict[int, set[int]], kind: str) -> None:
-        """Make each owner's links to this year's feed groups exactly `wanted` (manual groups stay)."""
-        if self.year is None:
+    def write_links(
+        self, model, owner: str, target: str, wanted: dict[int, tuple[set[int], frozenset[str]]], kind: str
+    ) -> None:
+        """Make each owner's links to this year's feed groups of the given kinds exactly the wanted ones
+        (manual groups, and the kinds a modification does not name, stay)."""
+        if self.year is None or not wanted:
             return
         rows = model.objects.filter(
             **{f"{owner}__in": list(wanted)},
             group__year=self.year,
-            group__kind__in=[GroupKind.CLASS, GroupKind.TEACHING],
-        ).values_list("pk", owner, target)
-        have: dict[tuple[int, int], int] = {(o, t): pk for pk, o, t in rows}
-        want = {(o, t) for o, targets in wanted.items() for t in targets}
-        stale = [pk for key, pk in have.items() if key not in want]
-        new = [model(**{owner: o, target: t}) for o, t in want if (o, t) not in have]
+            group__kind__in=list(FEED_KINDS),
+        ).values_list("pk", owner, target, "group__kind")
+        have: dict[tuple[int, int], int] = {}
+        stale = []
+        for pk, o, t, group_kind in rows:
+            if t in wanted[o][0]:
+                have[(o, t)] = pk
+            elif group_kind in wanted[o][1]:
+                stale.append(pk)
+        new = [
+            model(**{owner: o, target: t})
+            for o, (targets, _kinds) in wanted.items()
+            for t in targets
+            if (o, t) not in have
+        ]
         model.objects.bulk_create(new, batch_size=BATCH)
         if stale:
             model.objects.filter(pk__in=stale).delete()
         self.report.created(kind, len(new))
         self.report.updated(kind, len(stale))
-        self.report.unchanged(kind, len(want) - len(new))
+        self.report.unchanged(kind, len(have))
 
-    def write_teaching(self, wanted: dict[int, set[tuple[int, int | None]]]) -> None:
-        if self.year is None:
+    def write_teaching(self, wanted: dict[int, tuple[set[tuple[int, int | None]], frozenset[str]]]) -> None:
+        if self.year is None or not wanted:
             return
         rows = TeachingAssignment.objects.filter(
             teacher_id__in=list(wanted),
             group__year=self.year,
-            group__kind__in=[GroupKind.CLASS, GroupKind.TEACHING],
-        ).values_list("pk", "teacher_id", "group_id", "subject_id")
-        have = {(t, g, s): pk for pk, t, g, s in rows}
-        want = {(t, g, s) for t, links in wanted.items() for g, s in links}
-        stale = [pk for key, pk in have.items() if key not in want]
+            group__kind__in=list(FEED_KINDS),
+        ).values_list("pk", "teacher_id", "group_id", "subject_id", "group__kind")
+        have = set()
+        stale = []
+        for pk, t, g, s, group_kind in rows:
+            if (g, s) in wanted[t][0]:
+                have.add((t, g, s))
+            elif group_kind in wanted[t][1]:
+                stale.append(pk)
         new = [
             TeachingAssignment(teacher_id=t, group_id=g, subject_id=s)
-            for t, g, s in want
+            for t, (links, _kinds) in wanted.items()
+            for g, s in links
             if (t, g, s) not in have
         ]
         TeachingAssignment.objects.bulk_create(new, batch_size=BATCH)
@@ -509,7 +690,7 @@ class AafImport:
             TeachingAssignment.objects.filter(pk__in=stale).delete()
         self.report.created("teaching_assignment", len(new))
         self.report.updated("teaching_assignment", len(stale))
-        self.report.unchanged("teaching_assignment", len(want) - len(new))
+        self.report.unchanged("teaching_assignment", len(have))
 
     # -- account lifecycle ---------------------------------------------------------------------------------
 
@@ -537,10 +718,10 @@ class AafImport:
         for chunk in batched(gone):
             self.report.updated("deactivated", actions.deactivate_people(chunk, timezone.now()))
 
-    # -- guardianships, once every person is known --------------------------------------------------------
+    # -- guardianships, with each batch of pupils (their relatives came first) -----------------------------
 
-    def apply_guardians(self) -> None:
-        for chunk in batched(self.pending_guardians):
+    def write_guardians(self, links: list[PendingGuardian]) -> None:
+        for chunk in batched(links):
             # A relative is someone of this feed's PersRelEleve files or already a relative: a link to any
             # other person with that id (the sample feeds link a pupil to their own id) is not a guardian.
             wanted = {p.relative for p in chunk}
@@ -606,15 +787,17 @@ class AafImport:
             self.report.updated("guardianship", len(to_update))
 
 
-def import_aaf(directory: Path, *, dry_run: bool = False, delta: bool = False) -> ImportReport:
+def import_aaf(
+    directory: Path, *, dry_run: bool = False, delta: bool = False, progress: ProgressBar | None = None
+) -> ImportReport:
     """Import every AAF 2D file of `directory`; with `dry_run`, everything is rolled back at the end.
 
     A full feed (not `delta`) is the whole truth for its schools: their people missing from it are
-    deactivated (account lifecycle, rule C5).
+    deactivated (account lifecycle, rule C5). A delta feed only changes the people it names.
     """
     report = ImportReport()
     with transaction.atomic():
-        importer = AafImport(report)
+        importer = AafImport(report, progress)
         importer.run(directory)
         if not delta and not dry_run:
             importer.deactivate_missing()

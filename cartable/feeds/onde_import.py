@@ -46,7 +46,7 @@ from cartable.directory.models import (
 )
 from cartable.feeds import onde
 from cartable.feeds.models import ImageRightsConsent
-from cartable.feeds.report import ImportReport
+from cartable.feeds.report import ImportReport, ProgressBar
 
 BATCH = 500
 KEY_MAX = 64  # Person.aaf_jointure
@@ -528,7 +528,21 @@ def _school(uai: str, name: str | None, report: ImportReport) -> School:
     return school
 
 
-def import_onde(directory: Path, uai: str, *, name: str | None = None, dry_run: bool = False) -> ImportReport:
+def _records(report: ImportReport) -> int:
+    people = ("student", "teacher", "relative")
+    return sum(
+        c.created + c.updated + c.unchanged + c.rejected for k, c in report.counts.items() if k in people
+    )
+
+
+def import_onde(
+    directory: Path,
+    uai: str,
+    *,
+    name: str | None = None,
+    dry_run: bool = False,
+    progress: ProgressBar | None = None,
+) -> ImportReport:
     """Import the pupils, teachers and guardians files found in `directory` into the school `uai`.
 
     The school is created (primary) when it does not exist yet: the extraction does not name its UAI.
@@ -559,12 +573,25 @@ def import_onde(directory: Path, uai: str, *, name: str | None = None, dry_run: 
             )
             ctx.groups = {g.name: g for g in Group.objects.filter(school=ctx.school, year=year)}
             # Pupils first: teachers' classes and guardians' children are found among them.
-            if pupils := files[onde.PUPILS_FILE]:
-                import_pupils(ctx, pupils)
-            if teachers := files[onde.TEACHERS_FILE]:
-                import_teachers(ctx, teachers)
-            if guardians := files[onde.GUARDIANS_FILE]:
-                import_guardians(ctx, guardians)
+            steps = [
+                (step, path)
+                for step, kind in (
+                    (import_pupils, onde.PUPILS_FILE),
+                    (import_teachers, onde.TEACHERS_FILE),
+                    (import_guardians, onde.GUARDIANS_FILE),
+                )
+                if (path := files[kind])
+            ]
+            if progress is not None:
+                progress.start(sum(path.stat().st_size for _step, path in steps))
+            done = 0
+            for step, path in steps:
+                step(ctx, path)
+                done += path.stat().st_size
+                if progress is not None:
+                    progress.update(done, _records(report), force=True)
+            if progress is not None:
+                progress.finish(_records(report))
             if not dry_run:
                 deactivate_missing(ctx)
             if dry_run:

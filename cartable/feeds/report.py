@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TextIO
 
 
 @dataclass(frozen=True)
@@ -48,3 +51,50 @@ class ImportReport:
             "counts": {kind: vars(c) for kind, c in sorted(self.counts.items())},
             "rejections": [vars(r) for r in self.rejections],
         }
+
+
+class ProgressBar:
+    """A one-line progress bar for imports run on a terminal: share of the input read, records, rate.
+
+    Written to stderr and redrawn at most every `interval` seconds; `for_terminal` gives None when the
+    output is not a terminal (a pipe, a log file, `--json`), so nothing else has to check.
+    """
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO, label: str, interval: float = 0.2) -> None:
+        self.stream = stream
+        self.label = label
+        self.interval = interval
+        self.total = 0
+        self.started = time.monotonic()
+        self.drawn = 0.0
+
+    @classmethod
+    def for_terminal(cls, label: str, *, json_output: bool = False) -> ProgressBar | None:
+        if json_output or not (sys.stdout.isatty() and sys.stderr.isatty()):
+            return None
+        return cls(sys.stderr, label)
+
+    def start(self, total: int) -> None:
+        self.total = max(total, 1)
+        self.started = time.monotonic()
+
+    def update(self, done: int, records: int, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.drawn < self.interval:
+            return
+        self.drawn = now
+        share = min(done / self.total, 1.0) if self.total else 1.0
+        filled = int(share * self.WIDTH)
+        elapsed = max(now - self.started, 1e-6)
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {share:4.0%}"
+            f"  {records} enregistrements  {records / elapsed:.0f}/s"
+        )
+        self.stream.flush()
+
+    def finish(self, records: int) -> None:
+        self.update(self.total, records, force=True)
+        self.stream.write("\n")
+        self.stream.flush()

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cartable.feeds.aaf_import import import_aaf
+from cartable.feeds.report import ProgressBar
 
 
 class Command(BaseCommand):
@@ -11,7 +12,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", help="dossier des fichiers XML AAF")
-        parser.add_argument("--delta", action="store_true", help="flux de modifications")
+        parser.add_argument(
+            "--delta",
+            action="store_true",
+            help="flux de modifications (ajouts, modifications, suppressions) : nul autre n'est désactivé",
+        )
         parser.add_argument("--dry-run", action="store_true", help="tout vérifier sans rien enregistrer")
         parser.add_argument("--json", action="store_true", help="écrire le bilan en JSON")
 
@@ -19,7 +24,8 @@ class Command(BaseCommand):
         directory = Path(options["directory"])
         if not directory.is_dir():
             raise CommandError(f"Dossier introuvable : {directory}")
-        report = import_aaf(directory, dry_run=options["dry_run"], delta=options["delta"])
+        progress = ProgressBar.for_terminal("Import AAF", json_output=options["json"])
+        report = import_aaf(directory, dry_run=options["dry_run"], delta=options["delta"], progress=progress)
         if options["json"]:
             self.stdout.write(
                 json.dumps({**report.as_dict(), "dry_run": options["dry_run"]}, ensure_ascii=False)

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cartable.feeds.onde_import import OndeImportError, import_onde
+from cartable.feeds.report import ProgressBar
 
 
 class Command(BaseCommand):
@@ -22,7 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             report = import_onde(
-                options["directory"], options["school"], name=options["name"], dry_run=options["dry_run"]
+                options["directory"],
+                options["school"],
+                name=options["name"],
+                dry_run=options["dry_run"],
+                progress=ProgressBar.for_terminal("Import ONDE", json_output=options["json"]),
             )
         except OndeImportError as error:
             raise CommandError(str(error)) from error
