@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from cartable.directory.models import Person, School
-from cartable.notifications.kinds import KINDS
-from cartable.notifications.models import Event, Notification
+from cartable.notifications import counts
+from cartable.notifications.delivery import ALL_KINDS
+from cartable.notifications.kinds import KINDS, Channel
+from cartable.notifications.models import DeliverySettings, Event, Notification, Preference
 
 
 def _id(value: Person | int) -> int:
@@ -45,4 +50,84 @@ def publish(
             for person_id in sorted(recipient_ids)
         ]
     )
+    people = sorted(recipient_ids)
+    event_id = event.pk
+
+    def after_commit() -> None:
+        from cartable.notifications.tasks import deliver_event
+
+        counts.changed(people)
+        deliver_event.enqueue(event_id)
+
+    transaction.on_commit(after_commit)
     return event
+
+
+def mark_read(notification: Notification) -> bool:
+    """The recipient has seen it (the notification comes from access.own). False when it already was."""
+    updated = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if updated:
+        counts.changed([notification.recipient_id])
+    return bool(updated)
+
+
+def mark_all_read(person_id: int) -> int:
+    updated = Notification.objects.filter(recipient_id=person_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if updated:
+        counts.changed([person_id])
+    return updated
+
+
+@transaction.atomic
+def save_preferences(
+    person_id: int,
+    *,
+    channels: dict[str, str],
+    quiet_enabled: bool,
+    quiet_start: datetime.time,
+    quiet_end: datetime.time,
+    email_off: bool,
+) -> None:
+    """One row per kind whose channel differs from the kind's default; the quiet hours and the global
+    switch in DeliverySettings."""
+    valid = {Channel.IMMEDIATE, Channel.DIGEST, Channel.OFF}
+    chosen = {code: channel for code, channel in channels.items() if code in KINDS and channel in valid}
+    Preference.objects.filter(person_id=person_id, kind__in=list(chosen)).delete()
+    Preference.objects.bulk_create(
+        [
+            Preference(person_id=person_id, kind=code, channel=channel)
+            for code, channel in chosen.items()
+            if channel != KINDS[code].default_channel
+        ]
+    )
+    DeliverySettings.objects.update_or_create(
+        person_id=person_id,
+        defaults={
+            "quiet_enabled": quiet_enabled,
+            "quiet_start": quiet_start,
+            "quiet_end": quiet_end,
+            "email_off": email_off,
+        },
+    )
+
+
+@transaction.atomic
+def unsubscribe(person_id: int, kind: str) -> Any:
+    """From an email's link: no more emails of this kind (or none at all for ALL_KINDS). None when the
+    person is gone."""
+    if not Person.objects.filter(pk=person_id).exists():
+        return None
+    if kind == ALL_KINDS:
+        settings, _ = DeliverySettings.objects.get_or_create(person_id=person_id)
+        if not settings.email_off:
+            settings.email_off = True
+            settings.save(update_fields=["email_off"])
+        return settings
+    preference, _ = Preference.objects.update_or_create(
+        person_id=person_id, kind=kind, defaults={"channel": Channel.OFF}
+    )
+    return preference

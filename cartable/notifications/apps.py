@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "cartable.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from cartable.notifications import portal  # noqa: F401  (registers the timeline widget and preferences)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cartable.notifications.kinds import KINDS, Channel
+
+CHANNEL_CHOICES = [
+    (Channel.IMMEDIATE, _("Courriel immédiat")),
+    (Channel.DIGEST, _("Résumé quotidien")),
+    (Channel.OFF, _("Pas de courriel")),
+]
+
+
+class PreferencesForm(forms.Form):
+    """One choice per event kind, then the quiet hours and the global switch."""
+
+    email_off = forms.BooleanField(
+        label=_("Ne recevoir aucun courriel de notification"),
+        required=False,
+    )
+    quiet_enabled = forms.BooleanField(
+        label=_("Pas de courriel pendant les heures calmes"),
+        required=False,
+        help_text=_("Les courriels de cette période partent à la fin des heures calmes, heure de Paris."),
+    )
+    quiet_start = forms.TimeField(
+        label=_("Début des heures calmes"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    quiet_end = forms.TimeField(
+        label=_("Fin des heures calmes"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for code, kind in sorted(KINDS.items(), key=lambda item: str(item[1].label)):
+            self.fields[f"kind_{code}"] = forms.ChoiceField(
+                label=str(kind.label), choices=CHANNEL_CHOICES, initial=kind.default_channel
+            )
+
+    def kind_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("kind_")]
+
+    def channels(self) -> dict[str, str]:
+        return {
+            name.removeprefix("kind_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("kind_")
+        }
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("quiet_enabled")
+            and cleaned.get("quiet_start") is not None
+            and cleaned.get("quiet_start") == cleaned.get("quiet_end")
+        ):
+            self.add_error("quiet_end", _("La fin des heures calmes doit différer de leur début."))
+        return cleaned

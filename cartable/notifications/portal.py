@@ -1,0 +1,49 @@
+"""The notifications in the portal: the timeline widget of the home page and a section of /preferences."""
+
+from cartable.access.policy import viewer_for
+from cartable.notifications import counts, timeline
+from cartable.notifications.forms import PreferencesForm
+from cartable.portal.registry import PreferenceSection, Widget, registry
+
+
+def timeline_widget(request, child):
+    """My latest events; for a guardian, those about the selected child and those addressed to me."""
+    viewer = viewer_for(request.user)
+    if viewer.person_id is None:
+        return None
+    child_id = child.pk if child is not None and child.pk in viewer.child_ids else None
+    rows = timeline.home_rows(request.user, viewer.person_id, child_id, sorted(viewer.child_ids))
+    return {
+        "entries": [timeline.entry(row) for row in rows],
+        "child": child if child_id is not None else None,
+        "unread": counts.unread_count(viewer.person_id),
+        "next": request.get_full_path(),
+    }
+
+
+def preferences_section(request):
+    from cartable.notifications.views import preferences_initial
+
+    person_id = viewer_for(request.user).person_id
+    if person_id is None:
+        return None
+    return {"notifications_form": PreferencesForm(initial=preferences_initial(person_id))}
+
+
+registry.register_widget(
+    Widget(
+        code="notifications.timeline",
+        template="notifications/widgets/timeline.html",
+        context=timeline_widget,
+        app_code="notifications",
+        order=5,
+    )
+)
+registry.register_preference_section(
+    PreferenceSection(
+        code="notifications",
+        template="notifications/preferences_section.html",
+        context=preferences_section,
+        order=10,
+    )
+)

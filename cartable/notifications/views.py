@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from cartable.access.policy import viewer_for
+from cartable.notifications import access, actions, counts, delivery, timeline
+from cartable.notifications.forms import PreferencesForm
+from cartable.notifications.kinds import KINDS
+from cartable.notifications.models import DeliverySettings, Preference
+
+PAGE_SIZE = 25
+
+
+def _child_id(request) -> int | None:
+    """?enfant=<id> narrows a guardian's timeline to one child; anything else than one of theirs is a 404."""
+    raw = request.GET.get("enfant")
+    if not raw:
+        return None
+    try:
+        child_id = int(raw)
+    except ValueError:
+        raise Http404 from None
+    if child_id not in viewer_for(request.user).child_ids:
+        raise Http404
+    return child_id
+
+
+def _back(request, fallback: str = "notifications:list"):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@login_required
+def notification_list(request):
+    viewer = viewer_for(request.user)
+    child_id = _child_id(request)
+    page = Paginator(access.timeline(request.user, child_id), PAGE_SIZE).get_page(request.GET.get("page"))
+    me = viewer.person_id or 0
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "page": page,
+            "entries": timeline.entries(list(page.object_list), me),
+            "child_id": child_id,
+            "unread": counts.unread_count(me) if viewer.person_id else 0,
+        },
+    )
+
+
+@login_required
+@require_POST
+def mark_read(request, pk: int):
+    notification = get_object_or_404(access.own(request.user).select_related("event", "event__about"), pk=pk)
+    actions.mark_read(notification)
+    if request.htmx:
+        notification.refresh_from_db(fields=["read_at"])
+        me = viewer_for(request.user).person_id or 0
+        return render(
+            request,
+            "notifications/_entry.html",
+            {"entry": timeline.entry(timeline.row(notification, me)), "next": request.POST.get("next", "")},
+        )
+    return _back(request)
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    person_id = viewer_for(request.user).person_id
+    if person_id is not None:
+        actions.mark_all_read(person_id)
+    messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return _back(request)
+
+
+@login_required
+def open_notification(request, pk: int):
+    """Follow an entry: it is read now, and the reader lands where the event happened."""
+    notification = get_object_or_404(access.own(request.user).select_related("event"), pk=pk)
+    actions.mark_read(notification)
+    url = notification.event.url
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return redirect(url)
+    return redirect("notifications:list")
+
+
+def preferences_initial(person_id: int) -> dict:
+    delivery_settings = DeliverySettings.objects.filter(person_id=person_id).first() or DeliverySettings(
+        person_id=person_id
+    )
+    chosen = dict(Preference.objects.filter(person_id=person_id).values_list("kind", "channel"))
+    initial = {
+        "email_off": delivery_settings.email_off,
+        "quiet_enabled": delivery_settings.quiet_enabled,
+        "quiet_start": delivery_settings.quiet_start,
+        "quiet_end": delivery_settings.quiet_end,
+    }
+    for code, kind in KINDS.items():
+        initial[f"kind_{code}"] = chosen.get(code, kind.default_channel)
+    return initial
+
+
+@login_required
+def preferences(request):
+    """The notifications section of /preferences posts here; errors are shown on this page, nothing lost."""
+    person_id = viewer_for(request.user).person_id
+    if person_id is None:
+        raise Http404
+    if request.method != "POST":
+        form = PreferencesForm(initial=preferences_initial(person_id))
+        return render(request, "notifications/preferences.html", {"form": form})
+    form = PreferencesForm(request.POST)
+    if not form.is_valid():
+        return render(request, "notifications/preferences.html", {"form": form}, status=400)
+    actions.save_preferences(
+        person_id,
+        channels=form.channels(),
+        quiet_enabled=form.cleaned_data["quiet_enabled"],
+        quiet_start=form.cleaned_data["quiet_start"],
+        quiet_end=form.cleaned_data["quiet_end"],
+        email_off=form.cleaned_data["email_off"],
+    )
+    messages.success(request, _("Vos préférences de notification sont enregistrées."))
+    return redirect("portal:preferences")
+
+
+@csrf_exempt  # the signed token is the authority; mail clients post here without a session (RFC 8058)
+def unsubscribe(request, token: str):
+    """From the link of an email, without logging in: GET shows what will stop, POST stops it."""
+    found = delivery.read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+    person_id, kind = found
+    label = KINDS[kind].label if kind in KINDS else None
+    if request.method == "POST":
+        if actions.unsubscribe(person_id, kind) is None:
+            return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+        return render(request, "notifications/unsubscribe.html", {"done": True, "label": label})
+    return render(request, "notifications/unsubscribe.html", {"label": label, "token": token})
