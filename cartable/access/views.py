@@ -1,0 +1,257 @@
+"""Console pages of the communication rules: the matrix, the "can A write to B" checker, the kill-switches
+(one school, or the whole platform for the platform admin) and the bulk password reset of a school's pupils.
+
+Same guards as every console page (cartable.console.views.console_view): the school's ADML or the platform
+admin, with their second factor; anyone else gets 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from cartable.access import actions, communication, policy
+from cartable.access.communication import ALL_CELLS, CLASS_AUDIENCES, Cell
+from cartable.access.forms import ProfileChoiceForm, PupilsResetForm
+from cartable.access.models import Audience, CommunicationChange, Scope, SendingPause
+from cartable.accounts.mfa import staff_mfa_required
+from cartable.console.access import people_of, pupils_of
+from cartable.console.views import console_view
+from cartable.directory.models import Membership, Person, Profile
+
+PICKER_SIZE = 20
+CHANGES_SHOWN = 10
+
+
+def _changes(school):
+    return CommunicationChange.objects.filter(school=school).select_related("actor")[:CHANGES_SHOWN]
+
+
+# --- The matrix ------------------------------------------------------------------------------------------
+
+
+def _cell_name(cell: Cell) -> str:
+    return ":".join(cell)
+
+
+def _matrix(allowed: frozenset[Cell]):
+    """[(profile, label, [(audience, label, [(scope, label, checkbox name or None, checked)])])]: a cell
+    without a checkbox is a scope that does not apply (the direction is not part of a class)."""
+    tables = []
+    for profile, profile_label in Profile.choices:
+        rows = []
+        for audience, audience_label in Audience.choices:
+            cells = []
+            for scope, scope_label in Scope.choices:
+                cell = (profile, audience, scope)
+                offered = scope != Scope.CLASS or audience in CLASS_AUDIENCES
+                cells.append((scope, scope_label, _cell_name(cell) if offered else None, cell in allowed))
+            rows.append((audience, audience_label, cells))
+        tables.append((profile, profile_label, rows))
+    return tables
+
+
+@console_view
+def rules(request, school):
+    if request.method == "POST":
+        if request.POST.get("defaults"):
+            actions.reset_rules(request.user, school)
+            messages.success(request, _("Les règles par défaut s’appliquent de nouveau."))
+        else:
+            ticked = {cell for cell in ALL_CELLS if _cell_name(cell) in request.POST}
+            actions.save_rules(request.user, school, ticked)
+            messages.success(
+                request, _("Les règles de communication sont enregistrées. Elles s’appliquent tout de suite.")
+            )
+        return redirect("access:rules", uai=school.uai)
+    context = {
+        "school": school,
+        "tables": _matrix(communication.rules_of(school)),
+        "scopes": Scope.choices,
+        "is_default": communication.is_default(school),
+        "changes": _changes(school),
+    }
+    return render(request, "access/rules.html", context)
+
+
+# --- The checker -----------------------------------------------------------------------------------------
+
+
+def _search(school, query: str) -> list[Person]:
+    people = people_of(school).filter(left_at__isnull=True)
+    words = query.split()
+    if not words:
+        return []
+    for word in words:
+        people = people.filter(
+            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(user__username__icontains=word)
+        )
+    return list(people.order_by("last_name", "first_name", "pk")[:PICKER_SIZE])
+
+
+def _chosen(school, value: str) -> Person | None:
+    if not value.isdigit():
+        return None
+    return people_of(school).select_related("user").filter(pk=int(value)).first()
+
+
+def _profiles_here(school, people: list[Person]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    if not people:
+        return found
+    rows = Membership.objects.filter(school=school, person__in=people).values_list("person_id", "profile")
+    for person_id, profile in rows:
+        found.setdefault(person_id, []).append(str(Profile(profile).label))
+    return found
+
+
+def _picker(school, key: str, query: str, chosen: Person | None) -> dict:
+    options = _search(school, query)
+    if chosen is not None and chosen not in options:
+        options.insert(0, chosen)
+    profiles = _profiles_here(school, options)
+    return {
+        "key": key,
+        "query": query,
+        "chosen_id": chosen.pk if chosen else None,
+        "options": [(p, ", ".join(profiles.get(p.pk, []))) for p in options],
+        "searched": bool(query.strip()),
+    }
+
+
+@console_view
+def checker(request, school):
+    writer = _chosen(school, request.GET.get("a", ""))
+    target = _chosen(school, request.GET.get("b", ""))
+    pickers = {
+        "a": _picker(school, "a", request.GET.get("qa", ""), writer),
+        "b": _picker(school, "b", request.GET.get("qb", ""), target),
+    }
+    if request.htmx and request.GET.get("picker") in pickers:
+        return render(
+            request,
+            "access/checker.html#picker",
+            {"school": school, "picker": pickers[request.GET["picker"]]},
+        )
+    context: dict = {"school": school, "picker_a": pickers["a"], "picker_b": pickers["b"]}
+    if writer is not None and target is not None:
+        context.update(
+            writer=writer,
+            target=target,
+            verdict=communication.can_write(writer.user, target),
+            reverse_verdict=communication.can_write(target.user, writer),
+            sending=communication.may_send(writer.user),
+        )
+    return render(request, "access/checker.html", context)
+
+
+# --- Kill-switches ---------------------------------------------------------------------------------------
+
+
+def _switch_rows(pauses: dict[str, SendingPause]):
+    return [(profile, label, pauses.get(profile)) for profile, label in Profile.choices]
+
+
+def _switch(request, school, back: str, template: str, context: dict):
+    """POST of a kill-switch button: first a confirmation page, then the change."""
+    form = ProfileChoiceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un profil."))
+        return redirect(back)
+    profile, action = form.cleaned_data["profile"], form.cleaned_data["action"]
+    label = Profile(profile).label
+    if not request.POST.get("confirm"):
+        context.update(profile=profile, profile_label=label, action=action, back=back)
+        return render(request, template, context)
+    if action == "pause":
+        actions.pause_sending(request.user, school, profile)
+        messages.success(
+            request,
+            _("L’envoi de messages est coupé pour le profil %(profile)s, dès maintenant.")
+            % {"profile": label},
+        )
+    else:
+        actions.resume_sending(request.user, school, profile)
+        messages.success(
+            request, _("Le profil %(profile)s peut de nouveau envoyer des messages.") % {"profile": label}
+        )
+    return redirect(back)
+
+
+@console_view
+def kill_switch(request, school):
+    back = reverse("access:kill_switch", args=[school.uai])
+    if request.method == "POST":
+        return _switch(request, school, back, "access/switch_confirm.html", {"school": school})
+    context = {
+        "school": school,
+        "rows": _switch_rows(communication.active_pauses(school)),
+        "platform": list(communication.active_pauses(None).values()),
+        "changes": _changes(school),
+        "is_platform_admin": policy.is_platform_admin(request.user),
+    }
+    return render(request, "access/kill_switch.html", context)
+
+
+def _platform_view(view):
+    """The platform admin only (else 404), with their second factor."""
+    guarded = staff_mfa_required(view)
+
+    @login_required
+    @never_cache
+    def wrapper(request, *args, **kwargs):
+        if not policy.is_platform_admin(request.user):
+            raise Http404
+        return guarded(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_platform_view
+def platform(request):
+    back = reverse("access:platform")
+    if request.method == "POST":
+        return _switch(request, None, back, "access/platform_confirm.html", {})
+    paused_schools = SendingPause.objects.filter(school__isnull=False).select_related("school", "by")
+    context = {
+        "rows": _switch_rows(communication.active_pauses(None)),
+        "paused_schools": paused_schools.order_by("school__name", "profile"),
+        "changes": _changes(None),
+    }
+    return render(request, "access/platform.html", context)
+
+
+# --- Bulk password reset of pupils -----------------------------------------------------------------------
+
+
+@console_view
+def pupils_reset(request, school):
+    form = PupilsResetForm(school, request.POST if request.method == "POST" else None)
+    context: dict = {"school": school, "form": form, "changes": _changes(school)}
+    if request.method != "POST":
+        return render(request, "access/pupils_reset.html", context)
+    if not form.is_valid():
+        return render(request, "access/pupils_reset.html", context, status=400)
+    group = form.group()
+    if not request.POST.get("confirm"):
+        pupils = pupils_of(school)
+        if group is not None:
+            pupils = pupils.filter(enrolments__group=group)
+        context.update(group=group, count=pupils.count(), confirming=True)
+        return render(request, "access/pupils_reset.html", context)
+    done = actions.reset_pupil_passwords(request.user, school, group)
+    messages.success(
+        request,
+        _(
+            "%(count)s comptes d’élèves ont un nouveau code d’activation : leurs mots de passe ne "
+            "fonctionnent plus et ils ont été déconnectés. Imprimez maintenant leurs lettres d’activation."
+        )
+        % {"count": done.reset},
+    )
+    letters = reverse("console:letters", args=[school.uai])
+    return redirect(f"{letters}?classe={group.pk}" if group is not None else letters)
