@@ -6,3 +6,6 @@ class HomeworkConfig(AppConfig):
     name = "cartable.homework"
     label = "homework"
     verbose_name = _("Cahier de textes")
+
+    def ready(self) -> None:
+        from cartable.homework import portal  # noqa: F401  (registers the app, its widget and its event kind)

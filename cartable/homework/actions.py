@@ -1,0 +1,302 @@
+"""Every write of the cahier de textes: sessions and their homework, done ticks, visas.
+
+Each action checks the permission itself (views only parse), writes in one transaction, and tells pupils and
+guardians of new homework on their timeline once the session is visible to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import linebreaks, urlize
+from django.utils.translation import gettext as _
+
+from cartable.access import policy
+from cartable.access.policy import current_enrolments
+from cartable.directory.models import Group, Guardianship, Person
+from cartable.homework import access
+from cartable.homework.forms import attachment_type
+from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
+from cartable.lib.html import sanitize
+from cartable.notifications.actions import publish
+
+HOMEWORK_ADDED = "homework.added"
+
+
+class Refused(Exception):
+    """The action is not allowed; the message says why, for the person who tried."""
+
+
+def rich_text(text: str) -> str:
+    """What a teacher typed, as safe HTML: plain text gets paragraphs and clickable links."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if "<" not in text:
+        text = linebreaks(urlize(text, nofollow=True, autoescape=True), autoescape=False)
+    return sanitize(text)
+
+
+@dataclass
+class HomeworkInput:
+    instructions: str
+    due_date: dt.date
+    duration_minutes: int | None = None
+    files: list[UploadedFile] = field(default_factory=list)
+    id: int | None = None  # an existing item of the entry being edited
+    delete: bool = False
+
+
+@dataclass
+class EntryInput:
+    group_id: int
+    subject_id: int | None
+    date: dt.date
+    start_time: dt.time | None = None
+    title: str = ""
+    content: str = ""
+    visible_from: dt.datetime | None = None
+    course_id: int | None = None
+    files: list[UploadedFile] = field(default_factory=list)
+    homework: list[HomeworkInput] = field(default_factory=list)
+    remove_attachments: list[int] = field(default_factory=list)
+
+
+def _author(user: Any) -> Person:
+    person_id = policy.viewer_for(user).person_id
+    if person_id is None:
+        raise Refused(_("Seuls les enseignants remplissent le cahier de textes."))
+    return Person.objects.get(pk=person_id)
+
+
+def check_not_locked(group_id: int, day: dt.date, group_name: str = "") -> None:
+    visa_date = access.last_visa_date(group_id)
+    if visa_date is not None and day <= visa_date:
+        raise Refused(
+            _(
+                "Le cahier de textes de %(group)s a été visé par la direction jusqu'au %(date)s : "
+                "les séances de cette période ne peuvent plus être ajoutées, modifiées ni supprimées."
+            )
+            % {"group": group_name or Group.objects.get(pk=group_id).name, "date": date_format(visa_date)}
+        )
+
+
+def _store_files(entry: Entry, homework: Homework | None, files: Iterable[UploadedFile]) -> None:
+    for upload in files:
+        attachment = Attachment(
+            entry=entry,
+            homework=homework,
+            token=secrets.token_hex(16),
+            name=(upload.name or "fichier")[:200],
+            content_type=attachment_type(upload.name or ""),
+            size=upload.size or 0,
+        )
+        attachment.file.save(attachment.token, upload, save=False)
+        attachment.save()
+
+
+def _delete_files_after_commit(names: list[str | None]) -> None:
+    if not names:
+        return
+    from django.core.files.storage import default_storage
+
+    def delete() -> None:
+        for name in names:
+            if name:
+                default_storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def _write_homework(entry: Entry, items: list[HomeworkInput]) -> None:
+    existing = {h.pk: h for h in entry.homework.all()} if entry.pk else {}
+    for item in items:
+        if item.id is not None:
+            homework = existing.get(item.id)
+            if homework is None:
+                continue  # not an item of this entry: ignored, as if it had not been sent
+            if item.delete:
+                _delete_files_after_commit([a.file.name for a in homework.attachments.all()])
+                homework.delete()
+                continue
+            homework.instructions = rich_text(item.instructions)
+            homework.due_date = item.due_date
+            homework.duration_minutes = item.duration_minutes
+            homework.save(update_fields=["instructions", "due_date", "duration_minutes"])
+        elif item.delete:
+            continue
+        else:
+            homework = Homework.objects.create(
+                entry=entry,
+                instructions=rich_text(item.instructions),
+                due_date=item.due_date,
+                duration_minutes=item.duration_minutes,
+            )
+        _store_files(entry, homework, item.files)
+
+
+def _after_write(entry: Entry) -> None:
+    """Announce the new homework now if pupils see the session, else when they will."""
+    if entry.is_visible():
+        announce_homework(entry.pk)
+    elif entry.homework.filter(announced_at__isnull=True).exists():
+        from cartable.homework.tasks import announce_homework_task
+
+        entry_id, when = entry.pk, entry.visible_from
+        transaction.on_commit(lambda: announce_homework_task.using(run_after=when).enqueue(entry_id))
+
+
+@transaction.atomic
+def create_entry(user: Any, data: EntryInput) -> Entry:
+    teaching = access.teaching_for(user, data.group_id, data.subject_id)
+    if teaching is None:
+        raise Refused(_("Vous ne pouvez écrire que dans le cahier de textes de vos classes et groupes."))
+    check_not_locked(data.group_id, data.date, teaching.group_name)
+    now = timezone.now()
+    entry = Entry.objects.create(
+        school_id=teaching.school_id,
+        group_id=teaching.group_id,
+        subject_id=teaching.subject_id,
+        author=_author(user),
+        date=data.date,
+        start_time=data.start_time,
+        course_id=data.course_id,
+        title=data.title.strip(),
+        content=rich_text(data.content),
+        visible_from=data.visible_from if data.visible_from and data.visible_from > now else None,
+        created_at=now,
+        updated_at=now,
+    )
+    _store_files(entry, None, data.files)
+    _write_homework(entry, data.homework)
+    _after_write(entry)
+    return entry
+
+
+@transaction.atomic
+def update_entry(user: Any, entry: Entry, data: EntryInput) -> Entry:
+    """The author edits a session (and its homework) before any visa covers it, old date or new."""
+    entry = access.own_entry_or_404(user, entry.pk)
+    check_not_locked(entry.group_id, entry.date, entry.group.name)
+    teaching = access.teaching_for(user, data.group_id, data.subject_id)
+    if teaching is None:
+        raise Refused(_("Vous ne pouvez écrire que dans le cahier de textes de vos classes et groupes."))
+    check_not_locked(teaching.group_id, data.date, teaching.group_name)
+    now = timezone.now()
+    if data.visible_from is None or data.visible_from <= now:
+        # Already visible sessions stay visible; a past date means "now".
+        visible_from = None if data.visible_from is None or entry.is_visible(now) else now
+    else:
+        visible_from = data.visible_from
+    entry.school_id = teaching.school_id
+    entry.group_id = teaching.group_id
+    entry.subject_id = teaching.subject_id
+    entry.date = data.date
+    entry.start_time = data.start_time
+    entry.course_id = data.course_id if data.course_id is not None else entry.course_id
+    entry.title = data.title.strip()
+    entry.content = rich_text(data.content)
+    entry.visible_from = visible_from
+    entry.updated_at = now
+    entry.save()
+    removed = list(entry.attachments.filter(pk__in=data.remove_attachments))
+    _delete_files_after_commit([a.file.name for a in removed])
+    entry.attachments.filter(pk__in=[a.pk for a in removed]).delete()
+    _store_files(entry, None, data.files)
+    _write_homework(entry, data.homework)
+    _after_write(entry)
+    return entry
+
+
+@transaction.atomic
+def delete_entry(user: Any, entry: Entry) -> None:
+    entry = access.own_entry_or_404(user, entry.pk)
+    check_not_locked(entry.group_id, entry.date, entry.group.name)
+    _delete_files_after_commit([a.file.name for a in entry.attachments.all()])
+    entry.delete()
+
+
+@transaction.atomic
+def announce_homework(entry_id: int) -> int:
+    """Tell the pupils of the group and their guardians of the homework not announced yet, if pupils see the
+    session now. Safe to run twice. Returns the number of items announced."""
+    entry = Entry.objects.select_related("group", "subject", "author", "school").filter(pk=entry_id).first()
+    if entry is None or not entry.is_visible():
+        return 0
+    pending = list(
+        Homework.objects.select_for_update()
+        .filter(entry=entry, announced_at__isnull=True)
+        .order_by("due_date")
+    )
+    if not pending:
+        return 0
+    enrolled = current_enrolments().filter(group_id=entry.group_id).values("student_id")
+    pupils = list(Person.objects.filter(pk__in=enrolled, left_at__isnull=True))
+    guardians: dict[int, list[int]] = {}
+    for relative_id, student_id in Guardianship.objects.filter(
+        student__in=pupils, legal_guardian=True
+    ).values_list("relative_id", "student_id"):
+        guardians.setdefault(student_id, []).append(relative_id)
+    data = {
+        "group": entry.group.name,
+        "subject": entry.subject.name if entry.subject else "",
+        "due": pending[0].due_date.isoformat(),
+        "count": len(pending),
+    }
+    url = reverse("homework:todo")
+    for pupil in pupils:
+        publish(
+            HOMEWORK_ADDED,
+            recipients=[pupil.pk, *guardians.get(pupil.pk, [])],
+            school=entry.school,
+            actor=entry.author,
+            about=pupil,
+            data=data,
+            url=url,
+        )
+    Homework.objects.filter(pk__in=[h.pk for h in pending]).update(announced_at=timezone.now())
+    return len(pending)
+
+
+@transaction.atomic
+def set_done(user: Any, homework_id: int, done: bool) -> Homework:
+    """A pupil ticks (or unticks) homework of their own classes and groups as done."""
+    viewer = policy.viewer_for(user)
+    if not access.is_pupil(user) or viewer.person_id is None:
+        raise Refused(_("Seuls les élèves cochent leur travail."))
+    homework = access.homework_for_pupil(viewer.person_id, viewer.group_ids).filter(pk=homework_id).first()
+    if homework is None:
+        raise Refused(_("Ce travail n'existe pas."))
+    if done:
+        HomeworkDone.objects.get_or_create(pupil_id=viewer.person_id, homework=homework)
+    else:
+        HomeworkDone.objects.filter(pupil_id=viewer.person_id, homework=homework).delete()
+    return homework
+
+
+@transaction.atomic
+def sign_visa(user: Any, group: Group, comment: str = "") -> Visa:
+    """The direction signs a class's or group's cahier: every session up to today is locked."""
+    if group.school_id not in access.directed_schools(user):
+        raise Refused(_("Seule la direction de l'établissement vise le cahier de textes."))
+    person_id = policy.viewer_for(user).person_id
+    if person_id is None:
+        raise Refused(_("Seule la direction de l'établissement vise le cahier de textes."))
+    now = timezone.now()
+    return Visa.objects.create(
+        school_id=group.school_id,
+        group=group,
+        signed_by_id=person_id,
+        signed_at=now,
+        date=timezone.localdate(now),
+        comment=comment.strip(),
+    )

@@ -1,0 +1,194 @@
+"""Forms of the cahier de textes. They only parse and check input; cartable.homework.actions writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+from pathlib import PurePath
+from typing import cast
+
+from django import forms
+from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from cartable.homework.access import Teaching
+
+# What a teacher joins to a lesson: documents, spreadsheets, slides, images, sound and video of a lesson.
+ALLOWED_EXTENSIONS = frozenset(
+    {
+        "pdf", "odt", "ods", "odp", "odg", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv", "rtf",
+        "png", "jpg", "jpeg", "gif", "webp", "svg", "mp3", "ogg", "wav", "m4a", "mp4", "webm", "ggb", "sb3",
+        "zip",
+    }
+)  # fmt: skip
+MAX_FILES = 5
+
+
+def max_attachment_bytes() -> int:
+    return getattr(settings, "HOMEWORK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+
+
+def attachment_type(name: str) -> str:
+    """The content type Cartable serves the file with, from its name (never from what the browser claimed)."""
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files at once, each checked for its type and size."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned = [super(AttachmentsField, self).clean(f, initial) for f in files]
+        cleaned = [f for f in cleaned if f]
+        if len(cleaned) > MAX_FILES:
+            raise forms.ValidationError(
+                ngettext(
+                    "Pas plus de %(count)d fichier à la fois.",
+                    "Pas plus de %(count)d fichiers à la fois.",
+                    MAX_FILES,
+                )
+                % {"count": MAX_FILES}
+            )
+        limit = max_attachment_bytes()
+        for upload in cleaned:
+            extension = PurePath(upload.name).suffix.lower().lstrip(".")
+            if extension not in ALLOWED_EXTENSIONS:
+                raise forms.ValidationError(
+                    _("« %(name)s » : ce type de fichier n'est pas accepté (%(allowed)s).")
+                    % {"name": upload.name, "allowed": ", ".join(sorted(ALLOWED_EXTENSIONS))}
+                )
+            if upload.size > limit:
+                raise forms.ValidationError(
+                    _("« %(name)s » dépasse la taille maximale de %(size)d Mo.")
+                    % {"name": upload.name, "size": limit // (1024 * 1024)}
+                )
+        return cleaned
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+RICH_TEXT_HELP = _(
+    "Texte simple (les adresses web deviennent des liens) ou HTML simple : gras, italique, listes, liens."
+)
+
+
+class EntryForm(forms.Form):
+    teaching = forms.ChoiceField(label=_("Classe ou groupe, matière"))
+    date = forms.DateField(label=_("Date de la séance"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Heure de début"), required=False, widget=TimeInput())
+    title = forms.CharField(label=_("Titre"), required=False, max_length=200)
+    content = forms.CharField(
+        label=_("Contenu de la séance"),
+        required=False,
+        max_length=20_000,
+        help_text=RICH_TEXT_HELP,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    attachments = AttachmentsField(label=_("Pièces jointes de la séance"))
+    visible_from = forms.DateTimeField(
+        label=_("Visible par les élèves et les familles à partir du"),
+        required=False,
+        help_text=_("Laissez vide pour la rendre visible tout de suite."),
+        widget=DateTimeInput(),
+    )
+    course = forms.IntegerField(required=False, widget=forms.HiddenInput())
+
+    def __init__(self, *args, teachings: list[Teaching], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.teachings = {t.key: t for t in teachings}
+        choices = [("", "—")] + [(t.key, t.label) for t in teachings]
+        self.fields["teaching"].choices = choices  # type: ignore[attr-defined]
+
+    def clean_teaching(self) -> Teaching:
+        # A value outside the choices was refused by ChoiceField already: what is left is one's own teaching.
+        return self.teachings[self.cleaned_data["teaching"]]
+
+
+class HomeworkForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    instructions = forms.CharField(
+        label=_("Travail à faire"),
+        required=False,
+        max_length=10_000,
+        help_text=RICH_TEXT_HELP,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    due_date = forms.DateField(label=_("Pour le"), required=False, widget=DateInput())
+    duration_minutes = forms.IntegerField(
+        label=_("Durée estimée (minutes)"), required=False, min_value=1, max_value=600
+    )
+    attachments = AttachmentsField(label=_("Pièces jointes du travail"))
+    delete = forms.BooleanField(label=_("Supprimer ce travail"), required=False)
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("delete"):
+            return data
+        if not (data.get("instructions") or "").strip():
+            self.add_error("instructions", _("Écrivez le travail à faire."))
+        if not data.get("due_date") and "due_date" not in self.errors:
+            self.add_error("due_date", _("Indiquez pour quel jour."))
+        return data
+
+
+class BaseHomeworkFormSet(forms.BaseFormSet):
+    session_date: dt.date | None = None
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or self.session_date is None:
+            return
+        for form in self.forms:
+            due = form.cleaned_data.get("due_date") if form.has_changed() else None
+            if due is not None and not form.cleaned_data.get("delete") and due < self.session_date:
+                form.add_error(
+                    "due_date",
+                    _("Le travail ne peut pas être pour avant la séance du %(date)s.")
+                    % {"date": date_format(self.session_date, "DATE_FORMAT")},
+                )
+
+
+HomeworkFormSet = cast(
+    type[BaseHomeworkFormSet],
+    forms.formset_factory(HomeworkForm, formset=BaseHomeworkFormSet, extra=1, max_num=10),
+)
+
+
+class VisaForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Observation (facultative)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

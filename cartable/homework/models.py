@@ -1,0 +1,130 @@
+"""The cahier de textes: what was done in each session of a course, the homework given, and the visas.
+
+It is an official record of the school: the direction inspects it and signs it (Visa); every entry of a
+class or group dated on or before its last visa is then locked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cartable.directory.models import Group, Person, School, Subject
+
+
+class Entry(models.Model):
+    """One session of a course: the lesson content written by its teacher."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="homework_entries")
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="homework_entries")
+    date = models.DateField(_("date de la séance"))
+    start_time = models.TimeField(_("heure de début"), null=True, blank=True)
+    # The timetable course the session belongs to, when the teacher picked it from their timetable.
+    course_id = models.PositiveIntegerField(_("cours"), null=True, blank=True)
+    title = models.CharField(_("titre"), max_length=200, blank=True)
+    content = models.TextField(_("contenu de la séance"), blank=True)  # sanitized HTML
+    # Prepared ahead: pupils and guardians see it from then on (None: at once).
+    visible_from = models.DateTimeField(_("visible à partir du"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-start_time", "-pk"]
+        verbose_name = _("séance du cahier de textes")
+        verbose_name_plural = _("séances du cahier de textes")
+        indexes = [
+            models.Index(fields=["group", "date"], name="homework_entry_group_date"),
+            models.Index(fields=["author", "date"], name="homework_entry_author_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.date:%Y-%m-%d} {self.subject or ''}"
+
+    def is_visible(self, now: dt.datetime | None = None) -> bool:
+        return self.visible_from is None or self.visible_from <= (now or timezone.now())
+
+
+class Homework(models.Model):
+    """Work to do for a date, given during a session."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="homework")
+    due_date = models.DateField(_("pour le"))
+    duration_minutes = models.PositiveSmallIntegerField(_("durée estimée (minutes)"), null=True, blank=True)
+    instructions = models.TextField(_("consignes"))  # sanitized HTML
+    # When pupils and guardians were told on their timeline (None: not yet, e.g. prepared ahead).
+    announced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("travail à faire")
+        verbose_name_plural = _("travaux à faire")
+        indexes = [models.Index(fields=["due_date"], name="homework_due_date")]
+
+    def __str__(self) -> str:
+        return f"{self.entry} → {self.due_date:%Y-%m-%d}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The name is kept in the row; the stored file name reveals nothing and never collides.
+    return f"cahier-de-textes/{instance.entry.school_id}/{timezone.now():%Y/%m}/{instance.token}"
+
+
+class Attachment(models.Model):
+    """A file joined to a session's content, or to one of its homework items."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attachments")
+    homework = models.ForeignKey(
+        Homework, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    token = models.CharField(max_length=32, unique=True)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("nom du fichier"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HomeworkDone(models.Model):
+    """A pupil ticked a homework item as done: their own state, seen by nobody else."""
+
+    pupil = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="done_by")
+    done_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pupil", "homework"], name="homework_done_once")]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} ✓ {self.homework_id}"
+
+
+class Visa(models.Model):
+    """The direction's dated sign-off of a class's or group's cahier: entries up to `date` are locked."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="homework_visas")
+    signed_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+    date = models.DateField(_("sessions visées jusqu'au"))
+    comment = models.TextField(_("observation"), blank=True)
+
+    class Meta:
+        ordering = ["-date", "-signed_at"]
+        verbose_name = _("visa")
+        verbose_name_plural = _("visas")
+        indexes = [models.Index(fields=["group", "date"], name="homework_visa_group_date")]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.date:%Y-%m-%d}"

@@ -1,0 +1,77 @@
+"""The cahier de textes in the portal: its launcher tile, the "homework to do" widget, its timeline event."""
+
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from cartable.access.policy import viewer_for
+from cartable.directory.models import Function, Profile
+from cartable.homework import queries
+from cartable.notifications.kinds import Channel, EventKind, register_kind
+from cartable.portal.registry import PortalApp, Widget, registry
+
+
+def uses_the_cahier(user) -> bool:
+    """Pupils, guardians and teachers of a class this year; the direction and vie scolaire (no query)."""
+    viewer = viewer_for(user)
+    return bool(
+        viewer.group_ids
+        or viewer.child_ids
+        or viewer.taught_group_ids
+        or viewer.schools_with_function(Function.DIRECTION, Function.VIE_SCOLAIRE)
+    )
+
+
+registry.register_app(
+    PortalApp(
+        code="homework",
+        name=_("Cahier de textes"),
+        url_name="homework:index",
+        icon="homework",
+        description=_("Le contenu des séances et le travail à faire"),
+        profiles=frozenset({Profile.STUDENT, Profile.RELATIVE, Profile.TEACHER, Profile.PERSONNEL}),
+        order=30,
+        visible=uses_the_cahier,
+    )
+)
+
+
+def homework_text(data: dict) -> str:
+    due = parse_date(data.get("due") or "")
+    count = int(data.get("count") or 1)
+    values = {
+        "subject": data.get("subject") or data.get("group", ""),
+        "group": data.get("group", ""),
+        "date": date_format(due, "l j F") if due else "",
+    }
+    return (
+        ngettext(
+            "Nouveau travail en %(subject)s (%(group)s) pour le %(date)s",
+            "Nouveaux travaux en %(subject)s (%(group)s), le premier pour le %(date)s",
+            count,
+        )
+        % values
+    )
+
+
+register_kind(
+    EventKind(
+        code="homework.added",
+        label=_("Nouveau travail à faire"),
+        text=homework_text,
+        default_channel=Channel.DIGEST,
+        icon="homework",
+    )
+)
+
+
+registry.register_widget(
+    Widget(
+        code="homework.todo",
+        template="homework/widgets/todo.html",
+        context=queries.todo_widget,
+        app_code="homework",
+        order=20,
+    )
+)

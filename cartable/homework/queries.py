@@ -1,0 +1,122 @@
+"""Read helpers of the cahier de textes pages and widget: the same few queries whatever the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.utils import timezone
+
+from cartable.access import policy
+from cartable.access.policy import current_enrolments
+from cartable.directory.models import Group, Profile
+from cartable.homework.access import inspecting_schools, visible_entries_q
+from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
+
+WIDGET_DAYS = 7
+WIDGET_ITEMS = 8
+TODO_DAYS = 14
+
+
+def with_details(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    """Sessions with their subject, author, files and homework (and the homework's files): 3 more queries."""
+    return entries.select_related("subject", "author", "group").prefetch_related(
+        Prefetch(
+            "attachments",
+            queryset=Attachment.objects.filter(homework__isnull=True),
+            to_attr="own_attachments",
+        ),
+        Prefetch(
+            "homework",
+            queryset=Homework.objects.prefetch_related("attachments").order_by("due_date", "pk"),
+        ),
+    )
+
+
+def homework_of_pupil(pupil_id: int, *, own: bool, start: dt.date, end: dt.date) -> QuerySet[Homework]:
+    """Homework due between two dates in the pupil's classes and groups, as pupils see it (one query).
+    `own`: the pupil themselves is asking, so their private done ticks come along."""
+    groups = current_enrolments().filter(student_id=pupil_id).values("group_id")
+    homework = (
+        Homework.objects.filter(entry__group_id__in=groups, due_date__range=(start, end))
+        .filter(visible_entries_q("entry__"))
+        .select_related("entry__subject", "entry__group", "entry__author")
+        .order_by("due_date", "entry__subject__name", "pk")
+    )
+    if own:
+        return homework.annotate(
+            done=Exists(HomeworkDone.objects.filter(pupil_id=pupil_id, homework=OuterRef("pk")))
+        )
+    return homework.annotate(done=Value(False))
+
+
+@dataclass(frozen=True)
+class TodoFor:
+    """Whose homework a page shows: the pupil themselves (with their ticks) or a guardian's child."""
+
+    pupil_id: int
+    own: bool
+
+
+def todo_target(user: Any, child_id: int | None) -> TodoFor | None:
+    viewer = policy.viewer_for(user)
+    if child_id is not None and child_id in viewer.child_ids:
+        return TodoFor(child_id, own=False)
+    if viewer.person_id is not None and viewer.schools_with_profile(Profile.STUDENT):
+        return TodoFor(viewer.person_id, own=True)
+    return None
+
+
+def todo_widget(request, child) -> dict | None:
+    """For a pupil, or a guardian's selected child: homework due in the next days (one query)."""
+    target = todo_target(request.user, child.pk if child is not None else None)
+    if target is None:
+        return None
+    today = timezone.localdate()
+    items = list(
+        homework_of_pupil(
+            target.pupil_id, own=target.own, start=today, end=today + dt.timedelta(days=WIDGET_DAYS)
+        )[: WIDGET_ITEMS + 1]
+    )
+    return {
+        "items": items[:WIDGET_ITEMS],
+        "more": len(items) > WIDGET_ITEMS,
+        "own": target.own,
+        "child": child,
+        "days": WIDGET_DAYS,
+    }
+
+
+def group_visa_summary(schools: frozenset[int]) -> QuerySet[Group]:
+    """Current classes and groups of the schools, with their last visa and their number of sessions since."""
+    last_visa = Visa.objects.filter(group=OuterRef("pk")).order_by("-date").values("date")[:1]
+    since = (
+        Entry.objects.filter(group=OuterRef("pk"))
+        .exclude(date__lte=Subquery(last_visa))
+        .order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Group.objects.filter(school_id__in=schools, year__is_current=True)
+        .select_related("school")
+        .annotate(
+            last_visa=Subquery(last_visa),
+            last_entry=Max("homework_entries__date"),
+            entries_since=Subquery(since, output_field=IntegerField()),
+        )
+        .order_by("school__name", "kind", "level", "name")
+    )
+
+
+def can_sign(user: Any, group: Group) -> bool:
+    from cartable.homework.access import directed_schools
+
+    return group.school_id in directed_schools(user)
+
+
+def reads_as_inspector(user: Any, group: Group) -> bool:
+    return group.school_id in inspecting_schools(user)

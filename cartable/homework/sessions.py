@@ -1,0 +1,93 @@
+"""The sessions a teacher fills the cahier de textes for, read from their timetable (cartable.timetable)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from cartable.access import policy
+from cartable.homework.access import Teaching
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class SessionChoice:
+    """One session of the teacher's timetable for one of their classes or groups."""
+
+    course_id: int
+    date: dt.date
+    start: dt.time
+    end: dt.time
+    teaching: Teaching
+    room: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.course_id}-{self.date.isoformat()}-{self.teaching.key}"
+
+
+def _choices(lesson: Any, person_id: int, teachings: list[Teaching]) -> list[SessionChoice]:
+    """The (group, subject) of a lesson the teacher may write for; none when it is cancelled or given by a
+    replacement."""
+    if lesson.cancelled or person_id not in {t.id for t in lesson.teachers}:
+        return []
+    found = []
+    for group in lesson.groups:
+        teaching = next(
+            (t for t in teachings if t.group_id == group.id and t.subject_id == lesson.subject_id), None
+        ) or next((t for t in teachings if t.group_id == group.id and t.subject_id is None), None)
+        if teaching is not None:
+            found.append(
+                SessionChoice(lesson.course_id, lesson.date, lesson.start, lesson.end, teaching, lesson.room)
+            )
+    return found
+
+
+def today_choices(user: Any, teachings: list[Teaching]) -> list[SessionChoice]:
+    """The teacher's sessions of today, in order (a handful of queries, see cartable.timetable.queries)."""
+    from cartable.timetable.queries import lessons_for_teacher
+
+    person_id = policy.viewer_for(user).person_id
+    if person_id is None or not teachings:
+        return []
+    today = timezone.localdate()
+    found: list[SessionChoice] = []
+    for lesson in lessons_for_teacher(person_id, today, today):
+        found.extend(_choices(lesson, person_id, teachings))
+    return found
+
+
+def chosen_session(request, teachings: list[Teaching], today: list[SessionChoice]) -> SessionChoice | None:
+    """The session to fill: the one asked for with ?course=<id>&date=<date> (from the week view; anything
+    but one of the teacher's own sessions answers 404), else the current or last started one of today."""
+    from cartable.timetable.queries import lesson_on
+
+    raw_course, raw_date = request.GET.get("course"), request.GET.get("date")
+    if raw_course is not None or raw_date is not None:
+        try:
+            course_id = int(raw_course or "")
+            day = parse_date(raw_date or "")
+        except ValueError:
+            raise Http404 from None
+        if day is None:
+            raise Http404
+        lesson = lesson_on(course_id, day)
+        person_id = policy.viewer_for(request.user).person_id
+        choices = _choices(lesson, person_id, teachings) if lesson is not None and person_id else []
+        if not choices:
+            raise Http404
+        wanted_group = request.GET.get("classe")
+        return next((c for c in choices if str(c.teaching.group_id) == wanted_group), choices[0])
+    if request.GET.get("classe") or not today:
+        return None
+    now = timezone.localtime().time()
+    started = [c for c in today if c.start <= now]
+    return started[-1] if started else today[0]

@@ -1,0 +1,420 @@
+"""Pages of the cahier de textes. Thin: parse, ask access/queries, call an action, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cartable.access import policy
+from cartable.access.policy import current_enrolments
+from cartable.directory.models import Group
+from cartable.directory.queries import home_facts
+from cartable.homework import access, actions, queries, sessions
+from cartable.homework.forms import EntryForm, HomeworkFormSet, VisaForm
+from cartable.homework.models import Attachment, Entry, Visa
+from cartable.portal.views import selected_child_id
+
+SUBJECT_PAGE_SIZE = 20
+
+
+def _children(request) -> tuple[list, Any]:
+    """A guardian's children and the one chosen with ?enfant= (404 for anyone else's child)."""
+    children = list(home_facts(request.user).children)
+    if not children:
+        return [], None
+    child_id = selected_child_id(request, [c.pk for c in children])
+    return children, next((c for c in children if c.pk == child_id), None)
+
+
+def group_url(group_id: int, day: dt.date | None = None, child_id: int | None = None) -> str:
+    params: dict[str, Any] = {}
+    if day is not None:
+        params["semaine"] = sessions.monday_of(day).isoformat()
+    if child_id is not None:
+        params["enfant"] = child_id
+    url = reverse("homework:group", args=[group_id])
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+@login_required
+def index(request):
+    viewer = policy.viewer_for(request.user)
+    children, child = _children(request)
+    pupil_id = child.pk if child is not None else None
+    if pupil_id is None and queries.todo_target(request.user, None) is not None:
+        pupil_id = viewer.person_id
+    family_groups = (
+        list(
+            Group.objects.filter(
+                pk__in=current_enrolments().filter(student_id=pupil_id).values("group_id")
+            ).order_by("kind", "name")
+        )
+        if pupil_id is not None
+        else []
+    )
+    teachings = access.teachings_of(request.user)
+    recent = (
+        list(
+            Entry.objects.filter(author_id=viewer.person_id, group_id__in=viewer.taught_group_ids)
+            .select_related("group", "subject")
+            .order_by("-updated_at", "-pk")[:10]
+        )
+        if teachings
+        else []
+    )
+    taught_groups: dict[int, str] = {}
+    for teaching in teachings:
+        taught_groups.setdefault(teaching.group_id, teaching.group_name)
+    return render(
+        request,
+        "homework/index.html",
+        {
+            "children": children,
+            "child": child,
+            "family_groups": family_groups,
+            "teachings": teachings,
+            "taught_groups": sorted(taught_groups.items(), key=lambda item: item[1]),
+            "recent": recent,
+            "inspects": bool(access.inspecting_schools(request.user)),
+            "shows_todo": pupil_id is not None,
+        },
+    )
+
+
+def _monday(request) -> dt.date:
+    day = parse_date(request.GET.get("semaine") or "") if request.GET.get("semaine") else None
+    return sessions.monday_of(day or timezone.localdate())
+
+
+@login_required
+def group(request, group_id: int):
+    group = access.readable_group_or_404(request.user, group_id)
+    by_subject = request.GET.get("vue") == "matiere"
+    entries = access.entries_of(request.user, group)
+    visa_date = access.last_visa_date(group.pk)
+    context: dict[str, Any] = {
+        "group": group,
+        "by_subject": by_subject,
+        "visa_date": visa_date,
+        "teaches": policy.teaches(request.user, group),
+        "author_id": policy.viewer_for(request.user).person_id,
+        "can_sign": queries.can_sign(request.user, group),
+        "child_id": request.GET.get("enfant", ""),
+    }
+    if by_subject:
+        subjects = sorted(
+            set(entries.order_by().values_list("subject_id", "subject__name").distinct()),
+            key=lambda row: (row[1] or "", row[0] or 0),
+        )
+        known = {str(s or 0): s for s, _name in subjects}
+        chosen = request.GET.get("matiere")
+        subject_id = known[chosen] if chosen in known else (subjects[0][0] if subjects else None)
+        chosen_entries = (
+            entries.filter(subject__isnull=True)
+            if subject_id is None
+            else entries.filter(subject_id=subject_id)
+        ).order_by("-date", "-start_time", "-pk")
+        page = Paginator(queries.with_details(chosen_entries), SUBJECT_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context |= {"subjects": subjects, "subject_id": subject_id or 0, "page": page, "entries": page}
+    else:
+        monday = _monday(request)
+        week = list(
+            queries.with_details(
+                entries.filter(date__range=(monday, monday + dt.timedelta(days=6)))
+            ).order_by("date", "start_time", "pk")
+        )
+        context |= {
+            "monday": monday,
+            "sunday": monday + dt.timedelta(days=6),
+            "previous": (monday - dt.timedelta(days=7)).isoformat(),
+            "next": (monday + dt.timedelta(days=7)).isoformat(),
+            "this_week": sessions.monday_of(timezone.localdate()).isoformat(),
+            "days": [(day, list(items)) for day, items in groupby(week, key=lambda e: e.date)],
+        }
+    if context["can_sign"] or queries.reads_as_inspector(request.user, group):
+        context["visas"] = list(Visa.objects.filter(group=group).select_related("signed_by")[:5])
+        context["visa_form"] = VisaForm() if context["can_sign"] else None
+    return render(request, "homework/group.html", context)
+
+
+def _entry_input(form: EntryForm, formset, request, entry: Entry | None = None) -> actions.EntryInput:
+    data = form.cleaned_data
+    teaching = data["teaching"]
+    items = []
+    for item in formset.forms:
+        if not item.has_changed() and not item.cleaned_data.get("id"):
+            continue
+        cleaned = item.cleaned_data
+        items.append(
+            actions.HomeworkInput(
+                id=cleaned.get("id"),
+                instructions=cleaned.get("instructions") or "",
+                due_date=cleaned.get("due_date") or data["date"],
+                duration_minutes=cleaned.get("duration_minutes"),
+                files=cleaned.get("attachments") or [],
+                delete=bool(cleaned.get("delete")),
+            )
+        )
+    removed = []
+    for raw in request.POST.getlist("remove_attachment"):
+        if raw.isdigit():
+            removed.append(int(raw))
+    return actions.EntryInput(
+        group_id=teaching.group_id,
+        subject_id=teaching.subject_id,
+        date=data["date"],
+        start_time=data.get("start_time"),
+        title=data.get("title") or "",
+        content=data.get("content") or "",
+        visible_from=data.get("visible_from"),
+        course_id=data.get("course"),
+        files=data.get("attachments") or [],
+        homework=items,
+        remove_attachments=removed,
+    )
+
+
+def _files_lost_warning(request, form, formset) -> None:
+    if request.FILES:
+        form.add_error(None, _("Les pièces jointes n'ont pas été enregistrées : choisissez-les de nouveau."))
+
+
+def _render_entry_form(request, form, formset, **extra):
+    return render(request, "homework/entry_form.html", {"form": form, "formset": formset, **extra})
+
+
+@login_required
+def entry_new(request):
+    teachings = access.teachings_of(request.user)
+    if not teachings:
+        raise Http404
+    today_lessons = sessions.today_choices(request.user, teachings)
+    chosen = sessions.chosen_session(request, teachings, today_lessons)
+    initial: dict[str, Any] = {"date": timezone.localdate()}
+    if chosen is not None:
+        initial |= {
+            "teaching": chosen.teaching.key,
+            "date": chosen.date,
+            "start_time": chosen.start,
+            "course": chosen.course_id,
+        }
+    elif request.GET.get("classe"):
+        wanted = [t for t in teachings if str(t.group_id) == request.GET["classe"]]
+        if wanted:
+            initial["teaching"] = wanted[0].key
+    post = request.method == "POST"
+    form = EntryForm(
+        request.POST if post else None, request.FILES if post else None, teachings=teachings, initial=initial
+    )
+    formset = HomeworkFormSet(
+        request.POST if post else None, request.FILES if post else None, prefix="travail"
+    )
+    if post and form.is_valid():
+        formset.session_date = form.cleaned_data["date"]
+        if formset.is_valid():
+            try:
+                entry = actions.create_entry(request.user, _entry_input(form, formset, request))
+            except actions.Refused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, _("La séance est enregistrée dans le cahier de textes."))
+                return redirect(group_url(entry.group_id, entry.date))
+    if post:
+        _files_lost_warning(request, form, formset)
+    return _render_entry_form(
+        request, form, formset, today_lessons=today_lessons, chosen=chosen, entry=None, attachments=[]
+    )
+
+
+@login_required
+def entry_edit(request, entry_id: int):
+    entry = access.own_entry_or_404(request.user, entry_id)
+    if access.is_locked(entry):
+        messages.error(
+            request,
+            _("Cette séance est couverte par le visa de la direction : elle ne peut plus être modifiée."),
+        )
+        return redirect(group_url(entry.group_id, entry.date))
+    teachings = access.teachings_of(request.user)
+    homework = list(entry.homework.prefetch_related("attachments"))
+    initial = {
+        "teaching": f"{entry.group_id}-{entry.subject_id or 0}",
+        "date": entry.date,
+        "start_time": entry.start_time,
+        "title": entry.title,
+        "content": entry.content,
+        "visible_from": timezone.localtime(entry.visible_from) if entry.visible_from else None,
+        "course": entry.course_id,
+    }
+    post = request.method == "POST"
+    form = EntryForm(
+        request.POST if post else None, request.FILES if post else None, teachings=teachings, initial=initial
+    )
+    formset = HomeworkFormSet(
+        request.POST if post else None,
+        request.FILES if post else None,
+        prefix="travail",
+        initial=[
+            {
+                "id": h.pk,
+                "instructions": h.instructions,
+                "due_date": h.due_date,
+                "duration_minutes": h.duration_minutes,
+            }
+            for h in homework
+        ],
+    )
+    if post and form.is_valid():
+        formset.session_date = form.cleaned_data["date"]
+        if formset.is_valid():
+            try:
+                entry = actions.update_entry(request.user, entry, _entry_input(form, formset, request, entry))
+            except actions.Refused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, _("La séance est modifiée."))
+                return redirect(group_url(entry.group_id, entry.date))
+    if post:
+        _files_lost_warning(request, form, formset)
+    attachments = list(entry.attachments.filter(homework__isnull=True))
+    files_by_homework = {h.pk: list(h.attachments.all()) for h in homework}
+    return _render_entry_form(
+        request,
+        form,
+        formset,
+        today_lessons=[],
+        chosen=None,
+        entry=entry,
+        attachments=attachments,
+        files_by_homework=files_by_homework,
+    )
+
+
+@login_required
+@require_POST
+def entry_delete(request, entry_id: int):
+    entry = access.own_entry_or_404(request.user, entry_id)
+    try:
+        actions.delete_entry(request.user, entry)
+    except actions.Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("La séance est supprimée du cahier de textes."))
+    return redirect(group_url(entry.group_id, entry.date))
+
+
+@login_required
+def todo(request):
+    children, child = _children(request)
+    target = queries.todo_target(request.user, child.pk if child is not None else None)
+    if target is None:
+        raise Http404
+    today = timezone.localdate()
+    items = list(
+        queries.homework_of_pupil(
+            target.pupil_id, own=target.own, start=today, end=today + dt.timedelta(days=queries.TODO_DAYS)
+        ).prefetch_related("attachments")
+    )
+    return render(
+        request,
+        "homework/todo.html",
+        {
+            "children": children,
+            "child": child,
+            "own": target.own,
+            "days": [(day, list(group)) for day, group in groupby(items, key=lambda h: h.due_date)],
+            "horizon": queries.TODO_DAYS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def done(request, homework_id: int):
+    """A pupil ticks homework done (or not); htmx swaps the item, otherwise the page reloads."""
+    wanted = request.POST.get("done") == "1"
+    try:
+        actions.set_done(request.user, homework_id, wanted)
+    except actions.Refused:
+        raise Http404 from None
+    if request.htmx:
+        pupil_id = policy.viewer_for(request.user).person_id or 0
+        item = (
+            queries.homework_of_pupil(pupil_id, own=True, start=dt.date.min, end=dt.date.max)
+            .filter(pk=homework_id)
+            .first()
+        )
+        if item is None:
+            raise Http404
+        return render(
+            request,
+            "homework/_todo_item.html",
+            {"item": item, "own": True, "compact": request.POST.get("compact") == "1", "next": ""},
+        )
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = reverse("homework:todo")
+    messages.success(request, _("C'est noté.") if wanted else _("Le travail est de nouveau à faire."))
+    return redirect(target)
+
+
+@login_required
+def attachment(request, attachment_id: int):
+    found = Attachment.objects.select_related("entry__group").filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    group = access.readable_group_or_404(request.user, found.entry.group_id)
+    if not access.entries_of(request.user, group).filter(pk=found.entry_id).exists():
+        raise Http404
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=found.name, content_type=found.content_type)
+
+
+@login_required
+def visas(request):
+    schools = access.inspecting_schools(request.user)
+    if not schools:
+        raise Http404
+    groups = list(queries.group_visa_summary(schools))
+    return render(
+        request,
+        "homework/visas.html",
+        {"groups": groups, "signing_schools": access.directed_schools(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def visa_sign(request, group_id: int):
+    group = access.readable_group_or_404(request.user, group_id)
+    if not queries.can_sign(request.user, group):
+        raise Http404
+    form = VisaForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("L'observation est trop longue (2000 caractères au plus)."))
+        return redirect(group_url(group.pk))
+    visa = actions.sign_visa(request.user, group, form.cleaned_data["comment"])
+    messages.success(
+        request,
+        _("Cahier de textes de %(group)s visé : les séances jusqu'au %(date)s sont verrouillées.")
+        % {"group": group.name, "date": visa.date.strftime("%d/%m/%Y")},
+    )
+    return redirect(group_url(group.pk))
