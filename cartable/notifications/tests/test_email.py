@@ -117,7 +117,9 @@ def test_quiet_hours_hold_the_email_until_morning(world, smtp, publish_now, work
 def test_quiet_hours_are_the_persons_choice(world, smtp, publish_now):
     DeliverySettings.objects.create(person=world.person("alice"), quiet_enabled=False)
     DeliverySettings.objects.create(
-        person=world.person("bob"), quiet_start=paris(2026, 1, 1, 23).time(), quiet_end=paris(2026, 1, 1, 6).time()
+        person=world.person("bob"),
+        quiet_start=paris(2026, 1, 1, 23).time(),
+        quiet_end=paris(2026, 1, 1, 6).time(),
     )
     with time_machine.travel(paris(2026, 11, 23, 22, 30), tick=False):
         publish_now(NOW, "alice", "bob", "marie")
