@@ -6,3 +6,6 @@ class TimetableConfig(AppConfig):
     name = "cartable.timetable"
     label = "timetable"
     verbose_name = _("Emploi du temps")
+
+    def ready(self) -> None:
+        from cartable.timetable import portal  # noqa: F401  (registers the app, widget, console link, event kind)

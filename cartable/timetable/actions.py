@@ -1,0 +1,446 @@
+"""Every write of the timetable: courses, their changes on a date, school settings, imports, calendar tokens.
+
+Each action checks the permission, writes in one transaction, bumps the timetable version (cached facts) and
+tells the people concerned on their timeline: the pupils of the groups, their legal guardians (an event about
+each pupil) and the teachers, the replacement included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cartable.access.policy import current_enrolments, viewer_for
+from cartable.directory.models import Group, Guardianship, Person, School, SchoolYear, Subject
+from cartable.notifications.actions import publish
+from cartable.timetable import access, versions
+from cartable.timetable.models import (
+    CalendarToken,
+    Course,
+    CourseException,
+    ExceptionKind,
+    Room,
+    TimetableSettings,
+    Weeks,
+)
+
+CHANGE_KIND = "timetable.change"
+
+
+def _actor(user) -> Person | None:
+    person_id = viewer_for(user).person_id
+    return Person.objects.filter(pk=person_id).first() if person_id else None
+
+
+def _check_manager(user, school: School | int) -> None:
+    if not access.can_manage(user, school):
+        raise PermissionDenied
+
+
+def room_named(school: School, name: str) -> Room | None:
+    name = " ".join(name.split())
+    if not name:
+        return None
+    return Room.objects.get_or_create(school=school, name=name)[0]
+
+
+# --- Who hears of a change ---------------------------------------------------------------------------
+
+
+def tell_about_change(
+    course: Course, actor: Person | None, data: dict, extra_teachers: Iterable[Person | int] = ()
+) -> None:
+    """One event for the pupils and teachers of the course, and one per pupil for their legal guardians."""
+    group_ids = [g.pk for g in course.groups.all()]
+    pupil_ids = sorted(
+        set(current_enrolments().filter(group_id__in=group_ids).values_list("student_id", flat=True))
+    )
+    teacher_ids = {t.pk for t in course.teachers.all()}
+    teacher_ids |= {t if isinstance(t, int) else t.pk for t in extra_teachers}
+    week_url = reverse("timetable:week")
+    day = data.get("date", "")
+    url = f"{week_url}?semaine={day}" if day else week_url
+    data = {**data, "subject": course.title, "groups": ", ".join(sorted(g.name for g in course.groups.all()))}
+    publish(
+        CHANGE_KIND,
+        recipients=[*pupil_ids, *teacher_ids],
+        school=course.school,
+        actor=actor,
+        data=data,
+        url=url,
+    )
+    guardians: dict[int, list[int]] = {}
+    for relative_id, student_id in Guardianship.objects.filter(
+        student_id__in=pupil_ids, legal_guardian=True
+    ).values_list("relative_id", "student_id"):
+        guardians.setdefault(student_id, []).append(relative_id)
+    pupils = {p.pk: p for p in Person.objects.filter(pk__in=list(guardians))}
+    for student_id, relatives in sorted(guardians.items()):
+        publish(
+            CHANGE_KIND,
+            recipients=relatives,
+            school=course.school,
+            actor=actor,
+            about=pupils[student_id],
+            data={**data, "pupil": pupils[student_id].first_name},
+            url=f"{url}{'&' if '?' in url else '?'}enfant={student_id}",
+        )
+
+
+# --- Courses -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class CourseData:
+    groups: list[Group]
+    weekday: int
+    start: time
+    end: time
+    subject: Subject | None = None
+    label: str = ""
+    teachers: list[Person] = field(default_factory=list)
+    room_name: str = ""
+    weeks: str = Weeks.EVERY
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
+def _check_course_data(school: School, data: CourseData) -> None:
+    if not data.groups:
+        raise ValidationError(_("Choisissez au moins une classe ou un groupe."))
+    if any(g.school_id != school.pk for g in data.groups):
+        raise PermissionDenied
+    if data.subject is not None and data.subject.school_id != school.pk:
+        raise PermissionDenied
+    if data.subject is None and not data.label.strip():
+        raise ValidationError(_("Indiquez une matière ou un intitulé."))
+    if data.end <= data.start:
+        raise ValidationError(_("Le cours doit finir après avoir commencé."))
+    if data.valid_from and data.valid_until and data.valid_until < data.valid_from:
+        raise ValidationError(_("La fin de validité précède son début."))
+
+
+def current_year() -> SchoolYear:
+    return SchoolYear.objects.get(is_current=True)
+
+
+def save_course(user, school: School, data: CourseData, course: Course | None = None) -> Course:
+    """Create a weekly course, or change one; the people concerned hear of it."""
+    _check_manager(user, school)
+    _check_course_data(school, data)
+    if course is not None and course.school_id != school.pk:
+        raise PermissionDenied
+    actor = _actor(user)
+    with transaction.atomic():
+        created = course is None
+        before_teachers: list[int] = [] if created else [t.pk for t in course.teachers.all()]  # type: ignore[union-attr]
+        if course is None:
+            course = Course(school=school, year=current_year())
+        course.subject = data.subject
+        course.label = data.label.strip()
+        course.room = room_named(school, data.room_name)
+        course.weekday = data.weekday
+        course.start = data.start
+        course.end = data.end
+        course.weeks = data.weeks
+        course.valid_from = data.valid_from
+        course.valid_until = data.valid_until
+        course.save()
+        course.groups.set(data.groups)
+        course.teachers.set(data.teachers)
+        versions.bump()
+        tell_about_change(
+            course,
+            actor,
+            {
+                "change": "new_course" if created else "course",
+                "weekday": course.weekday,
+                "start": course.start.strftime("%H:%M"),
+                "room": course.room.name if course.room else "",
+            },
+            extra_teachers=before_teachers,
+        )
+    return course
+
+
+def end_course(user, course: Course, last_day: date) -> Course:
+    """The course stops after `last_day` (kept for the record: past sessions stay in the cahier de textes)."""
+    _check_manager(user, course.school_id)
+    with transaction.atomic():
+        course.valid_until = last_day
+        if course.valid_from and course.valid_from > last_day:
+            course.valid_from = last_day
+        course.save(update_fields=["valid_until", "valid_from", "updated_at"])
+        versions.bump()
+        tell_about_change(course, _actor(user), {"change": "ended", "date": last_day.isoformat()})
+    return course
+
+
+# --- Changes on a date -------------------------------------------------------------------------------
+
+
+@dataclass
+class ChangeData:
+    kind: str
+    date: date
+    reason: str = ""
+    room_name: str = ""
+    replacement: Person | None = None
+    new_date: dt.date | None = None
+    start: time | None = None
+    end: time | None = None
+
+
+def add_change(user, course: Course, data: ChangeData) -> CourseException:
+    """Record a cancellation, a room change, a replacement, a move or an extra session."""
+    from cartable.timetable import queries
+
+    _check_manager(user, course.school_id)
+    if data.kind not in ExceptionKind.values:
+        raise ValidationError(_("Type de modification inconnu."))
+    if data.kind != ExceptionKind.EXTRA and queries.lesson_on(course, data.date) is None:
+        raise ValidationError(_("Ce cours n'a pas lieu ce jour-là."))
+    if data.kind in (ExceptionKind.MOVED, ExceptionKind.EXTRA):
+        if data.start is None or data.end is None or data.end <= data.start:
+            raise ValidationError(_("Indiquez l'heure de début et de fin de la séance."))
+        if data.kind == ExceptionKind.MOVED and data.new_date is None:
+            raise ValidationError(_("Indiquez la nouvelle date."))
+    if data.kind == ExceptionKind.CHANGED and not data.room_name.strip() and data.replacement is None:
+        raise ValidationError(_("Indiquez la nouvelle salle ou le remplaçant."))
+    if data.replacement is not None and not _teaches_in(data.replacement, course.school_id):
+        raise PermissionDenied
+    actor = _actor(user)
+    with transaction.atomic():
+        if data.kind != ExceptionKind.EXTRA:
+            CourseException.objects.filter(course=course, date=data.date).exclude(
+                kind=ExceptionKind.EXTRA
+            ).delete()
+        change = CourseException.objects.create(
+            course=course,
+            date=data.date,
+            kind=data.kind,
+            reason=data.reason.strip(),
+            room=room_named(course.school, data.room_name),
+            replacement=data.replacement,
+            new_date=data.new_date if data.kind == ExceptionKind.MOVED else None,
+            start=data.start if data.kind in (ExceptionKind.MOVED, ExceptionKind.EXTRA) else None,
+            end=data.end if data.kind in (ExceptionKind.MOVED, ExceptionKind.EXTRA) else None,
+            created_by=actor,
+        )
+        versions.bump()
+        tell_about_change(
+            course, actor, change_data(change), extra_teachers=[data.replacement] if data.replacement else []
+        )
+    return change
+
+
+def _teaches_in(person: Person, school_id: int) -> bool:
+    from cartable.directory.models import STAFF_PROFILES, Membership
+
+    return Membership.objects.filter(person=person, school_id=school_id, profile__in=STAFF_PROFILES).exists()
+
+
+def change_data(change: CourseException) -> dict:
+    return {
+        "change": change.kind,
+        "date": change.date.isoformat(),
+        "start": change.course.start.strftime("%H:%M"),
+        "reason": change.reason,
+        "room": change.room.name if change.room else "",
+        "replacement": change.replacement.full_name if change.replacement else "",
+        "new_date": change.new_date.isoformat() if change.new_date else "",
+        "new_start": change.start.strftime("%H:%M") if change.start else "",
+    }
+
+
+def remove_change(user, change: CourseException) -> None:
+    """Back to the usual session (or no extra session)."""
+    _check_manager(user, change.course.school_id)
+    actor = _actor(user)
+    with transaction.atomic():
+        course = change.course
+        replacement_id = change.replacement_id
+        data = {**change_data(change), "change": "restored"}
+        change.delete()
+        versions.bump()
+        tell_about_change(course, actor, data, extra_teachers=[replacement_id] if replacement_id else [])
+
+
+# --- School settings ---------------------------------------------------------------------------------
+
+
+def save_settings(user, school: School, zone: str, week_a_monday: date | None) -> TimetableSettings:
+    _check_manager(user, school)
+    with transaction.atomic():
+        row, _created = TimetableSettings.objects.update_or_create(
+            school=school,
+            defaults={
+                "zone": zone,
+                "week_a_monday": week_a_monday - timedelta(days=week_a_monday.weekday())
+                if week_a_monday
+                else None,
+            },
+        )
+        versions.bump()
+    return row
+
+
+# --- Import ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportedCourse:
+    line: int
+    groups: list[Group]
+    weekday: int
+    start: time
+    end: time
+    subject: Subject | None
+    label: str
+    teachers: list[Person]
+    room_name: str
+    weeks: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    skipped: int = 0
+    ended: int = 0
+
+
+def import_courses(
+    user, school: School, rows: list[ImportedCourse], valid_from: date, replace: bool
+) -> ImportResult:
+    """Add the courses of an import, from `valid_from`. With `replace`, the school's current courses end the
+    day before (their past sessions are kept). A course identical to an existing one is skipped. No timeline
+    event: an import is a new timetable, announced by the school, not a change of one session."""
+    from cartable.access.policy import admin_of
+
+    if not admin_of(user, school):
+        raise PermissionDenied
+    result = ImportResult()
+    year = current_year()
+    with transaction.atomic():
+        if replace:
+            ending = Course.objects.filter(school=school, year=year).exclude(valid_until__lt=valid_from)
+            result.ended = ending.update(
+                valid_until=valid_from - timedelta(days=1), updated_at=timezone.now()
+            )
+            # A course that had not started yet never happens.
+            Course.objects.filter(school=school, year=year, valid_from__gte=valid_from).update(
+                valid_from=valid_from - timedelta(days=1)
+            )
+        existing = set()
+        if not replace:
+            for course in Course.objects.filter(school=school, year=year).prefetch_related("groups"):
+                existing.add(
+                    _signature(
+                        course.weekday,
+                        course.start,
+                        course.subject_id,
+                        course.label,
+                        course.weeks,
+                        [g.pk for g in course.groups.all()],
+                    )
+                )
+        rooms = {r.name: r for r in Room.objects.filter(school=school)}
+        new_courses: list[tuple[Course, ImportedCourse]] = []
+        for row in rows:
+            signature = _signature(
+                row.weekday,
+                row.start,
+                row.subject.pk if row.subject else None,
+                row.label,
+                row.weeks,
+                [g.pk for g in row.groups],
+            )
+            if signature in existing:
+                result.skipped += 1
+                continue
+            existing.add(signature)
+            room = None
+            if row.room_name:
+                room = rooms.get(row.room_name)
+                if room is None:
+                    room = rooms[row.room_name] = Room.objects.create(school=school, name=row.room_name)
+            new_courses.append(
+                (
+                    Course(
+                        school=school,
+                        year=year,
+                        subject=row.subject,
+                        label=row.label,
+                        room=room,
+                        weekday=row.weekday,
+                        start=row.start,
+                        end=row.end,
+                        weeks=row.weeks,
+                        valid_from=valid_from,
+                    ),
+                    row,
+                )
+            )
+        created = Course.objects.bulk_create([c for c, _row in new_courses])
+        Course.groups.through.objects.bulk_create(
+            [
+                Course.groups.through(course_id=c.pk, group_id=g.pk)
+                for c, (_c, row) in zip(created, new_courses, strict=True)
+                for g in row.groups
+            ]
+        )
+        Course.teachers.through.objects.bulk_create(
+            [
+                Course.teachers.through(course_id=c.pk, person_id=t.pk)
+                for c, (_c, row) in zip(created, new_courses, strict=True)
+                for t in row.teachers
+            ]
+        )
+        result.created = len(created)
+        versions.bump()
+    return result
+
+
+def _signature(weekday, start, subject_id, label, weeks, group_ids) -> tuple:
+    return (weekday, start.strftime("%H:%M"), subject_id, label, weeks, tuple(sorted(group_ids)))
+
+
+# --- Calendar tokens ---------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_calendar_token(user, label: str = "") -> str:
+    """A new secret address for the user's iCalendar feed; returns the clear token (shown once)."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    token = secrets.token_urlsafe(32)
+    CalendarToken.objects.create(user=user, token_hash=token_hash(token), label=label.strip()[:80])
+    return token
+
+
+def revoke_calendar_token(user, token: CalendarToken) -> None:
+    if token.user_id != user.pk:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def mark_token_used(token: CalendarToken) -> None:
+    """Remembered at most once an hour: calendar apps poll often."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(hours=1):
+        CalendarToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cartable.directory.models import Group, Membership, Person, Profile, School, Subject
+from cartable.timetable.models import ExceptionKind, Weekday, Weeks, Zone
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return obj.full_name
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return obj.full_name
+
+
+def teachers_of(school: School):
+    return Person.objects.filter(
+        pk__in=Membership.objects.filter(school=school, profile=Profile.TEACHER).values("person_id"),
+        left_at__isnull=True,
+    ).order_by("last_name", "first_name")
+
+
+class CourseForm(forms.Form):
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Classes et groupes"),
+        queryset=Group.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    subject = forms.ModelChoiceField(label=_("Matière"), queryset=Subject.objects.none(), required=False)
+    label = forms.CharField(
+        label=_("Intitulé"),
+        max_length=120,
+        required=False,
+        help_text=_("Si le cours n'a pas de matière, par exemple « Vie de classe »."),
+    )
+    teachers = PeopleChoiceField(
+        label=_("Enseignants"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    room = forms.CharField(label=_("Salle"), max_length=60, required=False)
+    weekday = forms.TypedChoiceField(label=_("Jour"), choices=Weekday.choices, coerce=int)
+    start = forms.TimeField(label=_("Début"), widget=TimeInput())
+    end = forms.TimeField(label=_("Fin"), widget=TimeInput())
+    weeks = forms.ChoiceField(label=_("Semaines"), choices=Weeks.choices, initial=Weeks.EVERY)
+    valid_from = forms.DateField(label=_("À partir du"), required=False, widget=DateInput())
+    valid_until = forms.DateField(label=_("Jusqu'au"), required=False, widget=DateInput())
+
+    def __init__(self, *args, school: School, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = Group.objects.filter(school=school, year__is_current=True).order_by(  # type: ignore[attr-defined]
+            "kind", "name"
+        )
+        self.fields["subject"].queryset = Subject.objects.filter(school=school)  # type: ignore[attr-defined]
+        self.fields["teachers"].queryset = teachers_of(school)  # type: ignore[attr-defined]
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("Le cours doit finir après avoir commencé."))
+        if not data.get("subject") and not (data.get("label") or "").strip():
+            self.add_error("label", _("Indiquez une matière ou un intitulé."))
+        if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
+            self.add_error("valid_until", _("La fin de validité précède son début."))
+        return data
+
+
+class ChangeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Modification"), choices=ExceptionKind.choices, widget=forms.RadioSelect)
+    date = forms.DateField(label=_("Date de la séance"), widget=DateInput())
+    reason = forms.CharField(label=_("Motif"), max_length=200, required=False)
+    room = forms.CharField(label=_("Nouvelle salle"), max_length=60, required=False)
+    replacement = PersonChoiceField(label=_("Remplaçant"), queryset=Person.objects.none(), required=False)
+    new_date = forms.DateField(label=_("Nouvelle date (cours déplacé)"), required=False, widget=DateInput())
+    start = forms.TimeField(
+        label=_("Début (cours déplacé ou séance supplémentaire)"), required=False, widget=TimeInput()
+    )
+    end = forms.TimeField(
+        label=_("Fin (cours déplacé ou séance supplémentaire)"), required=False, widget=TimeInput()
+    )
+
+    def __init__(self, *args, school: School, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replacement"].queryset = teachers_of(school)  # type: ignore[attr-defined]
+
+    def clean(self):
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind in (ExceptionKind.MOVED, ExceptionKind.EXTRA):
+            for name in ("start", "end"):
+                if not data.get(name):
+                    self.add_error(name, _("Indiquez l'heure."))
+            if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+                self.add_error("end", _("La séance doit finir après avoir commencé."))
+        if kind == ExceptionKind.MOVED and not data.get("new_date"):
+            self.add_error("new_date", _("Indiquez la nouvelle date."))
+        if (
+            kind == ExceptionKind.CHANGED
+            and not (data.get("room") or "").strip()
+            and not data.get("replacement")
+        ):
+            self.add_error("room", _("Indiquez la nouvelle salle ou le remplaçant."))
+        return data
+
+
+class EndCourseForm(forms.Form):
+    last_day = forms.DateField(
+        label=_("Dernier jour du cours"), widget=DateInput(), initial=timezone.localdate
+    )
+
+
+class SettingsForm(forms.Form):
+    zone = forms.ChoiceField(
+        label=_("Zone de vacances"), choices=[("", _("Selon l'académie")), *Zone.choices], required=False
+    )
+    week_a_monday = forms.DateField(
+        label=_("Une semaine A"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Un jour d'une semaine A ; les semaines de vacances ne comptent pas dans l'alternance."),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier CSV"),
+        help_text=_("Une ligne par cours : jour;debut;fin;classe;matiere;enseignant;salle;semaine"),
+    )
+    valid_from = forms.DateField(
+        label=_("Valable à partir du"), widget=DateInput(), initial=timezone.localdate
+    )
+    replace = forms.BooleanField(
+        label=_("Remplacer l'emploi du temps actuel (les cours actuels s'arrêtent la veille)"), required=False
+    )
+
+
+class ConfirmImportForm(forms.Form):
+    content = forms.CharField(widget=forms.HiddenInput, max_length=1_000_000)
+    valid_from = forms.DateField(widget=forms.HiddenInput)
+    replace = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+
+class TokenForm(forms.Form):
+    label = forms.CharField(
+        label=_("Nom de l'adresse"),
+        max_length=80,
+        required=False,
+        help_text=_("Pour la reconnaître, par exemple « Téléphone »."),
+    )

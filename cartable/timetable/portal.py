@@ -1,0 +1,198 @@
+"""The timetable's entries in the portal: the app, today's lessons on the home page, the import in the admin
+console, the calendar addresses in the preferences, and the timeline event of a change."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cartable.access.policy import viewer_for
+from cartable.directory.models import Profile
+from cartable.notifications.kinds import Channel, EventKind, register_kind
+from cartable.portal.registry import ConsoleLink, PortalApp, PreferenceSection, Widget, registry
+from cartable.timetable import access, queries, versions
+from cartable.timetable.models import CalendarToken
+
+registry.register_app(
+    PortalApp(
+        code="timetable",
+        name=gettext_lazy("Emploi du temps"),
+        url_name="timetable:week",
+        icon="timetable",
+        description=gettext_lazy("La semaine de cours, les annulations et les changements de salle"),
+        profiles=frozenset({Profile.STUDENT, Profile.RELATIVE, Profile.TEACHER, Profile.PERSONNEL}),
+        order=20,
+    )
+)
+
+# --- Today's lessons ---------------------------------------------------------------------------------
+
+
+def _rows(lessons: list[queries.Lesson]) -> tuple:
+    """Built-in types only: they are kept in the shared cache."""
+    return tuple(
+        (
+            lesson.start.strftime("%H:%M"),
+            lesson.end.strftime("%H:%M"),
+            lesson.subject,
+            lesson.room,
+            lesson.usual_room,
+            lesson.teachers_label,
+            lesson.groups_label,
+            lesson.status,
+            queries.describe(lesson),
+        )
+        for lesson in lessons
+    )
+
+
+def todays_rows(kind: str, person_id: int, day: date) -> tuple:
+    def load() -> tuple:
+        if kind == "teacher":
+            return _rows(queries.lessons_for_teacher(person_id, day, day))
+        return _rows(queries.lessons_for_pupil(person_id, day, day))
+
+    return versions.cached(f"today:{kind}:{person_id}:{day.isoformat()}", load)
+
+
+def today_widget(request, child):
+    viewer = viewer_for(request.user)
+    day = timezone.localdate()
+    if child is not None:
+        rows, whose = todays_rows("pupil", child.pk, day), child.first_name
+    elif viewer.person_id is not None and access.is_pupil(request.user):
+        rows, whose = todays_rows("pupil", viewer.person_id, day), ""
+    elif viewer.person_id is not None and access.has_own_timetable(request.user):
+        rows, whose = todays_rows("teacher", viewer.person_id, day), ""
+    else:
+        return None
+    lessons = [
+        {
+            "start": r[0],
+            "end": r[1],
+            "subject": r[2],
+            "room": r[3],
+            "usual_room": r[4],
+            "teachers": r[5],
+            "groups": r[6],
+            "status": r[7],
+            "change": r[8],
+            "cancelled": r[7] == queries.Status.CANCELLED,
+            "room_changed": r[3] != r[4] and r[7] != queries.Status.CANCELLED,
+        }
+        for r in rows
+    ]
+    return {
+        "lessons": lessons,
+        "whose": whose,
+        "child": child,
+        "teacher": child is None and not access.is_pupil(request.user),
+        "today": day,
+    }
+
+
+registry.register_widget(
+    Widget(
+        code="timetable.today",
+        template="timetable/widgets/today.html",
+        context=today_widget,
+        app_code="timetable",
+        order=5,
+    )
+)
+
+registry.register_console_link(
+    ConsoleLink(
+        code="timetable.import", name=gettext_lazy("Emploi du temps"), url_name="timetable:import", order=60
+    )
+)
+
+# --- Calendar addresses in the preferences -----------------------------------------------------------
+
+
+def calendar_section(request):
+    from cartable.timetable.forms import TokenForm
+    from cartable.timetable.views import FRESH_TOKEN_KEY
+
+    if viewer_for(request.user).person_id is None:
+        return None
+    fresh = request.session.pop(FRESH_TOKEN_KEY, None)
+    fresh_url = request.build_absolute_uri(f"/emploi-du-temps/ical/{fresh}.ics") if fresh else ""
+    tokens = list(CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True))
+    return {"tokens": tokens, "fresh_url": fresh_url, "form": TokenForm()}
+
+
+registry.register_preference_section(
+    PreferenceSection(
+        code="timetable.calendar", template="timetable/preferences.html", context=calendar_section, order=50
+    )
+)
+
+# --- Timeline ----------------------------------------------------------------------------------------
+
+
+def _day(value: str) -> str:
+    try:
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    except ValueError:
+        return value
+
+
+def change_text(data: dict) -> str:
+    subject = data.get("subject", "")
+    groups = data.get("groups", "")
+    day = _day(data.get("date", ""))
+    start = data.get("start", "")
+    pupil = data.get("pupil", "")
+    what = data.get("change", "")
+    params = {"subject": subject, "groups": groups, "date": day, "start": start, "room": data.get("room", "")}
+    if what == "cancelled":
+        text = _("%(subject)s (%(groups)s) du %(date)s à %(start)s est annulé.") % params
+        if data.get("reason"):
+            text += " " + _("Motif : %(reason)s.") % {"reason": data["reason"]}
+    elif what == "changed":
+        parts = []
+        if data.get("room"):
+            parts.append(_("en salle %(room)s") % params)
+        if data.get("replacement"):
+            parts.append(_("avec %(name)s") % {"name": data["replacement"]})
+        text = _("%(subject)s (%(groups)s) du %(date)s à %(start)s a lieu %(what)s.") % {
+            **params,
+            "what": _(" et ").join(parts),
+        }
+    elif what == "moved":
+        text = _("%(subject)s (%(groups)s) du %(date)s est déplacé au %(new_date)s à %(new_start)s.") % {
+            **params,
+            "new_date": _day(data.get("new_date", "")),
+            "new_start": data.get("new_start", ""),
+        }
+    elif what == "extra":
+        text = _("Séance supplémentaire de %(subject)s (%(groups)s) le %(date)s à %(start)s.") % {
+            **params,
+            "start": data.get("new_start", start),
+        }
+    elif what == "restored":
+        text = _("%(subject)s (%(groups)s) du %(date)s a lieu comme d'habitude.") % params
+    elif what == "ended":
+        text = _("Le cours de %(subject)s (%(groups)s) s'arrête après le %(date)s.") % params
+    elif what == "new_course":
+        text = _("Nouveau cours dans l'emploi du temps : %(subject)s (%(groups)s).") % params
+    else:
+        text = _("L'emploi du temps de %(subject)s (%(groups)s) a changé.") % params
+    if pupil:
+        text = f"{pupil} : {text}"
+    return text
+
+
+register_kind(
+    EventKind(
+        code="timetable.change",
+        label=gettext_lazy("Changement d'emploi du temps"),
+        text=change_text,
+        default_channel=Channel.IMMEDIATE,
+        icon="timetable",
+    )
+)

@@ -1,0 +1,552 @@
+"""Timetable pages: my week (pupil, guardian per child, teacher), a class's and a room's week, the editing
+pages of vie scolaire and direction, the CSV import of the admin console, and the iCalendar feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from cartable.access.policy import viewer_for
+from cartable.accounts.mfa import staff_mfa_required
+from cartable.directory.models import Membership, Profile, School
+from cartable.directory.queries import home_facts
+from cartable.timetable import access, actions, ical, importer, queries
+from cartable.timetable.forms import (
+    ChangeForm,
+    ConfirmImportForm,
+    CourseForm,
+    EndCourseForm,
+    ImportForm,
+    SettingsForm,
+    TokenForm,
+)
+from cartable.timetable.models import CalendarToken, CourseException, TimetableSettings
+from cartable.timetable.queries import Lesson
+
+FRESH_TOKEN_KEY = "timetable_fresh_token"
+
+
+# --- Weeks -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Day:
+    date: date
+    lessons: list[Lesson]
+    holiday: str = ""
+
+    @property
+    def is_today(self) -> bool:
+        return self.date == timezone.localdate()
+
+
+def monday_from(request) -> date:
+    """The Monday of the week asked with ?semaine=YYYY-MM-DD (any day of it), else this week's."""
+    raw = request.GET.get("semaine", "")
+    try:
+        day = date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    return queries.monday_of(day)
+
+
+def days_of_week(monday: date, lessons: list[Lesson], holidays: dict[date, str]) -> list[Day]:
+    saturday = any(lesson.date.weekday() == 5 for lesson in lessons)
+    days = [Day(d, [], holidays.get(d, "")) for d in queries.week_days(monday, saturday)]
+    by_date = {d.date: d for d in days}
+    for lesson in lessons:
+        if lesson.date in by_date:
+            by_date[lesson.date].lessons.append(lesson)
+    return days
+
+
+def week_context(request, monday: date, lessons: list[Lesson], school_ids, **extra) -> dict:
+    last = monday + timedelta(days=5)
+    holidays = queries.holidays_between(school_ids, monday, last) if school_ids else {}
+    query = request.GET.copy()
+    query.pop("semaine", None)
+
+    def url_for(day: date) -> str:
+        query["semaine"] = day.isoformat()
+        return f"?{query.urlencode()}"
+
+    return {
+        "monday": monday,
+        "days": days_of_week(monday, lessons, holidays),
+        "previous_url": url_for(monday - timedelta(weeks=1)),
+        "next_url": url_for(monday + timedelta(weeks=1)),
+        "today_url": url_for(timezone.localdate()),
+        "week_letter": _week_letter(lessons),
+        **extra,
+    }
+
+
+def _week_letter(lessons: list[Lesson]) -> str:
+    letters = {lesson.week for lesson in lessons}
+    return letters.pop() if len(letters) == 1 else ""
+
+
+def _child_param(request, child_ids: list[int]) -> int | None:
+    raw = request.GET.get("enfant")
+    if raw is None:
+        return None
+    try:
+        child_id = int(raw)
+    except ValueError:
+        raise Http404 from None
+    if child_id not in child_ids:
+        raise Http404
+    return child_id
+
+
+@login_required
+def week(request):
+    """My week: a pupil's or a teacher's own, or a guardian's child's (?enfant=<id>, one of their own)."""
+    viewer = viewer_for(request.user)
+    children = home_facts(request.user).children
+    child_id = _child_param(request, [c.pk for c in children])
+    own = access.has_own_timetable(request.user)
+    if child_id is None and not own and children:
+        child_id = children[0].pk
+    monday = monday_from(request)
+    end = monday + timedelta(days=6)
+    lessons: list[Lesson] = []
+    school_ids: list[int] = []
+    mode = "none"
+    if child_id is not None:
+        mode = "child"
+        lessons = queries.lessons_for_pupil(child_id, monday, end)
+        school_ids = list(
+            Membership.objects.filter(person_id=child_id, profile=Profile.STUDENT).values_list(
+                "school_id", flat=True
+            )
+        )
+    elif viewer.person_id is not None and access.is_pupil(request.user):
+        mode = "pupil"
+        lessons = queries.lessons_for_pupil(viewer.person_id, monday, end)
+        school_ids = sorted(viewer.schools_with_profile(Profile.STUDENT))
+    elif viewer.person_id is not None and own:
+        mode = "teacher"
+        lessons = queries.lessons_for_teacher(viewer.person_id, monday, end)
+        school_ids = sorted(viewer.schools_with_profile(Profile.TEACHER))
+    context = week_context(
+        request,
+        monday,
+        lessons,
+        school_ids,
+        mode=mode,
+        children=children,
+        child=next((c for c in children if c.pk == child_id), None),
+        own=own,
+        show_groups=mode == "teacher",
+        show_teachers=mode != "teacher",
+        managed=bool(access.managed_school_ids(request.user)),
+        staff=bool(viewer.schools_with_profile(Profile.TEACHER, Profile.PERSONNEL)),
+    )
+    return render(request, "timetable/week.html", context)
+
+
+@login_required
+def index(request):
+    """The classes, groups and rooms whose week the user may open."""
+    groups = list(
+        access.groups_visible_to(request.user)
+        .select_related("school")
+        .order_by("school__name", "kind", "name")
+    )
+    rooms = list(
+        access.rooms_visible_to(request.user).select_related("school").order_by("school__name", "name")
+    )
+    return render(request, "timetable/index.html", {"groups": groups, "rooms": rooms})
+
+
+@login_required
+def group_week(request, group_id: int):
+    group = access.group_or_404(request.user, group_id)
+    monday = monday_from(request)
+    lessons = queries.lessons_for_groups([group.pk], monday, monday + timedelta(days=6))
+    context = week_context(
+        request,
+        monday,
+        lessons,
+        [group.school_id],
+        group=group,
+        show_groups=not group.is_class,
+        show_teachers=True,
+        can_manage=access.can_manage(request.user, group.school_id),
+    )
+    return render(request, "timetable/group_week.html", context)
+
+
+@login_required
+def room_week(request, room_id: int):
+    room = access.room_or_404(request.user, room_id)
+    monday = monday_from(request)
+    lessons = queries.lessons_for_room(room.pk, monday, monday + timedelta(days=6))
+    context = week_context(
+        request,
+        monday,
+        lessons,
+        [room.school_id],
+        room=room,
+        show_groups=True,
+        show_teachers=True,
+        can_manage=access.can_manage(request.user, room.school_id),
+    )
+    return render(request, "timetable/room_week.html", context)
+
+
+# --- Editing by vie scolaire and direction -----------------------------------------------------------
+
+
+def manager_view(view):
+    """Logged in, then the second factor (staff pages that change what families see)."""
+
+    @login_required
+    @never_cache
+    @staff_mfa_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not access.managed_school_ids(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@manager_view
+def manage_home(request):
+    schools = list(School.objects.filter(pk__in=access.managed_school_ids(request.user)).order_by("name"))
+    if len(schools) == 1:
+        return redirect("timetable:manage_school", uai=schools[0].uai)
+    return render(request, "timetable/manage_home.html", {"schools": schools})
+
+
+@manager_view
+def manage_school(request, uai: str):
+    school = access.managed_school_or_404(request.user, uai)
+    current = TimetableSettings.objects.filter(school=school).first()
+    form = SettingsForm(
+        request.POST or None,
+        initial={
+            "zone": current.zone if current else "",
+            "week_a_monday": current.week_a_monday if current else None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.save_settings(
+            request.user, school, form.cleaned_data["zone"], form.cleaned_data["week_a_monday"]
+        )
+        messages.success(request, _("Réglages enregistrés."))
+        return redirect("timetable:manage_school", uai=school.uai)
+    groups = list(access.groups_visible_to(request.user).filter(school=school).order_by("kind", "name"))
+    rooms = list(access.rooms_visible_to(request.user).filter(school=school).order_by("name"))
+    zone = (current.zone if current and current.zone else "") or queries.zone_of_academy(school.academy)
+    return render(
+        request,
+        "timetable/manage_school.html",
+        {"school": school, "form": form, "groups": groups, "rooms": rooms, "zone": zone},
+    )
+
+
+def _course_data(form: CourseForm) -> actions.CourseData:
+    data = form.cleaned_data
+    return actions.CourseData(
+        groups=list(data["groups"]),
+        weekday=data["weekday"],
+        start=data["start"],
+        end=data["end"],
+        subject=data["subject"],
+        label=data["label"],
+        teachers=list(data["teachers"]),
+        room_name=data["room"],
+        weeks=data["weeks"],
+        valid_from=data["valid_from"],
+        valid_until=data["valid_until"],
+    )
+
+
+@manager_view
+def course_new(request, uai: str):
+    school = access.managed_school_or_404(request.user, uai)
+    initial = {}
+    group_id = request.GET.get("classe")
+    if group_id and group_id.isdigit():
+        initial["groups"] = [int(group_id)]
+    form = CourseForm(request.POST or None, school=school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = actions.save_course(request.user, school, _course_data(form))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Cours ajouté."))
+            return redirect("timetable:group", group_id=course.groups.all()[0].pk)
+    return render(request, "timetable/course_form.html", {"school": school, "form": form, "course": None})
+
+
+@manager_view
+def course_edit(request, course_id: int):
+    course = access.managed_course_or_404(request.user, course_id)
+    initial = {
+        "groups": list(course.groups.all()),
+        "subject": course.subject,
+        "label": course.label,
+        "teachers": list(course.teachers.all()),
+        "room": course.room.name if course.room else "",
+        "weekday": course.weekday,
+        "start": course.start,
+        "end": course.end,
+        "weeks": course.weeks,
+        "valid_from": course.valid_from,
+        "valid_until": course.valid_until,
+    }
+    form = CourseForm(request.POST or None, school=course.school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_course(request.user, course.school, _course_data(form), course=course)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Cours modifié. Les élèves, leurs parents et les enseignants sont prévenus.")
+            )
+            return redirect("timetable:course_edit", course_id=course.pk)
+    changes = list(
+        CourseException.objects.filter(course=course)
+        .select_related("room", "replacement")
+        .order_by("-date")[:50]
+    )
+    return render(
+        request,
+        "timetable/course_form.html",
+        {
+            "school": course.school,
+            "form": form,
+            "course": course,
+            "changes": changes,
+            "end_form": EndCourseForm(),
+        },
+    )
+
+
+@manager_view
+@require_POST
+def course_end(request, course_id: int):
+    course = access.managed_course_or_404(request.user, course_id)
+    form = EndCourseForm(request.POST)
+    if form.is_valid():
+        actions.end_course(request.user, course, form.cleaned_data["last_day"])
+        messages.success(
+            request,
+            _("Le cours s'arrête après le %(date)s.")
+            % {"date": form.cleaned_data["last_day"].strftime("%d/%m/%Y")},
+        )
+    else:
+        messages.error(request, _("Date invalide."))
+    return redirect("timetable:course_edit", course_id=course.pk)
+
+
+@manager_view
+def change_new(request, course_id: int):
+    course = access.managed_course_or_404(request.user, course_id)
+    initial: dict = {"kind": "cancelled"}
+    raw = request.GET.get("date", "")
+    try:
+        initial["date"] = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        initial["date"] = None
+    form = ChangeForm(request.POST or None, school=course.school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = actions.add_change(
+                request.user,
+                course,
+                actions.ChangeData(
+                    kind=data["kind"],
+                    date=data["date"],
+                    reason=data["reason"],
+                    room_name=data["room"],
+                    replacement=data["replacement"],
+                    new_date=data["new_date"],
+                    start=data["start"],
+                    end=data["end"],
+                ),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Modification enregistrée. Les élèves, leurs parents et les enseignants sont prévenus."),
+            )
+            group = course.groups.all().first()
+            target = (
+                reverse("timetable:group", args=[group.pk])
+                if group
+                else reverse("timetable:course_edit", args=[course.pk])
+            )
+            return redirect(f"{target}?semaine={change.date.isoformat()}")
+    return render(request, "timetable/change_form.html", {"course": course, "form": form})
+
+
+@manager_view
+@require_POST
+def change_delete(request, change_id: int):
+    change = access.managed_exception_or_404(request.user, change_id)
+    course_id = change.course_id
+    actions.remove_change(request.user, change)
+    messages.success(request, _("Modification annulée : la séance a lieu comme d'habitude."))
+    return redirect("timetable:course_edit", course_id=course_id)
+
+
+# --- Import in the admin console ---------------------------------------------------------------------
+
+
+def _console_view(view):
+    from cartable.console.views import console_view
+
+    return console_view(view)
+
+
+@_console_view
+def import_page(request, school: School):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    confirm = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > importer.MAX_BYTES:
+            form.add_error("file", _("Le fichier dépasse 1 Mo."))
+        else:
+            text = importer.decode(upload.read())
+            preview = importer.parse(text, school)
+            confirm = ConfirmImportForm(
+                initial={
+                    "content": text,
+                    "valid_from": form.cleaned_data["valid_from"],
+                    "replace": form.cleaned_data["replace"],
+                }
+            )
+    return render(
+        request,
+        "timetable/import.html",
+        {"school": school, "form": form, "preview": preview, "confirm": confirm},
+    )
+
+
+@_console_view
+@require_POST
+def import_confirm(request, school: School):
+    form = ConfirmImportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("L'import a expiré : déposez le fichier à nouveau."))
+        return redirect("timetable:import", uai=school.uai)
+    preview = importer.parse(form.cleaned_data["content"], school)
+    if preview.errors or not preview.valid:
+        messages.error(request, _("Aucun cours à importer."))
+        return redirect("timetable:import", uai=school.uai)
+    result = actions.import_courses(
+        request.user, school, preview.valid, form.cleaned_data["valid_from"], form.cleaned_data["replace"]
+    )
+    messages.success(
+        request,
+        _("%(created)d cours importés, %(skipped)d déjà présents, %(errors)d lignes en erreur non importées.")
+        % {"created": result.created, "skipped": result.skipped, "errors": preview.error_count},
+    )
+    return redirect("timetable:import", uai=school.uai)
+
+
+# --- Calendar addresses and the iCalendar feed -------------------------------------------------------
+
+
+@login_required
+@require_POST
+def token_create(request):
+    form = TokenForm(request.POST)
+    label = form.cleaned_data["label"] if form.is_valid() else ""
+    token = actions.create_calendar_token(request.user, label)
+    request.session[FRESH_TOKEN_KEY] = token
+    messages.success(request, _("Adresse d'agenda créée. Copiez-la maintenant : elle ne sera plus affichée."))
+    return redirect(f"{reverse('portal:preferences')}#agenda")
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id: int):
+    token = access.own_token_or_404(request.user, token_id)
+    actions.revoke_calendar_token(request.user, token)
+    messages.success(
+        request, _("Adresse d'agenda révoquée : les agendas qui l'utilisent ne se mettent plus à jour.")
+    )
+    return redirect(f"{reverse('portal:preferences')}#agenda")
+
+
+FEED_WEEKS_BEFORE = 4
+FEED_DAYS_AFTER = 190
+
+
+@never_cache
+def feed(request, token: str):
+    """The timetable of the token's owner (and of their children), for calendar apps: no session, no other
+    access; an unknown or revoked token, or a blocked account, is a 404."""
+    found = (
+        CalendarToken.objects.filter(token_hash=actions.token_hash(token), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if found is None or not found.user.is_active or found.user.is_blocked:
+        raise Http404
+    user = found.user
+    viewer = viewer_for(user)
+    today = timezone.localdate()
+    start, end = today - timedelta(weeks=FEED_WEEKS_BEFORE), today + timedelta(days=FEED_DAYS_AFTER)
+    owners: list[tuple[str, str, list[Lesson]]] = []
+    if viewer.person_id is not None:
+        if access.is_pupil(user):
+            owners.append(("", "", queries.lessons_for_pupil(viewer.person_id, start, end)))
+        elif access.has_own_timetable(user):
+            owners.append(("", "", queries.lessons_for_teacher(viewer.person_id, start, end)))
+        if viewer.child_ids:
+            owners.extend(children_lessons(user, start, end))
+    actions.mark_token_used(found)
+    body = ical.calendar_of(owners, _("Emploi du temps — Cartable"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="emploi-du-temps.ics"'
+    return response
+
+
+def children_lessons(user, start: date, end: date) -> list[tuple[str, str, list[Lesson]]]:
+    """Each child's lessons, in one pass over all their groups (the same queries for one child or five)."""
+    from cartable.access.policy import current_enrolments
+
+    children = home_facts(user).children
+    groups: dict[int, set[int]] = {}
+    for student_id, group_id in (
+        current_enrolments()
+        .filter(student_id__in=[c.pk for c in children])
+        .values_list("student_id", "group_id")
+    ):
+        groups.setdefault(student_id, set()).add(group_id)
+    lessons = queries.lessons_for_groups(set().union(*groups.values()) if groups else [], start, end)
+    return [
+        (
+            f"p{child.pk}",
+            child.first_name,
+            [lesson for lesson in lessons if lesson.group_ids & groups.get(child.pk, set())],
+        )
+        for child in children
+    ]
