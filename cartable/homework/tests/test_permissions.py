@@ -147,7 +147,9 @@ def test_the_principal_consults_and_signs_any_class_of_his_school_only(world, cl
     assert client.post(f"/cahier-de-textes/classe/{world.class_6c.pk}/viser").status_code == 404
     listing = client.get("/cahier-de-textes/visas").content.decode()
     assert "6A" in listing and "5B" in listing and "6C" not in listing
-    answer = client.post(f"/cahier-de-textes/classe/{world.class_6a.pk}/viser", {"comment": "Cahier bien tenu."})
+    answer = client.post(
+        f"/cahier-de-textes/classe/{world.class_6a.pk}/viser", {"comment": "Cahier bien tenu."}
+    )
     assert answer.status_code == 302
     visa = world.class_6a.homework_visas.get()
     assert visa.signed_by == world.person("paul") and visa.date == TODAY()

@@ -1,0 +1,189 @@
+"""The "homework to do" list and widget, done ticks (a pupil's private state), the timeline events, and the
+query counts of the pages (pinned, not growing with the data)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cartable.access.policy import viewer_for
+from cartable.homework import queries
+from cartable.homework.models import HomeworkDone
+from cartable.homework.tests.helpers import french_5b, request_for, session
+from cartable.notifications.models import Event, Notification
+
+pytestmark = pytest.mark.django_db
+
+TODO = "/cahier-de-textes/a-faire"
+
+
+def tomorrow() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=1)
+
+
+def done_url(homework) -> str:
+    return f"/cahier-de-textes/travail/{homework.pk}/fait"
+
+
+def test_a_pupil_ticks_homework_done_and_nobody_else_sees_it(world, client):
+    entry = session(world, homework=[("Apprendre la table de 7", tomorrow())])
+    homework = entry.homework.get()
+    world.login(client, "alice")
+    assert "Apprendre la table de 7" in client.get(TODO).content.decode()
+    answer = client.post(done_url(homework), {"done": "1", "next": TODO})
+    assert answer.status_code == 302 and answer["Location"] == TODO
+    assert HomeworkDone.objects.filter(pupil=world.person("alice"), homework=homework).exists()
+    assert "Remettre à faire" in client.get(TODO).content.decode()
+
+    # Bob, in the same class, still has it to do; Alice's guardian sees the work but not her ticks.
+    world.login(client, "bob")
+    html = client.get(TODO).content.decode()
+    assert "Marquer comme fait" in html and "Remettre à faire" not in html
+    world.login(client, "marie")
+    html = client.get(f"{TODO}?enfant={world.person('alice').pk}").content.decode()
+    assert "Apprendre la table de 7" in html
+    assert "Remettre à faire" not in html and "Marquer comme fait" not in html and "is-done" not in html
+    assert client.post(done_url(homework), {"done": "1"}).status_code == 404
+    # The teacher's page never shows who ticked what.
+    world.login(client, "tom")
+    assert "is-done" not in client.get(f"/cahier-de-textes/classe/{world.class_6a.pk}/").content.decode()
+
+    # Unticking.
+    world.login(client, "alice")
+    client.post(done_url(homework), {"done": "0"})
+    assert not HomeworkDone.objects.exists()
+
+
+def test_a_pupil_cannot_tick_another_class_homework_nor_one_not_yet_visible(world, client):
+    other = session(
+        world, teacher="tess", group=world.class_5b, subject=french_5b(world), homework=[("Lire", tomorrow())]
+    )
+    later = session(
+        world,
+        homework=[("Préparé", tomorrow())],
+        visible_from=timezone.now() + dt.timedelta(days=1),
+    )
+    world.login(client, "alice")
+    assert client.post(done_url(other.homework.get()), {"done": "1"}).status_code == 404
+    assert client.post(done_url(later.homework.get()), {"done": "1"}).status_code == 404
+    assert not HomeworkDone.objects.exists()
+
+
+def test_ticking_with_htmx_answers_the_item_only(world, client):
+    homework = session(world, homework=[("Exercice 5", tomorrow())]).homework.get()
+    world.login(client, "alice")
+    answer = client.post(done_url(homework), {"done": "1", "compact": "1"}, headers={"HX-Request": "true"})
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert html.lstrip().startswith(f'<li class="todo-item is-done" id="travail-{homework.pk}"')
+    assert "Remettre à faire" in html and "<html" not in html
+
+
+def test_a_guardian_switches_between_children_and_never_sees_another_family(world, client):
+    session(world, homework=[("Exercice de 6A", tomorrow())])
+    world.login(client, "marie")
+    html = client.get(f"{TODO}?enfant={world.person('alice').pk}").content.decode()
+    assert "Exercice de 6A" in html and "Léo" in html
+    assert "Exercice de 6A" not in client.get(f"{TODO}?enfant={world.person('leo').pk}").content.decode()
+    assert client.get(f"{TODO}?enfant={world.person('bob').pk}").status_code == 404
+    assert client.get(f"{TODO}?enfant=abc").status_code == 404
+
+
+def test_the_home_page_shows_the_homework_widget(world, client):
+    homework = session(world, homework=[("Réviser le chapitre 2", tomorrow())]).homework.get()
+    world.login(client, "alice")
+    html = client.get("/").content.decode()
+    assert "Mon travail à faire" in html and "Réviser le chapitre 2" in html
+    assert done_url(homework) in html
+    world.login(client, "marc")
+    html = client.get("/").content.decode()
+    assert "Travail à faire de Alice" in html and "Réviser le chapitre 2" in html
+    assert done_url(homework) not in html
+    world.login(client, "tom")
+    assert "widget-homework-title" not in client.get("/").content.decode()
+
+
+def test_the_widget_costs_one_query_whatever_the_amount_of_homework(world, django_assert_num_queries):
+    session(world, homework=[("Un", tomorrow())])
+    alice, marie = request_for(world, "alice"), request_for(world, "marie")
+    viewer_for(alice.user), viewer_for(marie.user)
+    child = type("Child", (), {"pk": world.person("alice").pk, "first_name": "Alice"})()
+    with django_assert_num_queries(1):
+        assert len(queries.todo_widget(alice, None)["items"]) == 1
+    with django_assert_num_queries(1):
+        assert len(queries.todo_widget(marie, child)["items"]) == 1
+    for n in range(30):
+        session(world, content=f"Séance {n}", homework=[(f"Travail {n}", tomorrow())])
+    with django_assert_num_queries(1):
+        context = queries.todo_widget(alice, None)
+    assert len(context["items"]) == queries.WIDGET_ITEMS and context["more"]
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("name", ["alice", "marie", "tom", "paul"])
+def test_cahier_pages_cost_the_same_queries_with_more_sessions(world, client, name):
+    session(world, homework=[("Un", tomorrow())])
+    world.login(client, name)
+    group = f"/cahier-de-textes/classe/{world.class_6a.pk}/"
+    urls = [group, f"{group}?vue=matiere", "/cahier-de-textes/"]
+    if name in ("alice", "marie"):
+        urls.append(TODO)
+    if name == "paul":
+        urls.append("/cahier-de-textes/visas")
+    client.get("/")  # session, charter and directory facts warmed as on any later page
+    few = {url: count_queries(client, url) for url in urls}
+    for n in range(15):
+        session(world, content=f"Séance {n}", homework=[(f"Travail {n}", tomorrow()), ("Autre", tomorrow())])
+    many = {url: count_queries(client, url) for url in urls}
+    assert many == few
+    budget = {
+        group: 10,
+        f"{group}?vue=matiere": 12,
+        "/cahier-de-textes/": 5,
+        TODO: 4,
+        "/cahier-de-textes/visas": 4,
+    }
+    assert all(few[url] <= budget[url] for url in urls), few
+
+
+def test_new_homework_reaches_the_pupils_and_their_guardians_timeline(world):
+    session(world, homework=[("Exercice 7", tomorrow())])
+    events = Event.objects.filter(kind="homework.added")
+    assert {e.about for e in events} == {world.person("alice"), world.person("bob")}
+    recipients = set(
+        Notification.objects.filter(event__in=events).values_list("recipient__user__username", flat=True)
+    )
+    assert recipients == {
+        world.alice.username, world.bob.username, world.marie.username, world.marc.username, world.beatrice.username
+    }  # fmt: skip
+    assert events.first().data["subject"] == "Mathématiques"
+    # A session without homework tells nobody.
+    session(world, content="Cours seul")
+    assert Event.objects.filter(kind="homework.added").count() == 2
+
+
+def test_prepared_homework_is_announced_when_it_becomes_visible(
+    world, time_machine, django_capture_on_commit_callbacks, run_tasks
+):
+    time_machine.move_to(dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC))
+    with django_capture_on_commit_callbacks(execute=True):
+        session(
+            world,
+            day=dt.date(2026, 11, 30),
+            homework=[("Lire le chapitre 4", dt.date(2026, 12, 2))],
+            visible_from=dt.datetime(2026, 11, 30, 7, 0, tzinfo=dt.UTC),
+        )
+    run_tasks()
+    assert not Event.objects.filter(kind="homework.added").exists()
+    time_machine.move_to(dt.datetime(2026, 11, 30, 7, 5, tzinfo=dt.UTC))
+    run_tasks()
+    assert Event.objects.filter(kind="homework.added").count() == 2
+    run_tasks()  # announced once only
+    assert Event.objects.filter(kind="homework.added").count() == 2
