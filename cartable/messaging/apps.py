@@ -6,3 +6,6 @@ class MessagingConfig(AppConfig):
     name = "cartable.messaging"
     label = "messaging"
     verbose_name = _("Messagerie")
+
+    def ready(self) -> None:
+        from cartable.messaging import portal  # noqa: F401  (launcher tile, home widget, event kind)

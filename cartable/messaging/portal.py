@@ -1,0 +1,61 @@
+"""The messaging's entries in the portal: the launcher tile, the home widget and the timeline event kind."""
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cartable.access.policy import viewer_for
+from cartable.directory.models import Profile
+from cartable.messaging import access
+from cartable.notifications.kinds import Channel, EventKind, register_kind
+from cartable.portal.registry import PortalApp, Widget, registry
+
+registry.register_app(
+    PortalApp(
+        code="messaging",
+        name=_("Messagerie"),
+        url_name="messaging:inbox",
+        icon="messaging",
+        description=_("Écrire aux enseignants, aux familles et à la vie scolaire"),
+        profiles=frozenset({Profile.STUDENT, Profile.RELATIVE, Profile.TEACHER, Profile.PERSONNEL}),
+        order=20,
+    )
+)
+
+
+def latest_messages(request, child):
+    """The unread count and the latest messages of my inbox, from the shared cache."""
+    if viewer_for(request.user).person_id is None:
+        return None
+    found = access.summary(request.user)
+    if found is None:
+        return None
+    return {"unread": found.unread, "latest": found.latest}
+
+
+registry.register_widget(
+    Widget(
+        code="messaging.latest",
+        template="messaging/widgets/latest.html",
+        context=latest_messages,
+        app_code="messaging",
+        order=5,
+    )
+)
+
+
+def _new_message_text(data: dict) -> str:
+    return gettext("Nouveau message de %(sender)s : %(subject)s") % {
+        "sender": data.get("sender", ""),
+        "subject": data.get("subject", ""),
+    }
+
+
+register_kind(
+    EventKind(
+        code="messaging.new_message",
+        label=_("Nouveau message"),
+        text=_new_message_text,
+        default_channel=Channel.IMMEDIATE,
+        icon="messaging",
+    )
+)

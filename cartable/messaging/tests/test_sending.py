@@ -1,0 +1,280 @@
+"""Sending: groups that resolve through the communication rules, forged forms, limits, the kill-switch."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from cartable.access import actions as rules
+from cartable.access import communication
+from cartable.directory import actions as directory
+from cartable.directory.models import Profile
+from cartable.messaging import access, actions
+from cartable.messaging.models import Message, Recipient
+from cartable.messaging.tests.helpers import parents_of, pdf, send
+from cartable.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+COMPOSE = "/messagerie/ecrire"
+
+
+def client_for(world, name) -> Client:
+    return world.login(Client(), name)
+
+
+def ids(world, *names) -> set[int]:
+    return {world.person(n).pk for n in names}
+
+
+def test_tom_writes_to_the_parents_of_6a_one_message_one_row_each(world, django_capture_on_commit_callbacks):
+    client = client_for(world, "tom")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            COMPOSE,
+            {
+                "groups": [parents_of(world.class_6a)],
+                "subject": "Sortie au musée",
+                "body": "Bonjour,\n\nVendredi.",
+                "intent": "send",
+            },
+        )
+    assert response.status_code == 302
+    message = Message.objects.get()
+    assert message.sender == world.person("tom") and message.school == world.school_a
+    assert set(message.recipients.values_list("person_id", flat=True)) == ids(
+        world, "marie", "marc", "beatrice"
+    )
+    assert message.recipient_count == 3 and "6A" in message.audience
+    assert message.body == "<p>Bonjour,</p>\n\n<p>Vendredi.</p>"
+    # The recipients hear of it on their timeline.
+    assert set(Notification.objects.values_list("recipient_id", flat=True)) == ids(
+        world, "marie", "marc", "beatrice"
+    )
+
+
+def test_groups_offered_are_only_those_the_rules_let_reach(world):
+    tom = {a.code for a in access.audiences_for(world.tom)}
+    assert parents_of(world.class_6a) in tom and f"pupils:{world.class_6a.pk}" in tom
+    assert parents_of(world.class_5b) not in tom  # Tom does not teach 5B
+    assert f"staff:{world.school_a.pk}" in tom
+    marie = {a.code: a for a in access.audiences_for(world.marie)}
+    assert marie[f"teachers:{world.person('alice').pk}"].person_ids == ids(world, "tom")
+    assert not any(code.startswith("parents:") for code in marie)
+    zack = {a.code for a in access.audiences_for(world.zack)}
+    assert not any(str(world.school_a.pk) in code.split(":")[1] for code in zack if code.startswith("staff:"))
+    # Every person of every offered group is reachable by the rules, whatever they are.
+    for name in ("tom", "marie", "alice", "vera", "zack"):
+        for audience in access.audiences_for(world.users[name]):
+            assert communication.writable_among(world.users[name], audience.person_ids) == audience.person_ids
+
+
+def test_staff_write_to_anyone_in_their_school(world):
+    message = send(world, "vera", to=["carl", "gino", "tess"], subject="Retard")
+    assert message.recipient_count == 3
+
+
+def test_marie_writes_to_tom_and_he_reads_it(world):
+    client = client_for(world, "marie")
+    response = client.post(
+        COMPOSE,
+        {
+            "to": [world.person("tom").pk],
+            "subject": "Absence d’Alice",
+            "body": "Alice sera absente.",
+            "intent": "send",
+        },
+    )
+    assert response.status_code == 302
+    message = Message.objects.get()
+    tom = client_for(world, "tom")
+    page = tom.get("/messagerie/")
+    assert "Absence d’Alice" in page.content.decode()
+    assert tom.get(f"/messagerie/{message.pk}").status_code == 200
+    assert Recipient.objects.get(message=message).read_at is not None
+
+
+@pytest.mark.parametrize(
+    ("sender", "target"),
+    [("zack", "tom"), ("zack", "marie"), ("zack", "vera"), ("alice", "carl")],
+)
+def test_forged_post_to_someone_out_of_reach_is_refused_and_nothing_lost(world, sender, target):
+    client = client_for(world, sender)
+    response = client.post(
+        COMPOSE,
+        {"to": [world.person(target).pk], "subject": "Objet gardé", "body": "Texte gardé", "intent": "send"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Vous ne pouvez pas écrire à certaines des personnes choisies" in body
+    assert 'value="Objet gardé"' in body and "Texte gardé" in body
+    assert not Message.objects.exists() and not Recipient.objects.exists()
+
+
+def test_forged_group_is_refused(world):
+    client = client_for(world, "tom")
+    response = client.post(
+        COMPOSE, {"groups": [parents_of(world.class_5b)], "subject": "5B", "body": "x", "intent": "send"}
+    )
+    assert response.status_code == 400
+    assert "certains des groupes choisis" in response.content.decode()
+    assert not Message.objects.exists()
+    # Nonsense ids are refused as well, without an error page.
+    response = client.post(COMPOSE, {"groups": ["parents:abc", "x"], "subject": "5B", "body": "x"})
+    assert response.status_code == 400 and not Message.objects.exists()
+    response = client.post(COMPOSE, {"to": ["abc"], "subject": "5B", "body": "x"})
+    assert response.status_code == 400 and not Message.objects.exists()
+
+
+def test_a_message_needs_a_recipient_and_a_subject(world):
+    client = client_for(world, "tom")
+    response = client.post(COMPOSE, {"subject": "", "body": "x", "to": [world.person("marie").pk]})
+    assert response.status_code == 400 and "Donnez un objet" in response.content.decode()
+    response = client.post(COMPOSE, {"subject": "Objet", "body": "x"})
+    assert response.status_code == 400 and "au moins un destinataire" in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_the_picker_proposes_only_reachable_people(world):
+    client = client_for(world, "alice")
+    body = client.get("/messagerie/ecrire/personnes?q=e").content.decode()
+    assert "Tom LEROY" in body
+    assert "Carl" not in body and "Zack" not in body and "Gino" not in body
+    # Without JavaScript: the search button of the form shows the same people and keeps what was written.
+    response = client.post(
+        COMPOSE, {"q": "leroy", "intent": "find", "subject": "Devoirs", "body": "Question"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Tom LEROY" in page and 'value="Devoirs"' in page
+    assert not Message.objects.exists()
+    assert "Carl" not in client.post(COMPOSE, {"q": "petit", "intent": "find"}).content.decode()
+
+
+def test_kill_switch_refuses_with_a_clear_message_and_keeps_the_draft(world, monkeypatch):
+    monkeypatch.setattr(
+        communication,
+        "may_send",
+        lambda user: communication.Verdict(False, "Messagerie suspendue pour les élèves."),
+    )
+    client = client_for(world, "alice")
+    data = {"to": [world.person("tom").pk], "subject": "Question", "body": "Bonjour", "intent": "send"}
+    response = client.post(COMPOSE, data)
+    assert response.status_code == 400
+    assert (
+        "Messagerie suspendue pour les élèves. Votre message n’a pas été envoyé" in response.content.decode()
+    )
+    assert not Message.objects.exists()
+    # Saving it as a draft still works: nothing is lost.
+    assert client.post(COMPOSE, {**data, "intent": "draft"}).status_code == 302
+    draft = Message.objects.get()
+    assert draft.is_draft and not Recipient.objects.exists()
+
+
+def test_school_kill_switch_stops_pupils_at_the_next_request(world):
+    client = client_for(world, "alice")
+    data = {"to": [world.person("tom").pk], "subject": "Question", "body": "Bonjour", "intent": "send"}
+    assert client.post(COMPOSE, data).status_code == 302
+    rules.pause_sending(world.ada, world.school_a, Profile.STUDENT)
+    response = client.post(COMPOSE, data)
+    assert response.status_code == 400
+    assert "L’envoi de messages est coupé" in response.content.decode()
+    assert Message.objects.count() == 1
+    # Teachers still write.
+    send(world, "tom", to=["marie"])
+    rules.resume_sending(world.ada, world.school_a, Profile.STUDENT)
+    assert client.post(COMPOSE, data).status_code == 302
+
+
+def test_pupil_hourly_limit(world, settings):
+    settings.MESSAGES_PER_HOUR_PUPIL = 2
+    send(world, "alice", to=["tom"], subject="1")
+    send(world, "alice", to=["tom"], subject="2")
+    client = client_for(world, "alice")
+    response = client.post(
+        COMPOSE, {"to": [world.person("tom").pk], "subject": "3", "body": "Encore", "intent": "send"}
+    )
+    assert response.status_code == 400
+    assert "depuis une heure, le maximum pour un élève" in response.content.decode()
+    assert Message.objects.count() == 2
+    # Adults are not limited.
+    for n in range(3):
+        send(world, "marie", to=["tom"], subject=f"parent {n}")
+
+
+def test_pupil_recipient_limit(world, settings):
+    settings.MESSAGES_RECIPIENTS_MAX_PUPIL = 1
+    directory.assign_teaching(world.person("tess"), world.class_6a, world.maths)
+    with pytest.raises(actions.Refused, match="1 personnes au plus"):
+        send(world, "alice", to=["tom", "tess"])
+    assert not Message.objects.exists()
+    send(world, "tom", to=["marie", "marc"])
+
+
+def test_attachment_limits(world, settings):
+    settings.MESSAGE_ATTACHMENT_MAX_BYTES = 1000
+    client = client_for(world, "tom")
+    base = {"to": [world.person("marie").pk], "subject": "Pièce jointe", "body": "Voici", "intent": "send"}
+    heavy = SimpleUploadedFile("gros.pdf", b"%PDF" + b"x" * 2000, content_type="application/pdf")
+    response = client.post(COMPOSE, {**base, "attachments": [heavy]})
+    assert response.status_code == 400
+    assert "« gros.pdf » est trop lourd" in response.content.decode()
+    program = SimpleUploadedFile("jeu.exe", b"MZ...", content_type="application/octet-stream")
+    response = client.post(COMPOSE, {**base, "attachments": [program]})
+    assert response.status_code == 400 and "« jeu.exe » n’est pas accepté" in response.content.decode()
+    assert not Message.objects.exists()
+    settings.MESSAGE_ATTACHMENTS_MAX = 1
+    response = client.post(COMPOSE, {**base, "attachments": [pdf("a.pdf"), pdf("b.pdf")]})
+    assert response.status_code == 400 and "1 pièces jointes au plus" in response.content.decode()
+    # A small PDF goes through, stored with the storage backend, and its recipient downloads it.
+    response = client.post(COMPOSE, {**base, "attachments": [pdf("sortie.pdf")]})
+    assert response.status_code == 302
+    message = Message.objects.get()
+    attachment = message.attachments.get()
+    assert message.has_attachments and attachment.name == "sortie.pdf"
+    download = client_for(world, "marie").get(f"/messagerie/{message.pk}/pieces/{attachment.pk}")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert 'attachment; filename="sortie.pdf"' in download["Content-Disposition"]
+    assert client_for(world, "bob").get(f"/messagerie/{message.pk}/pieces/{attachment.pk}").status_code == 404
+
+
+def test_body_is_sanitized(world):
+    message = send(world, "tom", to=["marie"], body='<p onclick="x()">Salut<script>alert(1)</script></p>')
+    assert message.body == "<p>Salut</p>"
+
+
+def test_drafts_keep_recipients_and_are_sent_later(world):
+    client = client_for(world, "tom")
+    response = client.post(
+        COMPOSE,
+        {
+            "groups": [parents_of(world.class_6a)],
+            "to": [world.person("vera").pk],
+            "subject": "Brouillon",
+            "body": "À finir",
+            "intent": "draft",
+        },
+    )
+    draft = Message.objects.get()
+    assert response.status_code == 302 and draft.is_draft
+    assert "Brouillon" in client.get("/messagerie/brouillons").content.decode()
+    page = client.get(f"{COMPOSE}?brouillon={draft.pk}").content.decode()
+    assert "À finir" in page and "Vera ROUX" in page
+    assert client_for(world, "marie").get(f"/messagerie/{draft.pk}").status_code == 404
+    response = client.post(
+        COMPOSE,
+        {
+            "draft": draft.pk,
+            "groups": [parents_of(world.class_6a)],
+            "to": [world.person("vera").pk],
+            "subject": "Brouillon fini",
+            "body": "Fini",
+            "intent": "send",
+        },
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert not draft.is_draft and draft.recipient_count == 4
+    assert Message.objects.count() == 1
+    # Another person's draft id is not found.
+    other = send(world, "marie", to=["tom"])
+    assert client.get(f"{COMPOSE}?brouillon={other.pk}").status_code == 404

@@ -1,0 +1,483 @@
+"""Messaging pages: thin views over cartable.messaging.access (reads) and .actions (writes)."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cartable.access import communication
+from cartable.accounts.mfa import staff_mfa_required
+from cartable.directory.models import Person
+from cartable.lib.html import plain_text
+from cartable.messaging import access, actions
+from cartable.messaging.forms import ComposeForm, ReportForm, SearchForm
+from cartable.messaging.models import Folder, Message, Recipient, Report, SenderFolder
+
+PAGE_SIZE = 25
+PICKER_SIZE = 20
+SHOWN_RECIPIENTS = 10
+
+
+def mailbox_view(view):
+    """Logged in, second factor for staff (messages speak of pupils, rule C6), and a person: an account
+    without one (the platform admin) has no mailbox."""
+
+    @login_required
+    @staff_mfa_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if access.me(request.user) is None:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _nav(request, current: str) -> dict:
+    return {
+        "current": current,
+        "unread": _unread(request),
+        "may_see_reports": access.may_see_reports(request.user),
+    }
+
+
+def _unread(request) -> int:
+    found = access.summary(request.user)
+    return found.unread if found is not None else 0
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- Mailboxes ----------------------------------------------------------------------------------------
+
+
+@mailbox_view
+def inbox(request):
+    form = SearchForm(request.GET or None)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    rows = access.search(access.received(request.user), text, prefix="message__")
+    return render(
+        request,
+        "messaging/inbox.html",
+        {"page": _page(request, rows), "form": form, "text": text, **_nav(request, "inbox")},
+    )
+
+
+@mailbox_view
+def sent(request):
+    form = SearchForm(request.GET or None)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    rows = access.search(access.sent_by(request.user), text)
+    return render(
+        request,
+        "messaging/sent.html",
+        {"page": _page(request, rows), "form": form, "text": text, **_nav(request, "sent")},
+    )
+
+
+@mailbox_view
+def drafts(request):
+    return render(
+        request,
+        "messaging/drafts.html",
+        {"page": _page(request, access.drafts_of(request.user)), **_nav(request, "drafts")},
+    )
+
+
+@mailbox_view
+def trash(request):
+    received = access.received(request.user, Folder.TRASH)[:100]
+    mine = access.sent_by(request.user, SenderFolder.TRASH)[:100]
+    return render(
+        request, "messaging/trash.html", {"received": received, "mine": mine, **_nav(request, "trash")}
+    )
+
+
+# --- A conversation -----------------------------------------------------------------------------------
+
+
+@mailbox_view
+def message_page(request, pk):
+    message = access.message_or_404(request.user, pk)
+    if message.is_draft:
+        return redirect(f"{_compose_url()}?brouillon={message.pk}")
+    shown = Recipient.objects.select_related("person").order_by("person__last_name", "person__first_name")
+    conversation = list(
+        access.thread_messages(request.user, message).prefetch_related(
+            "attachments",
+            Prefetch("recipients", queryset=shown[:SHOWN_RECIPIENTS], to_attr="shown_recipients"),
+        )
+    )
+    me = access.me(request.user)
+    copies = {
+        r.message_id: r
+        for r in Recipient.objects.filter(
+            message_id__in=[m.pk for m in conversation], person_id=access.pid(request.user)
+        )
+    }
+    unread_ids = {pk for pk, copy in copies.items() if copy.read_at is None}
+    actions.mark_read(request.user, [m for m in conversation if m.pk in unread_ids])
+    read_by_someone = set(
+        Recipient.objects.filter(
+            message_id__in=[m.pk for m in conversation if m.sender_id == me], read_at__isnull=False
+        ).values_list("message_id", flat=True)
+    )
+    entries = [
+        {
+            "message": m,
+            "mine": m.sender_id == me,
+            "copy": copies.get(m.pk),
+            "was_unread": m.pk in unread_ids,
+            "can_recall": m.sender_id == me and m.recalled_at is None and m.pk not in read_by_someone,
+            "others": max(0, m.recipient_count - len(m.shown_recipients)),
+        }
+        for m in conversation
+    ]
+    return render(
+        request,
+        "messaging/message.html",
+        {
+            "message": message,
+            "entries": entries,
+            "last": conversation[-1] if conversation else message,
+            **_nav(request, ""),
+        },
+    )
+
+
+@mailbox_view
+def attachment(request, pk, attachment_pk):
+    found = access.attachment_or_404(request.user, pk, attachment_pk)
+    name = found.file.name or ""
+    if not name or not default_storage.exists(name):
+        raise Http404
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=found.name,
+        content_type=found.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _mailbox_action(act, done, *, sender_only=False):
+    @mailbox_view
+    @require_POST
+    def view(request, pk):
+        message = access.message_or_404(request.user, pk)
+        if sender_only and message.sender_id != access.me(request.user):
+            raise Http404
+        try:
+            act(request.user, message)
+        except actions.Refused as refused:
+            messages.error(request, refused.reason)
+            return redirect("messaging:message", pk=message.pk)
+        messages.success(request, done())
+        return redirect(request.POST.get("next") if _safe_next(request) else "messaging:inbox")
+
+    return view
+
+
+def _safe_next(request) -> bool:
+    target = request.POST.get("next", "")
+    return target.startswith("/messagerie/") and "//" not in target
+
+
+to_trash = _mailbox_action(actions.move_to_trash, lambda: _("Le message est dans la corbeille."))
+restore = _mailbox_action(actions.restore, lambda: _("Le message est revenu dans votre messagerie."))
+delete = _mailbox_action(actions.delete_for_me, lambda: _("Le message est supprimé."))
+recall = _mailbox_action(
+    actions.recall,
+    lambda: _("Le message est rappelé : ses destinataires ne le verront plus."),
+    sender_only=True,
+)
+unread = _mailbox_action(actions.mark_unread, lambda: _("Le message est marqué comme non lu."))
+
+
+@mailbox_view
+def report(request, pk):
+    message = access.message_or_404(request.user, pk)
+    if not actions.can_report(request.user, message):
+        raise Http404
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.report(request.user, message, form.cleaned_data["reason"])
+        messages.success(
+            request,
+            _("Merci. Le message est signalé à la direction et à la vie scolaire de l’établissement."),
+        )
+        return redirect("messaging:message", pk=message.pk)
+    return render(request, "messaging/report.html", {"message": message, "form": form, **_nav(request, "")})
+
+
+# --- Writing ------------------------------------------------------------------------------------------
+
+
+def _compose_url() -> str:
+    from django.urls import reverse
+
+    return reverse("messaging:compose")
+
+
+def _matching_people(user, text: str, exclude: list[int]):
+    words = text.split()
+    if not words:
+        return []
+    people = communication.reachable_people(user)
+    for word in words:
+        people = people.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+    return list(people.exclude(pk__in=exclude).order_by("last_name", "first_name", "pk")[:PICKER_SIZE])
+
+
+def _chosen_people(user, ids: list[int]) -> list[Person]:
+    if not ids:
+        return []
+    return list(communication.reachable_people(user).filter(pk__in=ids).order_by("last_name", "first_name"))
+
+
+def _compose_context(
+    request, form: ComposeForm, *, to: list[int], groups: list[str], q: str = "", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "form": form,
+        "audiences": access.audiences_for(request.user),
+        "chosen_groups": set(groups),
+        "chosen": _chosen_people(request.user, to),
+        "found": _matching_people(request.user, q, to),
+        "q": q,
+        **_nav(request, "compose"),
+        **extra,
+    }
+
+
+def _optional_message(user, value) -> Message | None:
+    if not value:
+        return None
+    if not str(value).isdigit():
+        raise Http404
+    return access.message_or_404(user, int(value))
+
+
+@mailbox_view
+def compose(request):
+    if request.method == "POST":
+        return _compose_post(request)
+    draft = (
+        access.draft_or_404(request.user, request.GET["brouillon"]) if "brouillon" in request.GET else None
+    )
+    to: list[int] = []
+    groups: list[str] = []
+    initial = {}
+    if draft is not None:
+        to = [int(p) for p in draft.draft_to.get("people", [])]
+        groups = list(draft.draft_to.get("groups", []))
+        initial = {"subject": draft.subject, "body": draft.body}
+    elif request.GET.get("a", "").isdigit():
+        wanted = int(request.GET["a"])
+        if communication.can_write(request.user, wanted):
+            to = [wanted]
+    elif request.GET.get("groupe"):
+        groups = [request.GET["groupe"]]
+    form = ComposeForm(initial={**initial, "to": to, "groups": groups})
+    return render(
+        request, "messaging/compose.html", _compose_context(request, form, to=to, groups=groups, draft=draft)
+    )
+
+
+def _compose_post(request):
+    form = ComposeForm(request.POST, request.FILES)
+    draft = access.draft_or_404(request.user, request.POST["draft"]) if request.POST.get("draft") else None
+    reply_to = _optional_message(request.user, request.POST.get("reply_to"))
+    forward_of = _optional_message(request.user, request.POST.get("forward_of"))
+    to = [int(v) for v in request.POST.getlist("to") if v.isdigit()]
+    groups = [str(v)[:40] for v in request.POST.getlist("groups")]
+    context: dict[str, Any] = {"draft": draft, "reply_to": reply_to, "forward_of": forward_of}
+    intent = request.POST.get("intent", "send")
+    if intent == "find":
+        q = request.POST.get("q", "")
+        return render(
+            request,
+            "messaging/compose.html",
+            _compose_context(request, form, to=to, groups=groups, q=q, **context),
+        )
+    if not form.is_valid():
+        return render(
+            request,
+            "messaging/compose.html",
+            _compose_context(request, form, to=to, groups=groups, **context),
+            status=400,
+        )
+    data = actions.Draft(
+        people=form.cleaned_data["to"],
+        groups=form.cleaned_data["groups"],
+        subject=form.cleaned_data["subject"],
+        body=form.cleaned_data["body"],
+        files=form.cleaned_data["attachments"],
+        reply_to=reply_to,
+        forward_of=forward_of,
+    )
+    try:
+        if intent == "draft":
+            saved = actions.save_draft(request.user, data, draft)
+            messages.success(request, _("Brouillon enregistré."))
+            return redirect(f"{_compose_url()}?brouillon={saved.pk}")
+        message = actions.send_message(request.user, data, draft)
+    except actions.Refused as refused:
+        form.add_error(refused.field if refused.field in ("subject", "body") else None, refused.reason)
+        return render(
+            request,
+            "messaging/compose.html",
+            _compose_context(request, form, to=to, groups=groups, **context),
+            status=400,
+        )
+    messages.success(
+        request,
+        _("Message envoyé à %(count)s destinataires.") % {"count": message.recipient_count}
+        if message.recipient_count > 1
+        else _("Message envoyé."),
+    )
+    return redirect("messaging:message", pk=message.pk)
+
+
+@mailbox_view
+def people(request):
+    """The people matching what is typed in the recipient picker (htmx), among those the user may reach."""
+    chosen = [int(v) for v in request.GET.getlist("to") if v.isdigit()]
+    q = request.GET.get("q", "")[:100]
+    return render(
+        request,
+        "messaging/compose.html#picker",
+        {"found": _matching_people(request.user, q, chosen), "q": q},
+    )
+
+
+def _reply_context(request, original: Message, *, everyone: bool):
+    me = access.me(request.user)
+    wanted = {original.sender_id}
+    if everyone:
+        wanted |= set(Recipient.objects.filter(message=original).values_list("person_id", flat=True))
+    wanted.discard(me)
+    if original.sender_id == me and not everyone:
+        wanted = set(Recipient.objects.filter(message=original).values_list("person_id", flat=True)) - {me}
+    allowed = communication.writable_among(request.user, wanted)
+    subject = original.subject if original.subject.lower().startswith("re") else f"Re : {original.subject}"
+    return sorted(allowed), len(wanted - allowed), subject[:200]
+
+
+def _prefilled(
+    request, original: Message, *, to: list[int], subject: str, body: str = "", dropped: int = 0, **extra
+):
+    form = ComposeForm(initial={"to": to, "subject": subject, "body": body})
+    context = _compose_context(request, form, to=to, groups=[], **extra)
+    context["dropped"] = dropped
+    return render(request, "messaging/compose.html", context)
+
+
+@mailbox_view
+def reply(request, pk):
+    original = access.message_or_404(request.user, pk)
+    to, dropped, subject = _reply_context(request, original, everyone=False)
+    return _prefilled(request, original, to=to, subject=subject, dropped=dropped, reply_to=original)
+
+
+@mailbox_view
+def reply_all(request, pk):
+    original = access.message_or_404(request.user, pk)
+    to, dropped, subject = _reply_context(request, original, everyone=True)
+    return _prefilled(request, original, to=to, subject=subject, dropped=dropped, reply_to=original)
+
+
+@mailbox_view
+def forward(request, pk):
+    original = access.message_or_404(request.user, pk)
+    when = date_format(localtime(original.sent_at or original.created_at), "DATETIME_FORMAT")
+    quoted = "\n\n" + _(
+        "---- Message transféré ----\nDe : %(sender)s\nDate : %(date)s\nObjet : %(subject)s"
+    ) % {
+        "sender": original.sender.full_name,
+        "date": when,
+        "subject": original.subject,
+    }
+    body = f"{quoted}\n\n{plain_text(original.body)}"
+    subject = f"Tr : {original.subject}"[:200]
+    return _prefilled(request, original, to=[], subject=subject, body=body, forward_of=original)
+
+
+# --- Reports, for the school's staff ---------------------------------------------------------------------
+
+
+def reports_view(view):
+    @login_required
+    @staff_mfa_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not access.may_see_reports(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@reports_view
+def reports(request):
+    state = request.GET.get("etat", "open")
+    found = access.reports_visible_to(request.user).order_by("-created_at", "-pk")
+    found = (
+        found.filter(outcome=Report.Outcome.OPEN)
+        if state == "open"
+        else found.exclude(outcome=Report.Outcome.OPEN)
+    )
+    page = _page(request, found.prefetch_related("message__attachments", "message__sender__memberships"))
+    rows = [{"report": r, "may_block": actions.may_block(request.user, r)} for r in page.object_list]
+    return render(
+        request,
+        "messaging/reports.html",
+        {
+            "page": page,
+            "rows": rows,
+            "state": state,
+            "current": "reports",
+            "may_see_reports": True,
+            "unread": _unread(request),
+        },
+    )
+
+
+@reports_view
+@require_POST
+def report_block(request, pk):
+    found = access.report_or_404(request.user, pk)
+    if not actions.may_block(request.user, found):
+        messages.error(request, _("Vous ne pouvez pas bloquer ce compte : demandez à l’administrateur ENT."))
+        return redirect("messaging:reports")
+    actions.block_sender(request.user, found)
+    messages.success(
+        request,
+        _("Le compte de %(name)s est bloqué : la personne a été déconnectée.")
+        % {"name": found.message.sender.full_name},
+    )
+    return redirect("messaging:reports")
+
+
+@reports_view
+@require_POST
+def report_dismiss(request, pk):
+    found = access.report_or_404(request.user, pk)
+    actions.dismiss_report(request.user, found)
+    messages.success(request, _("Le signalement est classé."))
+    return redirect("messaging:reports")
