@@ -8,9 +8,10 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -446,7 +447,12 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, _("Trop de demandes depuis cette connexion. Réessayez dans 15 minutes."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         throttle.record_reset_request(ip)
-        return super().form_valid(form)
+        # Sent by the background worker: the answer takes as long whether the address has an account or not.
+        from cartable.notifications.tasks import send_password_reset
+
+        email, language = form.cleaned_data["email"], translation.get_language()
+        transaction.on_commit(lambda: send_password_reset.enqueue(email, language))
+        return redirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

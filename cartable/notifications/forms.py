@@ -35,7 +35,11 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for code, kind in sorted(KINDS.items(), key=lambda item: str(item[1].label)):
             self.fields[f"kind_{code}"] = forms.ChoiceField(
-                label=str(kind.label), choices=CHANNEL_CHOICES, initial=kind.default_channel
+                label=str(kind.label),
+                choices=CHANNEL_CHOICES,
+                initial=kind.default_channel,
+                # A kind missing from the post (registered since the page was shown) keeps its channel.
+                required=False,
             )
 
     def kind_fields(self) -> list[forms.BoundField]:
@@ -45,7 +49,7 @@ class PreferencesForm(forms.Form):
         return {
             name.removeprefix("kind_"): value
             for name, value in self.cleaned_data.items()
-            if name.startswith("kind_")
+            if name.startswith("kind_") and value
         }
 
     def clean(self):

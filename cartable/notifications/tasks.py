@@ -4,8 +4,11 @@ and the daily digest (which queues itself again for the next morning)."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.tasks import task
+from django.utils import translation
 
 from cartable.notifications import delivery
 from cartable.notifications.models import DigestRun
@@ -31,3 +34,27 @@ def daily_digest(day: str) -> int:
         delivery.plan_digest()
         return 0
     return delivery.run_digest(when)
+
+
+@task()
+def send_password_reset(email: str, language: str) -> None:
+    """The password reset email, sent by the worker: the request answers at once whether the address
+    belongs to an account or not, so its timing tells nothing (accounts queues this after throttling)."""
+    from cartable.accounts.forms import PasswordResetForm
+    from cartable.accounts.views import PasswordResetView, reset_link_lifetime
+
+    with translation.override(language):
+        form = PasswordResetForm({"email": email})
+        if not form.is_valid():
+            return
+        site = urlsplit(settings.SITE_URL)
+        form.save(
+            domain_override=site.netloc,
+            use_https=site.scheme == "https",
+            subject_template_name=PasswordResetView.subject_template_name,
+            email_template_name=PasswordResetView.email_template_name,
+            extra_email_context={
+                "site_url": settings.SITE_URL.rstrip("/"),
+                "lifetime": reset_link_lifetime(),
+            },
+        )

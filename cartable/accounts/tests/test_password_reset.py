@@ -4,7 +4,8 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.core.management import call_command
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from cartable.accounts import actions
@@ -17,7 +18,11 @@ NEW_PASSWORD = "Retour-En-Classe-Avec-Cartable"
 
 
 def ask_link(client, email):
-    return client.post(reverse("accounts:password_reset"), {"email": email})
+    """The email leaves from the background worker once the request's transaction has committed."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": email})
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    return response
 
 
 def link_in(message, settings) -> str:
