@@ -344,10 +344,12 @@ def summary(user: Any) -> Summary | None:
 
 
 def forget_summaries(person_ids: Any) -> None:
-    """After the transaction commits: the summaries of these people are read again at their next page."""
+    """The summaries of these people are read again at their next page. Forgotten now and once more when the
+    transaction commits: a page read in between could have cached the state before the change."""
     from django.core.cache import cache
     from django.db import transaction
 
     keys = [SUMMARY_KEY.format(pid) for pid in person_ids]
     if keys:
+        cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))
