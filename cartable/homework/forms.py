@@ -48,6 +48,10 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
+    def has_changed(self, initial, data) -> bool:
+        # No file chosen comes as an empty list, which must not make an empty extra form "changed".
+        return bool(data)
+
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         cleaned = [super(AttachmentsField, self).clean(f, initial) for f in files]
