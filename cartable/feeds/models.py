@@ -1,10 +1,11 @@
 """What the feeds know that the directory has no field for yet."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cartable.directory.models import Person
+from cartable.directory.models import Person, School
 
 
 class ImageRightsConsent(models.Model):
@@ -23,3 +24,70 @@ class ImageRightsConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {'oui' if self.granted else 'non'}"
+
+
+class ImportJob(models.Model):
+    """A spreadsheet an ADML imports into their school from the console, from upload to report.
+
+    The file itself is kept only while it is needed: from the upload to the end of the import (then the
+    content is emptied). What stays is the report: one line per row of the file, with what happened to it.
+    """
+
+    class Kind(models.TextChoices):
+        PUPILS = "pupils", _("Élèves")
+        GUARDIANS = "guardians", _("Responsables d’élèves")
+        STAFF = "staff", _("Enseignants et personnels")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("À vérifier")
+        QUEUED = "queued", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+    kind = models.CharField(_("contenu du fichier"), max_length=16, choices=Kind.choices)
+    filename = models.CharField(_("nom du fichier"), max_length=255)
+    # In the database rather than in media storage: any worker on any machine reads it, and it is emptied
+    # as soon as the import is over.
+    content = models.BinaryField(_("contenu"), blank=True, editable=False)
+    size = models.PositiveIntegerField(_("taille"), default=0)
+    # {field code: column index}
+    mapping = models.JSONField(_("correspondance des colonnes"), default=dict, blank=True)
+    status = models.CharField(_("état"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    total_rows = models.PositiveIntegerField(_("lignes"), default=0)
+    processed_rows = models.PositiveIntegerField(_("lignes traitées"), default=0)
+    # {"created": n, "updated": n, "unchanged": n, "rejected": n}
+    counts = models.JSONField(_("résultat"), default=dict, blank=True)
+    # [[line, name, outcome, detail, login], …] for the downloadable report
+    report_rows = models.JSONField(_("rapport"), default=list, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["school", "-created_at"])]
+        verbose_name = _("import de fichier")
+        verbose_name_plural = _("imports de fichiers")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.school_id}, {self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_over(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.is_over else 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
