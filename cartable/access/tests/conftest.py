@@ -9,8 +9,8 @@ from cartable.directory.models import Profile
 
 @pytest.fixture
 def allow(world):
-    """allow(school, (profile, audience, scope), ...): the school's defaults plus these cells, as the ADML saves
-    them from the console."""
+    """allow(school, (profile, audience, scope), ...): the school's defaults plus these cells, as the ADML
+    saves them from the console."""
 
     def save(school, *cells):
         actions.save_rules(world.root, school, set(communication.rules_of(school)) | set(cells))

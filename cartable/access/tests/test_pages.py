@@ -1,4 +1,4 @@
-"""Console pages: the matrix, the checker, the kill-switches, the platform page and the bulk reset of pupils."""
+"""Console pages: the matrix, the checker, the kill-switches, the platform page, the bulk reset of pupils."""
 
 import pytest
 from django.contrib.auth.hashers import make_password

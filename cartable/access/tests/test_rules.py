@@ -1,5 +1,5 @@
-"""The communication rules in the permission world: who can and who cannot write to whom, with the defaults and
-with the options a school may switch on."""
+"""The communication rules in the permission world: who can and who cannot write to whom, with the defaults
+and with the options a school may switch on."""
 
 import pytest
 from django.utils import timezone
