@@ -31,6 +31,8 @@ from cartable.messaging.text import folded, to_html
 
 NEW_MESSAGE = "messaging.new_message"
 BULK_BATCH = 1000
+# Up to this many people chosen one by one are named in the message's "To"; beyond, they are counted.
+NAMED_RECIPIENTS = 5
 
 
 def messages_per_hour_pupil() -> int:
@@ -95,7 +97,11 @@ def resolve_recipients(user: Any, draft: Draft) -> tuple[set[int], str]:
     if not recipient_ids:
         raise Refused(_("Ces groupes ne comptent personne à qui vous pouvez écrire."), "to")
     labels = [str(a.label) for a in audiences.values()]
-    if people:
+    if 0 < len(people) <= NAMED_RECIPIENTS:
+        labels += [
+            p.full_name for p in Person.objects.filter(pk__in=people).order_by("last_name", "first_name")
+        ]
+    elif people:
         labels.append(
             ngettext("%(count)s personne", "%(count)s personnes", len(people)) % {"count": len(people)}
         )
