@@ -7,6 +7,7 @@ timeline like real ones. Only for the demo (two schools): a benchmark dataset ke
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from cartable.accounts.models import User
@@ -38,10 +39,10 @@ def _profiles(person: Person) -> set[str]:
 def _send(
     sender: Person,
     *,
-    to: list[Person] = (),
-    groups: list[str] = (),
+    to: Sequence[Person] = (),
+    groups: Sequence[str] = (),
     subject: str,
-    body: str,  # type: ignore[assignment]
+    body: str,
     reply_to: Message | None = None,
 ) -> Message:
     return actions.send_message(
