@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from cartable.access import actions, communication, policy
@@ -247,9 +248,12 @@ def pupils_reset(request, school):
     done = actions.reset_pupil_passwords(request.user, school, group)
     messages.success(
         request,
-        _(
+        ngettext(
+            "%(count)s compte d’élève a un nouveau code d’activation : son mot de passe ne fonctionne "
+            "plus et il a été déconnecté. Imprimez maintenant sa lettre d’activation.",
             "%(count)s comptes d’élèves ont un nouveau code d’activation : leurs mots de passe ne "
-            "fonctionnent plus et ils ont été déconnectés. Imprimez maintenant leurs lettres d’activation."
+            "fonctionnent plus et ils ont été déconnectés. Imprimez maintenant leurs lettres d’activation.",
+            done.reset,
         )
         % {"count": done.reset},
     )
