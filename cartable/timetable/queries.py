@@ -189,12 +189,25 @@ class Calendar:
                 return holiday.name
         return ""
 
+    def days_off_between(self, start: date, end: date) -> dict[date, str]:
+        """Day -> holiday name, for the days off in every school of the calendar."""
+        days: dict[date, str] = {}
+        if not self.zones:
+            return days
+        day = start
+        while day <= end:
+            names = {self.holiday_name(school_id, day) for school_id in self.zones}
+            if len(names) == 1 and all(names):
+                days[day] = names.pop()
+            day += timedelta(days=1)
+        return days
+
     def week_letter(self, school_id: int, day: date) -> str:
         """A or B: weeks are counted from the school's week A, weeks without any school day not counted."""
         reference = self.references.get(school_id)
         monday = day - timedelta(days=day.weekday())
         if reference is None:
-            return Weeks.A
+            return "A"
         off = self.days_off(self.zones.get(school_id, ""))
 
         def counts(week: date) -> bool:
@@ -207,7 +220,7 @@ class Calendar:
             if counts(week):
                 school_weeks += 1
             week += timedelta(weeks=1)
-        return Weeks.A if school_weeks % 2 == 0 else Weeks.B
+        return "A" if school_weeks % 2 == 0 else "B"
 
 
 def monday_of(day: date) -> date:
@@ -275,11 +288,13 @@ def _exceptions(course_ids: list[int], start: date, end: date) -> list[CourseExc
 
 
 def _expand(
-    courses: list[Course], start: date, end: date, extra: list[CourseException] | None = None
+    courses: list[Course], start: date, end: date, holidays: dict[date, str] | None = None
 ) -> list[Lesson]:
     """The lessons of `courses` between `start` and `end` (inclusive), sorted by date and time."""
     calendar = _calendar(courses, start, end)
-    exceptions = extra if extra is not None else _exceptions([c.pk for c in courses], start, end)
+    if holidays is not None:
+        holidays.update(calendar.days_off_between(start, end))
+    exceptions = _exceptions([c.pk for c in courses], start, end)
     by_course = {c.pk: c for c in courses}
     changes: dict[tuple[int, date], CourseException] = {}
     additions: list[CourseException] = []
@@ -372,30 +387,37 @@ def _added(base: dict, exc: CourseException, day: date, week: str) -> Lesson:
 # --- The API other services use ----------------------------------------------------------------------
 
 
-def lessons_for_groups(group_ids: Iterable[int], start_date: date, end_date: date) -> list[Lesson]:
-    """The lessons of the given classes and groups (a course of several of them appears once)."""
+def lessons_for_groups(
+    group_ids: Iterable[int], start_date: date, end_date: date, holidays: dict[date, str] | None = None
+) -> list[Lesson]:
+    """The lessons of the given classes and groups (a course of several of them appears once). Pass a dict
+    as `holidays` to receive the days off of the schools concerned (day -> name of the holiday)."""
     ids = list(group_ids)
     if not ids:
         return []
     through = Course.groups.through.objects.filter(group_id__in=ids).values("course_id")
-    return _expand(list(_courses(Q(pk__in=through), start_date, end_date)), start_date, end_date)
+    return _expand(list(_courses(Q(pk__in=through), start_date, end_date)), start_date, end_date, holidays)
 
 
 # The name other services were told about; both stay.
 lessons_for_group = lessons_for_groups
 
 
-def lessons_for_pupil(person: Person | int, start_date: date, end_date: date) -> list[Lesson]:
+def lessons_for_pupil(
+    person: Person | int, start_date: date, end_date: date, holidays: dict[date, str] | None = None
+) -> list[Lesson]:
     """The lessons of the classes and groups a pupil is enrolled in this school year."""
     from cartable.access.policy import current_enrolments
 
     person_id = person if isinstance(person, int) else person.pk
     groups = current_enrolments().filter(student_id=person_id).values("group_id")
     through = Course.groups.through.objects.filter(group_id__in=groups).values("course_id")
-    return _expand(list(_courses(Q(pk__in=through), start_date, end_date)), start_date, end_date)
+    return _expand(list(_courses(Q(pk__in=through), start_date, end_date)), start_date, end_date, holidays)
 
 
-def lessons_for_teacher(person: Person | int, start_date: date, end_date: date) -> list[Lesson]:
+def lessons_for_teacher(
+    person: Person | int, start_date: date, end_date: date, holidays: dict[date, str] | None = None
+) -> list[Lesson]:
     """The lessons a teacher gives, those they replace, and those of theirs that someone else replaces
     (shown as changed)."""
     person_id = person if isinstance(person, int) else person.pk
@@ -406,13 +428,15 @@ def lessons_for_teacher(person: Person | int, start_date: date, end_date: date) 
     courses = list(_courses(Q(pk__in=through) | Q(pk__in=replaced), start_date, end_date))
     return [
         lesson
-        for lesson in _expand(courses, start_date, end_date)
+        for lesson in _expand(courses, start_date, end_date, holidays)
         if any(t.id == person_id for t in lesson.teachers)
         or any(t.id == person_id for t in lesson.usual_teachers)
     ]
 
 
-def lessons_for_room(room: Room | int, start_date: date, end_date: date) -> list[Lesson]:
+def lessons_for_room(
+    room: Room | int, start_date: date, end_date: date, holidays: dict[date, str] | None = None
+) -> list[Lesson]:
     """The lessons held in a room, and those moved out of it (shown as changed)."""
     room_id = room if isinstance(room, int) else room.pk
     moved_in = CourseException.objects.filter(
@@ -422,7 +446,7 @@ def lessons_for_room(room: Room | int, start_date: date, end_date: date) -> list
     usual = {c.pk for c in courses if c.room_id == room_id}
     return [
         lesson
-        for lesson in _expand(courses, start_date, end_date)
+        for lesson in _expand(courses, start_date, end_date, holidays)
         if lesson.room_id == room_id or lesson.course_id in usual
     ]
 

@@ -72,9 +72,12 @@ def days_of_week(monday: date, lessons: list[Lesson], holidays: dict[date, str])
     return days
 
 
-def week_context(request, monday: date, lessons: list[Lesson], school_ids, **extra) -> dict:
-    last = monday + timedelta(days=5)
-    holidays = queries.holidays_between(school_ids, monday, last) if school_ids else {}
+def week_context(
+    request, monday: date, lessons: list[Lesson], holidays: dict[date, str], school_ids, **extra
+) -> dict:
+    if not holidays and not lessons and school_ids:
+        # No course at all to learn the schools' calendar from: ask it directly.
+        holidays = queries.holidays_between(school_ids, monday, monday + timedelta(days=5))
     query = request.GET.copy()
     query.pop("semaine", None)
 
@@ -123,28 +126,31 @@ def week(request):
     monday = monday_from(request)
     end = monday + timedelta(days=6)
     lessons: list[Lesson] = []
+    holidays: dict[date, str] = {}
     school_ids: list[int] = []
     mode = "none"
     if child_id is not None:
         mode = "child"
-        lessons = queries.lessons_for_pupil(child_id, monday, end)
-        school_ids = list(
-            Membership.objects.filter(person_id=child_id, profile=Profile.STUDENT).values_list(
-                "school_id", flat=True
+        lessons = queries.lessons_for_pupil(child_id, monday, end, holidays)
+        if not lessons and not holidays:
+            school_ids = list(
+                Membership.objects.filter(person_id=child_id, profile=Profile.STUDENT).values_list(
+                    "school_id", flat=True
+                )
             )
-        )
     elif viewer.person_id is not None and access.is_pupil(request.user):
         mode = "pupil"
-        lessons = queries.lessons_for_pupil(viewer.person_id, monday, end)
+        lessons = queries.lessons_for_pupil(viewer.person_id, monday, end, holidays)
         school_ids = sorted(viewer.schools_with_profile(Profile.STUDENT))
     elif viewer.person_id is not None and own:
         mode = "teacher"
-        lessons = queries.lessons_for_teacher(viewer.person_id, monday, end)
+        lessons = queries.lessons_for_teacher(viewer.person_id, monday, end, holidays)
         school_ids = sorted(viewer.schools_with_profile(Profile.TEACHER))
     context = week_context(
         request,
         monday,
         lessons,
+        holidays,
         school_ids,
         mode=mode,
         children=children,
@@ -176,11 +182,13 @@ def index(request):
 def group_week(request, group_id: int):
     group = access.group_or_404(request.user, group_id)
     monday = monday_from(request)
-    lessons = queries.lessons_for_groups([group.pk], monday, monday + timedelta(days=6))
+    holidays: dict[date, str] = {}
+    lessons = queries.lessons_for_groups([group.pk], monday, monday + timedelta(days=6), holidays)
     context = week_context(
         request,
         monday,
         lessons,
+        holidays,
         [group.school_id],
         group=group,
         show_groups=not group.is_class,
@@ -194,11 +202,13 @@ def group_week(request, group_id: int):
 def room_week(request, room_id: int):
     room = access.room_or_404(request.user, room_id)
     monday = monday_from(request)
-    lessons = queries.lessons_for_room(room.pk, monday, monday + timedelta(days=6))
+    holidays: dict[date, str] = {}
+    lessons = queries.lessons_for_room(room.pk, monday, monday + timedelta(days=6), holidays)
     context = week_context(
         request,
         monday,
         lessons,
+        holidays,
         [room.school_id],
         room=room,
         show_groups=True,
