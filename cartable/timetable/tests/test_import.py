@@ -1,0 +1,121 @@
+"""Importing a timetable from a CSV export in the admin console: upload, preview with errors, confirm."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cartable.timetable.models import Course, Room
+
+pytestmark = pytest.mark.django_db
+
+CSV = """jour;debut;fin;classe;matiere;enseignant;salle;semaine
+lundi;08:00;09:00;6A;Mathématiques;LEROY Tom;101;
+mardi;10h;11h;6A+5B;Vie de classe;Tom Leroy;CDI;A
+mercredi;9:00;8:00;6A;Mathématiques;LEROY Tom;101;
+jeudi;08:00;09:00;6Z;Mathématiques;;101;
+vendredi;08:00;09:00;5B;Français;DUPONT Jean;202;C
+dimanche;08:00;09:00;5B;Français;MOREAU Tess;202;B
+"""
+
+
+def upload(client, world, text=CSV, **extra):
+    url = reverse("timetable:import", args=[world.school_a.uai])
+    data = {"file": SimpleUploadedFile("edt.csv", text.encode()), "valid_from": "2026-11-16", **extra}
+    return client.post(url, data)
+
+
+def test_preview_shows_errors_per_line_and_writes_nothing(client, world):
+    world.login(client, "ada")
+    answer = upload(client, world)
+    body = answer.content.decode()
+    assert answer.status_code == 200
+    assert "2 cours prêts à importer" in body
+    assert "4 lignes en erreur" in body
+    assert "Le cours finit avant d&#x27;avoir commencé." in body
+    assert "Classe ou groupe inconnu cette année : « 6Z »" in body
+    assert "Enseignant inconnu dans l&#x27;établissement : « DUPONT Jean »" in body
+    assert "Semaine inconnue : « C »" in body
+    assert "Jour inconnu : « dimanche »" in body
+    assert not Course.objects.exists()
+
+
+def test_confirm_imports_the_valid_lines(client, world):
+    world.login(client, "ada")
+    body = upload(client, world).content.decode()
+    start = body.index('name="content" value="') + len('name="content" value="')
+    import html
+
+    content = html.unescape(body[start : body.index('"', start)])
+    answer = client.post(
+        reverse("timetable:import_confirm", args=[world.school_a.uai]),
+        {"content": content, "valid_from": "2026-11-16"},
+        follow=True,
+    )
+    assert "2 cours importés, 0 déjà présents, 4 lignes en erreur non importées." in answer.content.decode()
+    maths = Course.objects.get(weekday=0)
+    assert maths.subject == world.maths and list(maths.teachers.all()) == [world.person("tom")]
+    assert maths.valid_from == date(2026, 11, 16) and maths.room is not None and maths.room.name == "101"
+    life = Course.objects.get(weekday=1)
+    assert life.label == "Vie de classe" and life.weeks == "A"
+    assert set(life.groups.all()) == {world.class_6a, world.class_5b}
+    assert Room.objects.filter(school=world.school_a, name="CDI").exists()
+    # Importing the same file again adds nothing.
+    client.post(
+        reverse("timetable:import_confirm", args=[world.school_a.uai]),
+        {"content": content, "valid_from": "2026-11-16"},
+    )
+    assert Course.objects.count() == 2
+
+
+def test_replace_ends_the_current_courses(client, world, week):
+    world.login(client, "ada")
+    client.post(
+        reverse("timetable:import_confirm", args=[world.school_a.uai]),
+        {"content": CSV, "valid_from": "2026-11-16", "replace": "on"},
+    )
+    week["maths"].refresh_from_db()
+    assert week["maths"].valid_until == date(2026, 11, 15)
+    week["maths_6c"].refresh_from_db()
+    assert week["maths_6c"].valid_until is None  # another school's course is untouched
+
+
+def test_missing_columns_and_empty_file(client, world):
+    world.login(client, "ada")
+    body = upload(client, world, text="jour;debut\nlundi;08:00\n").content.decode()
+    assert "Colonnes manquantes" in body
+    body = upload(client, world, text="").content.decode()
+    assert "Le fichier est vide." in body or "Ce champ est obligatoire" in body or "fichier" in body
+    assert not Course.objects.exists()
+
+
+def test_latin1_file_and_comma_separator(client, world):
+    world.login(client, "ada")
+    text = (
+        "jour,debut,fin,classe,matiere,enseignant,salle,semaine\n"
+        "lundi,08:00,09:00,6A,Mathématiques,LEROY Tom,101,\n"
+    )
+    url = reverse("timetable:import", args=[world.school_a.uai])
+    answer = client.post(
+        url, {"file": SimpleUploadedFile("edt.csv", text.encode("cp1252")), "valid_from": "2026-11-16"}
+    )
+    assert "1 cours prêt à importer" in answer.content.decode()
+
+
+@pytest.mark.parametrize("name", ["vera", "paul", "tom", "alice", "bruno", "xavier"])
+def test_only_the_schools_admins_import(client, world, name):
+    world.login(client, name)
+    assert upload(client, world).status_code == 404
+    answer = client.post(
+        reverse("timetable:import_confirm", args=[world.school_a.uai]),
+        {"content": CSV, "valid_from": "2026-11-16"},
+    )
+    assert answer.status_code == 404
+    assert not Course.objects.exists()
+
+
+def test_console_menu_links_to_the_import(client, world):
+    world.login(client, "ada")
+    page = client.get(reverse("console:people", args=[world.school_a.uai])).content.decode()
+    assert reverse("timetable:import", args=[world.school_a.uai]) in page
