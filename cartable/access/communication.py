@@ -301,7 +301,7 @@ def writable_among(user: Any, person_ids: Iterable[int]) -> set[int]:
     wanted = {int(pk) for pk in person_ids}
     if not wanted:
         return set()
-    return set(reachable_people(user).filter(pk__in=wanted).values_list("pk", flat=True))
+    return set(reachable_people(user).filter(pk__in=wanted).order_by().values_list("pk", flat=True))
 
 
 # --- Why (the checker) -----------------------------------------------------------------------------------
