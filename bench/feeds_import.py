@@ -113,7 +113,8 @@ def bench_size(persons: int, url: str, env: dict[str, str], feeds_dir: Path) -> 
         result["rows_written"] = stable_rows_written(url) - before
         results[run] = result
         log(
-            f"{run}: {result['seconds']:.1f} s, {people / result['seconds']:.0f} persons/s, "
+            f"{run}: {result['seconds']:.1f} s ({result['cpu_seconds']:.1f} s CPU in the importer, load "
+            f"{os.getloadavg()[0]:.1f}), {people / result['seconds']:.0f} persons/s, "
             f"peak RSS {result['peak_rss_mb']:.0f} MB, {result['write_statements']} write statements, "
             f"{result['rows_written']} rows written"
         )
@@ -203,7 +204,7 @@ def child(args: list[str]) -> int:
 
     def count_writes(execute, statement, params, many, context):
         nonlocal writes
-        if statement.lstrip()[:6].upper() in {"INSERT", "UPDATE", "DELETE"}:
+        if statement.lstrip()[:6].upper() in {"INSERT", "UPDATE", "DELETE", "COPY "}:
             writes += 1
         return execute(statement, params, many, context)
 
@@ -211,11 +212,13 @@ def child(args: list[str]) -> int:
     with connection.execute_wrapper(count_writes):
         found = import_aaf(Path(args[1]))
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_kb = usage.ru_maxrss
     print(
         json.dumps(
             {
                 "seconds": seconds,
+                "cpu_seconds": usage.ru_utime + usage.ru_stime,
                 "peak_rss_mb": peak_kb / 1024,
                 "write_statements": writes,
                 "reported_writes": found.writes,

@@ -15,7 +15,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import iterparse
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 # Families in the order they must be imported: schools, then what refers to them. Relatives come before
 # pupils, so that each batch of pupils is linked to its guardians at once (nothing waits in memory).
@@ -60,39 +61,90 @@ def files_in_order(directory: Path) -> list[tuple[str, Path]]:
     return sorted(found, key=lambda item: FAMILIES.index(item[0]))
 
 
-def _values(attr) -> list[str]:
-    return [text.strip() for value in attr if value.tag == "value" and (text := value.text or "").strip()]
+CHUNK = 1 << 16
+FIELDS = ("attr", "modification")
+LISTS = ("attributes", "modifications")
 
 
-PROGRESS_EVERY = 500
+class _Reader:
+    """Expat callbacks that build records straight from the parser's events (no element tree): a record
+    is handed over when its closing tag is read, then forgotten, so memory stays flat."""
+
+    def __init__(self) -> None:
+        self.done: list[Record] = []
+        self.record: Record | None = None
+        self.in_list = False
+        self.name = ""
+        self.values: list[str] | None = None
+        self.text: list[str] | None = None
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "value":
+            if self.values is not None:
+                self.text = []
+        elif tag in FIELDS:
+            if self.record is not None and self.in_list:
+                self.name = attrs.get("name", "")
+                self.values = []
+        elif tag == "id":
+            if self.record is not None:
+                self.text = []
+        elif tag in LISTS:
+            self.in_list = True
+        elif tag in OPERATIONS:
+            self.record = Record(operation=OPERATIONS[tag], id="")
+            self.in_list = False
+
+    def end(self, tag: str) -> None:
+        if tag == "value":
+            if self.text is not None and self.values is not None:
+                if value := "".join(self.text).strip():
+                    self.values.append(value)
+                self.text = None
+        elif tag in FIELDS:
+            if self.values is not None and self.record is not None:
+                self.record.attrs[self.name] = self.values
+                self.values = None
+        elif tag == "id":
+            if self.text is not None and self.record is not None:
+                self.record.id = "".join(self.text).strip()
+                self.text = None
+        elif tag in LISTS:
+            self.in_list = False
+        elif tag in OPERATIONS and self.record is not None:
+            self.done.append(self.record)
+            self.record = None
+
+    def data(self, text: str) -> None:
+        if self.text is not None:
+            self.text.append(text)
 
 
 def read_records(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Record]:
     """Yield the records of one file as they are parsed; raises xml.etree.ElementTree.ParseError if the
     file is not well-formed (records before the error have been yielded). `progress`, if given, is told
-    now and then how many bytes of the file have been read."""
-    count = 0
+    now and then how many bytes of the file have been read.
+
+    Expat honours the declared encoding, never fetches the external DTD nor external entities, and caps
+    entity expansion (≥ 2.4).
+    """
+    reader = _Reader()
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = reader.start
+    parser.EndElementHandler = reader.end
+    parser.CharacterDataHandler = reader.data
     with open(path, "rb") as stream:
-        root = None
-        # Expat (≥ 2.4) never fetches external entities and caps entity expansion.
-        for event, elem in iterparse(stream, events=("start", "end")):  # noqa: S314
-            if root is None:
-                root = elem
-            if event == "start":
-                continue
-            operation = OPERATIONS.get(elem.tag)
-            if operation is None:
-                continue
-            record = Record(operation=operation, id=(elem.findtext("identifier/id") or "").strip())
-            for attr in elem.iterfind("attributes/attr"):
-                record.attrs[attr.get("name", "")] = _values(attr)
-            for change in elem.iterfind("modifications/modification"):
-                record.attrs[change.get("name", "")] = _values(change)
-            yield record
-            count += 1
-            if progress is not None and count % PROGRESS_EVERY == 0:
+        while True:
+            chunk = stream.read(CHUNK)
+            try:
+                parser.Parse(chunk, not chunk)
+            except expat.ExpatError as error:
+                yield from reader.done
+                raise ParseError(str(error)) from error
+            yield from reader.done
+            reader.done.clear()
+            if progress is not None:
                 progress(stream.tell())
-            # Drop the record and its already-read siblings: memory stays flat whatever the file size.
-            root.clear()
-        if progress is not None:
-            progress(stream.tell())
+            if not chunk:
+                return

@@ -11,6 +11,8 @@ is rejected as a whole (its records are rolled back to a savepoint) and the othe
 from __future__ import annotations
 
 import copy
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,10 +21,11 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cartable.accounts.models import User
+from cartable.accounts.usernames import base_username
 from cartable.directory import actions, versions
 from cartable.directory.models import (
     Enrolment,
@@ -43,6 +46,7 @@ from cartable.feeds.aaf import Record, files_in_order, read_records
 from cartable.feeds.report import ImportReport, ProgressBar
 
 BATCH = 1000
+LOGIN_WINDOW = 12
 
 MISSING_JOINTURE = "identifiant de jointure manquant"
 NO_CURRENT_YEAR = "aucune année scolaire en cours : classes et groupes non importés"
@@ -72,6 +76,44 @@ UNKNOWN_PERSON = "personne inconnue de l'annuaire : modification impossible"
 UNKNOWN_DELETED = "personne inconnue de l'annuaire : suppression ignorée"
 
 FEED_KINDS = frozenset({GroupKind.CLASS, GroupKind.TEACHING})
+
+
+def logins_among(candidates: list[str]) -> set[str]:
+    """Which of these logins exist (on PostgreSQL one array parameter, not thousands of placeholders)."""
+    if connection.vendor != "postgresql":
+        return set(User.objects.filter(username__in=candidates).values_list("username", flat=True))
+    table, column = User._meta.db_table, User._meta.get_field("username").column
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote(column)} FROM {quote(table)} WHERE {quote(column)} = ANY(%s)",  # noqa: S608
+            [candidates],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+class KeySet:
+    """A set of join keys kept as sorted 64-bit hashes, 8 bytes a key: an académie's worth of people
+    fits in a few megabytes, so the importer's memory stays flat whatever the feed's size. (Two keys with
+    the same hash, one chance in 10^9 for a million people, would only make a departed person look seen.)"""
+
+    def __init__(self) -> None:
+        self.hashes = array("q")
+        self.sorted_upto = 0
+
+    def add(self, key: str) -> None:
+        self.hashes.append(hash(key))
+
+    def update(self, keys: Iterable[str]) -> None:
+        self.hashes.extend(hash(key) for key in keys)
+
+    def __contains__(self, key: str) -> bool:
+        if self.sorted_upto != len(self.hashes):
+            self.hashes = array("q", sorted(set(self.hashes)))
+            self.sorted_upto = len(self.hashes)
+        h = hash(key)
+        i = bisect_left(self.hashes, h)
+        return i < len(self.hashes) and self.hashes[i] == h
 
 
 @dataclass(slots=True)
@@ -131,11 +173,10 @@ class AafImport:
         self.progress = progress
         self.load()
         self.subject_names: dict[str, str] = {}  # national subject code → name (MatiereEducNat)
-        self.usernames: set[str] | None = None
         self.password = make_password(None)
-        self.relatives_seen: set[str] = set()
+        self.relatives_seen = KeySet()
         # For the account lifecycle: every person key of the feed (rejected records too) and its schools.
-        self.people_seen: set[str] = set()
+        self.people_seen = KeySet()
         self.feed_school_ids: set[int] = set()
         self.unreadable_files = 0
         self.records_read = 0
@@ -147,10 +188,18 @@ class AafImport:
         for school in School.objects.all():
             self._index_school(school)
         self.year = SchoolYear.objects.filter(is_current=True).first()
-        self.groups: dict[tuple[int, str], Group] = (
-            {(g.school_id, g.name): g for g in Group.objects.filter(year=self.year)} if self.year else {}
+        # Ids only: what stays in memory for the whole import is a few bytes per class and subject.
+        self.groups: dict[tuple[int, str], int] = (
+            {
+                (school_id, name): pk
+                for pk, school_id, name in Group.objects.filter(year=self.year).values_list(
+                    "pk", "school_id", "name"
+                )
+            }
+            if self.year
+            else {}
         )
-        self.subjects: dict[tuple[int, str], Subject] = {}
+        self.subjects: dict[tuple[int, str], int] = {}
         self.subject_schools: set[int] = set()
 
     # -- files ---------------------------------------------------------------------------------------------
@@ -352,27 +401,27 @@ class AafImport:
         self._index_school(school)
         self.feed_school_ids.add(school.pk)
 
-    def subject(self, school: School, code: str) -> Subject:
+    def subject(self, school: School, code: str) -> int:
         key = (school.pk, code)
         if key not in self.subjects:
             if school.pk not in self.subject_schools:
                 # First subject of this school: read all of them at once.
                 self.subject_schools.add(school.pk)
-                for found in Subject.objects.filter(school=school):
-                    self.subjects[(school.pk, found.code)] = found
+                for pk, found in Subject.objects.filter(school=school).values_list("pk", "code"):
+                    self.subjects[(school.pk, found)] = pk
             if key not in self.subjects:
                 self.subjects[key] = Subject.objects.create(
                     school=school, code=code, name=self.subject_names.get(code, code)
-                )
+                ).pk
                 self.report.created("subject")
         return self.subjects[key]
 
-    def group(self, school: School, name: str, kind: str) -> Group | None:
+    def group(self, school: School, name: str, kind: str) -> int | None:
         if self.year is None:
             return None
         key = (school.pk, name)
         if key not in self.groups:
-            self.groups[key] = Group.objects.create(school=school, year=self.year, name=name, kind=kind)
+            self.groups[key] = Group.objects.create(school=school, year=self.year, name=name, kind=kind).pk
             self.report.created("class" if kind == GroupKind.CLASS else "group")
         return self.groups[key]
 
@@ -422,7 +471,7 @@ class AafImport:
                     continue
                 group = self.group(target, name, kind)
                 if group is not None:
-                    row.groups.add(group.pk)
+                    row.groups.add(group)
         row.group_kinds = frozenset(kinds)
         if school is None:
             if record.has("ENTElevePersRelEleve"):
@@ -504,7 +553,7 @@ class AafImport:
             group = self.group(target, name, kind)
             subject = self.subject(target, subject_code) if subject_code else None
             if group is not None:
-                row.teaching.add((group.pk, subject.pk if subject else None))
+                row.teaching.add((group, subject))
         return ""
 
     # -- writing people ------------------------------------------------------------------------------------
@@ -546,8 +595,6 @@ class AafImport:
         self.report.updated(kind, len(changed))
         self.report.unchanged(kind, len(existing) - len(changed))
         if new_rows:
-            if self.usernames is None:
-                self.usernames = set(User.objects.values_list("username", flat=True))
             people = actions.bulk_create_people(
                 [
                     actions.ImportedPerson(
@@ -559,7 +606,7 @@ class AafImport:
                     )
                     for row in new_rows
                 ],
-                self.usernames,
+                self.taken_logins(new_rows),
                 self.password,
                 BATCH,
             )
@@ -588,6 +635,21 @@ class AafImport:
                 {ids[k]: (r.teaching, r.teaching_kinds) for k, r in unique.items() if r.teaching_kinds}
             )
 
+    def taken_logins(self, rows: list[PersonRow]) -> set[str]:
+        """The logins already taken among those these people may get (prenom.nom, prenom.nom2, …), read
+        window by window: memory does not grow with the number of accounts."""
+        pending = {base_username(row.first_name, row.last_name) for row in rows}
+        taken: set[str] = set()
+        start = 1
+        while pending:
+            window = range(start, start + LOGIN_WINDOW)
+            candidates = [base if n == 1 else f"{base}{n}" for base in pending for n in window]
+            found = logins_among(candidates)
+            taken |= found
+            pending = {b for b in pending if all((b if n == 1 else f"{b}{n}") in found for n in window)}
+            start += LOGIN_WINDOW
+        return taken
+
     def delete_people(self, kind: str, records: list[Record], file: str) -> None:
         """A `deleteRequest`: the person has left (left_at, no login); their data stay until the purge."""
         keys = {record.key(): record for record in records if record.key()}
@@ -611,23 +673,17 @@ class AafImport:
             (m.person_id, m.school_id, m.profile): m
             for m in Membership.objects.filter(person_id__in=[pk for pk, links in wanted.items() if links])
         }
-        to_create, to_update = [], []
+        to_create: list[tuple[int, int, str, list[str]]] = []
+        to_update = []
         for person_id, links in wanted.items():
             for (school_id, profile), functions in links.items():
                 membership = current.get((person_id, school_id, profile))
                 if membership is None:
-                    to_create.append(
-                        Membership(
-                            person_id=person_id,
-                            school_id=school_id,
-                            profile=profile,
-                            functions=functions or [],
-                        )
-                    )
+                    to_create.append((person_id, school_id, profile, functions or []))
                 elif functions is not None and sorted(membership.functions) != functions:
                     membership.functions = functions
                     to_update.append(membership)
-        Membership.objects.bulk_create(to_create, batch_size=BATCH)
+        actions.copy_rows(Membership, ["person_id", "school_id", "profile", "functions"], to_create)
         Membership.objects.bulk_update(to_update, ["functions"], batch_size=BATCH)
         self.report.created("membership", len(to_create))
         self.report.updated("membership", len(to_update))
@@ -651,13 +707,8 @@ class AafImport:
                 have[(o, t)] = pk
             elif group_kind in wanted[o][1]:
                 stale.append(pk)
-        new = [
-            model(**{owner: o, target: t})
-            for o, (targets, _kinds) in wanted.items()
-            for t in targets
-            if (o, t) not in have
-        ]
-        model.objects.bulk_create(new, batch_size=BATCH)
+        new = [(o, t) for o, (targets, _kinds) in wanted.items() for t in targets if (o, t) not in have]
+        actions.copy_rows(model, [owner, target], new)
         if stale:
             model.objects.filter(pk__in=stale).delete()
         self.report.created(kind, len(new))
@@ -679,13 +730,8 @@ class AafImport:
                 have.add((t, g, s))
             elif group_kind in wanted[t][1]:
                 stale.append(pk)
-        new = [
-            TeachingAssignment(teacher_id=t, group_id=g, subject_id=s)
-            for t, (links, _kinds) in wanted.items()
-            for g, s in links
-            if (t, g, s) not in have
-        ]
-        TeachingAssignment.objects.bulk_create(new, batch_size=BATCH)
+        new = [(t, g, s) for t, (links, _kinds) in wanted.items() for g, s in links if (t, g, s) not in have]
+        actions.copy_rows(TeachingAssignment, ["teacher_id", "group_id", "subject_id"], new)
         if stale:
             TeachingAssignment.objects.filter(pk__in=stale).delete()
         self.report.created("teaching_assignment", len(new))
@@ -725,15 +771,12 @@ class AafImport:
             # A relative is someone of this feed's PersRelEleve files or already a relative: a link to any
             # other person with that id (the sample feeds link a pupil to their own id) is not a guardian.
             wanted = {p.relative for p in chunk}
+            seen = {key for key in wanted if key in self.relatives_seen}
             relatives = dict(
-                Person.objects.filter(aaf_jointure__in=wanted & self.relatives_seen).values_list(
-                    "aaf_jointure", "pk"
-                )
+                Person.objects.filter(aaf_jointure__in=wanted & seen).values_list("aaf_jointure", "pk")
             )
             relatives.update(
-                Person.objects.filter(
-                    aaf_jointure__in=wanted - self.relatives_seen, memberships__profile=Profile.RELATIVE
-                )
+                Person.objects.filter(aaf_jointure__in=wanted - seen, memberships__profile=Profile.RELATIVE)
                 .distinct()
                 .values_list("aaf_jointure", "pk")
             )
@@ -748,9 +791,10 @@ class AafImport:
                     )
                 else:
                     known.append(link)
-            self.write_memberships(
-                {relatives[link.relative]: {(link.school_id, Profile.RELATIVE): []} for link in known}
-            )
+            memberships: dict[int, dict[tuple[int, str], list[str] | None]] = {}
+            for link in known:
+                memberships.setdefault(relatives[link.relative], {})[(link.school_id, Profile.RELATIVE)] = []
+            self.write_memberships(memberships)
             have = {
                 (g.relative_id, g.student_id): g
                 for g in Guardianship.objects.filter(
@@ -758,7 +802,8 @@ class AafImport:
                     student_id__in=[link.student_id for link in known],
                 )
             }
-            to_create, to_update = [], []
+            to_create: dict[tuple[int, int], tuple] = {}
+            to_update = []
             for link in known:
                 fields = {
                     "relationship": link.relationship,
@@ -766,20 +811,22 @@ class AafImport:
                     "financial": link.financial,
                     "contact": link.contact,
                 }
-                current = have.get((relatives[link.relative], link.student_id))
+                pair = (relatives[link.relative], link.student_id)
+                current = have.get(pair)
                 if current is None:
-                    to_create.append(
-                        Guardianship(
-                            relative_id=relatives[link.relative], student_id=link.student_id, **fields
-                        )
-                    )
+                    # A relative named twice for the same pupil: the last link wins.
+                    to_create[pair] = (*pair, *fields.values())
                 elif any(getattr(current, name) != value for name, value in fields.items()):
                     for name, value in fields.items():
                         setattr(current, name, value)
                     to_update.append(current)
                 else:
                     self.report.unchanged("guardianship")
-            Guardianship.objects.bulk_create(to_create, batch_size=BATCH)
+            actions.copy_rows(
+                Guardianship,
+                ["relative_id", "student_id", "relationship", "legal_guardian", "financial", "contact"],
+                to_create.values(),
+            )
             Guardianship.objects.bulk_update(
                 to_update, ["relationship", "legal_guardian", "financial", "contact"], batch_size=BATCH
             )
