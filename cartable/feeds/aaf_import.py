@@ -82,7 +82,7 @@ def logins_among(candidates: list[str]) -> set[str]:
     """Which of these logins exist (on PostgreSQL one array parameter, not thousands of placeholders)."""
     if connection.vendor != "postgresql":
         return set(User.objects.filter(username__in=candidates).values_list("username", flat=True))
-    table, column = User._meta.db_table, User._meta.get_field("username").column
+    table, column = User._meta.db_table, User._meta.get_field("username").column or "username"
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
