@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -576,20 +577,18 @@ def _known_guardians(
     emails = {line.values["email"].lower() for line in lines if line.values.get("email")}
     by_email: dict[tuple, list[Known]] = defaultdict(list)
     if emails:
-        relatives = Person.objects.filter(
-            pk__in=Membership.objects.filter(school=school, profile=Profile.RELATIVE).values("person_id"),
-            user__email__in=_case_variants(emails),
+        # Addresses are stored as typed: compared in lower case on both sides.
+        relatives = (
+            Person.objects.alias(email_lower=Lower("user__email")).filter(
+                pk__in=Membership.objects.filter(school=school, profile=Profile.RELATIVE).values("person_id"),
+                email_lower__in=emails,
+            )
         ).values_list("pk", "user_id", "user__email", "left_at", "last_name", "first_name")
         for pk, user_id, email, left_at, last_name, first_name in relatives:
             by_email[(fold(last_name), fold(first_name), email.lower())].append(
                 Known(pk, user_id, email, left_at is not None)
             )
     return by_pupil, by_email
-
-
-def _case_variants(emails: set[str]) -> set[str]:
-    # Addresses are stored as typed; the common spellings are enough to find them without a lower() index.
-    return emails | {e.upper() for e in emails} | {e.capitalize() for e in emails}
 
 
 # --- Preview -----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 # A collège of 1,000 pupils with two guardians each fits well below these.
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
+# An XLSX is a zip: what it holds once unpacked is bounded too, so that a small file cannot fill the memory.
+MAX_XLSX_UNPACKED_BYTES = 60 * 1024 * 1024
 DELIMITERS = (";", ",", "\t")
 ZIP_MAGIC = b"PK\x03\x04"
 # The old binary Excel format (.xls): an OLE2 compound file.
@@ -136,6 +139,13 @@ def _read_csv(content: bytes) -> Table:
 
 
 def _read_xlsx(content: bytes) -> Table:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        unpacked = 0  # tablib says it better below
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise TableError(too_big_message())
     try:
         dataset = tablib.Dataset().load(content, format="xlsx", headers=False)
     except Exception as error:  # openpyxl raises many kinds of errors on a damaged file

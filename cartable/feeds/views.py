@@ -19,6 +19,8 @@ from cartable.feeds.models import ImportJob
 from cartable.feeds.tabular import TableError
 
 RECENT_JOBS = 10
+# The page lists the first rejected lines; the downloadable report has them all.
+SHOWN_PROBLEMS = 200
 SAMPLE_ROWS = 3
 
 
@@ -126,7 +128,12 @@ def job_detail(request, school, job_id):
         for line, name, outcome, detail, _login in job.report_rows
         if outcome == csv_import.REJECTED
     ]
-    context = {"school": school, "job": job, "problems": problems}
+    context = {
+        "school": school,
+        "job": job,
+        "problems": problems[:SHOWN_PROBLEMS],
+        "more_problems": max(0, len(problems) - SHOWN_PROBLEMS),
+    }
     if request.htmx:
         return render(request, "feeds/import_job.html#progress", context)
     return render(request, "feeds/import_job.html", context)

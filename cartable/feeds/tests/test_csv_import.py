@@ -216,6 +216,19 @@ def test_guardians_linked_to_pupils_by_name_and_class(
     assert Person.objects.count() == count
 
 
+def test_guardian_found_again_by_email_whatever_its_case(
+    world, ada, django_capture_on_commit_callbacks, run_tasks
+):
+    # Gino is Carl's father; the file makes him Bob's guardian too, with his address in capitals.
+    content = "Nom;Prénom;Email;Nom élève;Prénom élève;Classe\nPetit;Gino;GINO@Example.TEST;Durand;Bob;6A\n"
+    upload(ada, world, content.encode(), kind=ImportJob.Kind.GUARDIANS)
+    job = run_job(ada, world, latest_job(), django_capture_on_commit_callbacks, run_tasks)
+    assert job.counts == {"created": 0, "updated": 1, "unchanged": 0, "rejected": 0}
+    assert Guardianship.objects.filter(relative=world.person("gino"), student=world.person("bob")).exists()
+    assert Person.objects.filter(first_name="Gino").count() == 1
+    assert job.report_rows[0][3] == "nouvel enfant : Bob Durand"
+
+
 STAFF = (
     "Nom\tPrénom\tFonction\tEmail\n"
     "Leroy\tTom\tProfesseur\t\n"  # known teacher

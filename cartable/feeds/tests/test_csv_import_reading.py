@@ -7,7 +7,14 @@ import tablib
 
 from cartable.feeds import csv_import
 from cartable.feeds.models import ImportJob
-from cartable.feeds.tabular import MAX_ROWS, TableError, decode, guess_delimiter, read_table
+from cartable.feeds.tabular import (
+    MAX_ROWS,
+    MAX_XLSX_UNPACKED_BYTES,
+    TableError,
+    decode,
+    guess_delimiter,
+    read_table,
+)
 
 PUPILS = "Nom;Prénom;Date de naissance;Classe\nMartin;Éloïse;14/03/2015;6A\nDurand;Noël;02/07/2015;6A\n"
 
@@ -82,6 +89,18 @@ def test_xlsx_through_tablib_with_dates_and_numbers():
 def test_unreadable_files_get_a_clear_message(content, message):
     with pytest.raises(TableError, match=message):
         read_table(content)
+
+
+def test_xlsx_that_unpacks_to_a_huge_file_is_refused():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (MAX_XLSX_UNPACKED_BYTES + 1))
+    assert len(buffer.getvalue()) < 1024 * 1024
+    with pytest.raises(TableError, match="dépasse"):
+        read_table(buffer.getvalue())
 
 
 def test_too_many_rows():
