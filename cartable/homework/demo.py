@@ -151,7 +151,7 @@ def seed_demo(plan) -> None:
         for index, lesson in enumerate(course_lessons):
             if not lesson.teachers:
                 continue
-            prepared = lesson.date > today
+            prepared = lesson.starts_at > now
             if prepared and (lesson.date - monday).days < 7:
                 continue  # later this week: not written yet
             if prepared and counters[(group_id, subject_id)] % 3:

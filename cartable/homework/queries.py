@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cartable.access import policy
@@ -16,7 +17,7 @@ from cartable.homework.access import inspecting_schools, visible_entries_q
 from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
 
 WIDGET_DAYS = 7
-WIDGET_ITEMS = 8
+WIDGET_ITEMS = 6
 TODO_DAYS = 14
 
 
@@ -90,23 +91,19 @@ def todo_widget(request, child) -> dict | None:
 
 
 def group_visa_summary(schools: frozenset[int]) -> QuerySet[Group]:
-    """Current classes and groups of the schools, with their last visa and their number of sessions since."""
+    """Current classes and groups of the schools, each with its last visa, its last session given and the
+    number of sessions given since the visa (one query)."""
+    today = timezone.localdate()
     last_visa = Visa.objects.filter(group=OuterRef("pk")).order_by("-date").values("date")[:1]
-    since = (
-        Entry.objects.filter(group=OuterRef("pk"))
-        .exclude(date__lte=Subquery(last_visa))
-        .order_by()
-        .values("group")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    given = Q(homework_entries__date__lte=today)
+    since_visa = Q(homework_entries__date__gt=Coalesce(F("last_visa"), Value(dt.date(1900, 1, 1))))
     return (
         Group.objects.filter(school_id__in=schools, year__is_current=True)
         .select_related("school")
+        .annotate(last_visa=Subquery(last_visa))
         .annotate(
-            last_visa=Subquery(last_visa),
-            last_entry=Max("homework_entries__date"),
-            entries_since=Subquery(since, output_field=IntegerField()),
+            last_entry=Max("homework_entries__date", filter=given),
+            entries_since=Count("homework_entries", filter=given & since_visa),
         )
         .order_by("school__name", "kind", "level", "name")
     )

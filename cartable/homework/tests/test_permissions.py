@@ -202,3 +202,21 @@ def test_prepared_sessions_stay_hidden_from_families_until_their_date(world, cli
     world.login(client, "alice")
     assert "nombres décimaux" in client.get(group_url(world.class_6a) + monday).content.decode()
     assert "Lire le chapitre 4" in client.get("/cahier-de-textes/a-faire").content.decode()
+
+
+def test_the_visa_list_counts_the_sessions_given_since_the_last_visa(world, time_machine):
+    from cartable.homework import actions, queries
+
+    time_machine.move_to(dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.UTC))
+    for day in (16, 17, 18):
+        session(world, day=dt.date(2026, 11, day))
+    session(world, teacher="tess", group=world.class_5b, subject=french_5b(world), day=dt.date(2026, 11, 19))
+    time_machine.move_to(dt.datetime(2026, 11, 17, 17, 0, tzinfo=dt.UTC))
+    actions.sign_visa(as_user(world, "paul"), world.class_6a)
+    time_machine.move_to(dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.UTC))
+    session(world, day=dt.date(2026, 11, 27), visible_from=dt.datetime(2026, 11, 27, 7, 0, tzinfo=dt.UTC))
+    rows = {g.name: g for g in queries.group_visa_summary(frozenset({world.school_a.pk}))}
+    assert rows["6A"].last_visa == dt.date(2026, 11, 17)
+    assert rows["6A"].entries_since == 1  # the 18th; the prepared session of the 27th is not given yet
+    assert rows["6A"].last_entry == dt.date(2026, 11, 18)
+    assert rows["5B"].last_visa is None and rows["5B"].entries_since == 1
