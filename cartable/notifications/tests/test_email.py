@@ -207,3 +207,17 @@ def test_tampered_unsubscribe_token_is_refused(client, world):
         assert delivery.read_unsubscribe_token(bad) is None
         assert client.post(f"/notifications/desabonnement/{bad}").status_code == 400
     assert not Preference.objects.exists()
+
+
+def test_password_reset_email_leaves_from_the_worker(
+    client, world, smtp, django_capture_on_commit_callbacks, work
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/auth/password/reset", {"email": "marie@example.test"})
+        unknown = client.post("/auth/password/reset", {"email": "personne@example.test"})
+    # The same answer, and nothing sent inside the request.
+    assert known.status_code == unknown.status_code == 302 and known["Location"] == unknown["Location"]
+    assert smtp.messages == []
+    work()
+    assert [m["To"] for m in smtp.messages] == ["marie@example.test"]
+    assert "/auth/password/reset/" in text_of(smtp.messages[0])
