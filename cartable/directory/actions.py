@@ -107,7 +107,7 @@ def bulk_create_people(
             for row, login in zip(rows, logins, strict=True)
         ],
     )
-    by_user = {p.user_id: p for p in Person.objects.filter(user_id__in=list(user_ids.values()))}
+    by_user = {p.user_id: p for p in Person.objects.filter(user_id__in=list(user_ids.values())).order_by()}
     return [by_user[user_ids[login]] for login in logins]
 
 

@@ -46,7 +46,7 @@ from cartable.feeds.aaf import Record, files_in_order, read_records
 from cartable.feeds.report import ImportReport, ProgressBar
 
 BATCH = 1000
-LOGIN_WINDOW = 12
+LOGIN_WINDOW = 3
 
 MISSING_JOINTURE = "identifiant de jointure manquant"
 NO_CURRENT_YEAR = "aucune année scolaire en cours : classes et groupes non importés"
@@ -139,6 +139,8 @@ class PendingGuardian:
 
 
 PERSON_FIELDS = ("first_name", "last_name", "birth_date", "ine")
+GroupKey = tuple[int, str]  # (school id, name)
+SubjectKey = tuple[int, str]  # (school id, code)
 
 
 @dataclass(slots=True)
@@ -159,10 +161,10 @@ class PersonRow:
     known: Known | None = None
     # (school id, profile) → functions (None: keep the functions the membership has)
     memberships: dict[tuple[int, str], list[str] | None] = field(default_factory=dict)
-    groups: set[int] = field(default_factory=set)
+    groups: set[GroupKey] = field(default_factory=set)
     group_kinds: frozenset[str] = FEED_KINDS
     # (group id, subject id or None)
-    teaching: set[tuple[int, int | None]] = field(default_factory=set)
+    teaching: set[tuple[GroupKey, SubjectKey | None]] = field(default_factory=set)
     teaching_kinds: frozenset[str] = FEED_KINDS
     guardians: list[PendingGuardian] = field(default_factory=list)
 
@@ -189,7 +191,7 @@ class AafImport:
             self._index_school(school)
         self.year = SchoolYear.objects.filter(is_current=True).first()
         # Ids only: what stays in memory for the whole import is a few bytes per class and subject.
-        self.groups: dict[tuple[int, str], int] = (
+        self.groups: dict[GroupKey, int] = (
             {
                 (school_id, name): pk
                 for pk, school_id, name in Group.objects.filter(year=self.year).values_list(
@@ -199,7 +201,9 @@ class AafImport:
             if self.year
             else {}
         )
-        self.subjects: dict[tuple[int, str], int] = {}
+        self.subjects: dict[SubjectKey, int] = {}
+        self.pending_groups: dict[GroupKey, str] = {}
+        self.pending_subjects: dict[SubjectKey, str] = {}
         self.subject_schools: set[int] = set()
 
     # -- files ---------------------------------------------------------------------------------------------
@@ -273,6 +277,7 @@ class AafImport:
                     if record.operation != "delete"
                     and (row := self.checked(mapper, kind, record, path.name, known))
                 ]
+                self.create_pending()
                 self.write_people(kind, rows, path.name)
                 deleted = [record for record in chunk if record.operation == "delete"]
                 if deleted:
@@ -284,7 +289,9 @@ class AafImport:
             return {}
         known = {
             key: Known(pk=pk)
-            for key, pk in Person.objects.filter(aaf_jointure__in=keys).values_list("aaf_jointure", "pk")
+            for key, pk in Person.objects.filter(aaf_jointure__in=keys)
+            .order_by()
+            .values_list("aaf_jointure", "pk")
         }
         by_pk = {k.pk: k for k in known.values()}
         for person_id, school_id, profile, functions in Membership.objects.filter(
@@ -401,7 +408,8 @@ class AafImport:
         self._index_school(school)
         self.feed_school_ids.add(school.pk)
 
-    def subject(self, school: School, code: str) -> int:
+    def subject(self, school: School, code: str) -> SubjectKey:
+        """The key of a school's subject; a new one is created with the batch (create_pending)."""
         key = (school.pk, code)
         if key not in self.subjects:
             if school.pk not in self.subject_schools:
@@ -410,20 +418,44 @@ class AafImport:
                 for pk, found in Subject.objects.filter(school=school).values_list("pk", "code"):
                     self.subjects[(school.pk, found)] = pk
             if key not in self.subjects:
-                self.subjects[key] = Subject.objects.create(
-                    school=school, code=code, name=self.subject_names.get(code, code)
-                ).pk
-                self.report.created("subject")
-        return self.subjects[key]
+                self.pending_subjects.setdefault(key, self.subject_names.get(code, code))
+        return key
 
-    def group(self, school: School, name: str, kind: str) -> int | None:
+    def group(self, school: School, name: str, kind: str) -> GroupKey | None:
+        """The key of this year's class or group; a new one is created with the batch (create_pending)."""
         if self.year is None:
             return None
         key = (school.pk, name)
         if key not in self.groups:
-            self.groups[key] = Group.objects.create(school=school, year=self.year, name=name, kind=kind).pk
-            self.report.created("class" if kind == GroupKind.CLASS else "group")
-        return self.groups[key]
+            self.pending_groups.setdefault(key, kind)
+        return key
+
+    def create_pending(self) -> None:
+        """The classes, groups and subjects a batch of records named for the first time, in one go each."""
+        if self.pending_groups and self.year is not None:
+            created = Group.objects.bulk_create(
+                [
+                    Group(school_id=school_id, year=self.year, name=name, kind=kind)
+                    for (school_id, name), kind in self.pending_groups.items()
+                ],
+                batch_size=BATCH,
+            )
+            for group in created:
+                self.groups[(group.school_id, group.name)] = group.pk
+                self.report.created("class" if group.kind == GroupKind.CLASS else "group")
+        self.pending_groups.clear()
+        if self.pending_subjects:
+            subjects = Subject.objects.bulk_create(
+                [
+                    Subject(school_id=school_id, code=code, name=name)
+                    for (school_id, code), name in self.pending_subjects.items()
+                ],
+                batch_size=BATCH,
+            )
+            for subject in subjects:
+                self.subjects[(subject.school_id, subject.code)] = subject.pk
+            self.report.created("subject", len(subjects))
+        self.pending_subjects.clear()
 
     def linked_school(self, structure: str, fallback: School | None) -> School | None:
         """The school a `structureId$…` link names; links to a structure absent from the feed fall back to
@@ -571,9 +603,9 @@ class AafImport:
             return
         existing = {
             p.aaf_jointure: p
-            for p in Person.objects.filter(aaf_jointure__in=list(unique)).only(
-                "pk", "aaf_jointure", "left_at", *PERSON_FIELDS
-            )
+            for p in Person.objects.filter(aaf_jointure__in=list(unique))
+            .order_by()
+            .only("pk", "aaf_jointure", "left_at", *PERSON_FIELDS)
         }
         returning = [p.pk for p in existing.values() if p.left_at is not None]
         if returning:
@@ -627,12 +659,23 @@ class AafImport:
                 Enrolment,
                 "student_id",
                 "group_id",
-                {ids[k]: (r.groups, r.group_kinds) for k, r in unique.items() if r.group_kinds},
+                {
+                    ids[k]: ({self.groups[g] for g in r.groups}, r.group_kinds)
+                    for k, r in unique.items()
+                    if r.group_kinds
+                },
                 "enrolment",
             )
         if kind == "staff":
             self.write_teaching(
-                {ids[k]: (r.teaching, r.teaching_kinds) for k, r in unique.items() if r.teaching_kinds}
+                {
+                    ids[k]: (
+                        {(self.groups[g], self.subjects[c] if c else None) for g, c in r.teaching},
+                        r.teaching_kinds,
+                    )
+                    for k, r in unique.items()
+                    if r.teaching_kinds
+                }
             )
 
     def taken_logins(self, rows: list[PersonRow]) -> set[str]:
@@ -640,21 +683,24 @@ class AafImport:
         window by window: memory does not grow with the number of accounts."""
         pending = {base_username(row.first_name, row.last_name) for row in rows}
         taken: set[str] = set()
-        start = 1
+        start, size = 1, LOGIN_WINDOW
         while pending:
-            window = range(start, start + LOGIN_WINDOW)
+            window = range(start, start + size)
             candidates = [base if n == 1 else f"{base}{n}" for base in pending for n in window]
             found = logins_among(candidates)
             taken |= found
             pending = {b for b in pending if all((b if n == 1 else f"{b}{n}") in found for n in window)}
-            start += LOGIN_WINDOW
+            start += size
+            size *= 4  # the few names shared by many people are looked up in wider windows
         return taken
 
     def delete_people(self, kind: str, records: list[Record], file: str) -> None:
         """A `deleteRequest`: the person has left (left_at, no login); their data stay until the purge."""
         keys = {record.key(): record for record in records if record.key()}
         found = dict(
-            Person.objects.filter(aaf_jointure__in=list(keys)).values_list("aaf_jointure", "left_at")
+            Person.objects.filter(aaf_jointure__in=list(keys))
+            .order_by()
+            .values_list("aaf_jointure", "left_at")
         )
         for record in records:
             if not record.key():
@@ -773,10 +819,13 @@ class AafImport:
             wanted = {p.relative for p in chunk}
             seen = {key for key in wanted if key in self.relatives_seen}
             relatives = dict(
-                Person.objects.filter(aaf_jointure__in=wanted & seen).values_list("aaf_jointure", "pk")
+                Person.objects.filter(aaf_jointure__in=wanted & seen)
+                .order_by()
+                .values_list("aaf_jointure", "pk")
             )
             relatives.update(
                 Person.objects.filter(aaf_jointure__in=wanted - seen, memberships__profile=Profile.RELATIVE)
+                .order_by()
                 .distinct()
                 .values_list("aaf_jointure", "pk")
             )
