@@ -5,12 +5,15 @@ a trace (rule C8)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from cartable.access import policy
 from cartable.access.communication import ALL_CELLS, Cell, bump_rules_version
@@ -140,3 +143,11 @@ def reset_pupil_passwords(actor: Any, school: School, group: Group | None = None
     detail = f"{group.name} — {len(targets)}" if group is not None else str(len(targets))
     _trace(actor, school, CommunicationChange.Kind.PUPILS_RESET, detail)
     return PupilsReset(reset=len(targets), skipped=len(users) - len(targets))
+
+
+def purge_old_changes(now=None) -> int:
+    """Rule C8: traces of changes to the rules are kept as long as the other admin traces
+    (TRACE_RETENTION_DAYS, manage.py purge_old_traces)."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.TRACE_RETENTION_DAYS)
+    deleted, _by_model = CommunicationChange.objects.filter(at__lt=cutoff).delete()
+    return deleted

@@ -1,6 +1,8 @@
 """Kill-switches: a school's ADML or the platform admin stops a profile from sending, effective at the next
 request of every server process."""
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -88,3 +90,19 @@ def test_switches_are_traced_and_idempotent(world):
         (CommunicationChange.Kind.RESUMED, world.ada.pk),
         (CommunicationChange.Kind.PAUSED, world.ada.pk),
     ]
+
+
+def test_old_traces_are_purged(world):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    actions.pause_sending(world.ada, world.school_a, Profile.STUDENT)
+    actions.resume_sending(world.ada, world.school_a, Profile.STUDENT)
+    CommunicationChange.objects.filter(kind=CommunicationChange.Kind.PAUSED).update(
+        at=timezone.now() - dt.timedelta(days=400)
+    )
+    call_command("purge_old_traces", stdout=io.StringIO())
+    kept = list(CommunicationChange.objects.values_list("kind", flat=True))
+    assert kept == [CommunicationChange.Kind.RESUMED]

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from cartable.access.actions import purge_old_changes
 from cartable.accounts.actions import purge_old_traces
 from cartable.console.actions import purge_old_admin_actions
 
@@ -9,5 +10,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = purge_old_traces()
-        admin = purge_old_admin_actions()
+        admin = purge_old_admin_actions() + purge_old_changes()
         self.stdout.write(f"{logins} traces de connexion et {admin} traces d'administration supprimées.")
