@@ -154,14 +154,16 @@ def change_text(data: dict) -> str:
         if data.get("reason"):
             text += " " + _("Motif : %(reason)s.") % {"reason": data["reason"]}
     elif what == "changed":
-        parts = []
+        parts: list[str] = []
         if data.get("room"):
             parts.append(_("en salle %(room)s") % params)
         if data.get("replacement"):
             parts.append(_("avec %(name)s") % {"name": data["replacement"]})
         text = _("%(subject)s (%(groups)s) du %(date)s à %(start)s a lieu %(what)s.") % {
             **params,
-            "what": _(" et ").join(parts),
+            "what": parts[0]
+            if len(parts) == 1
+            else _("%(first)s et %(second)s") % {"first": parts[0], "second": parts[1]},
         }
     elif what == "moved":
         text = _("%(subject)s (%(groups)s) du %(date)s est déplacé au %(new_date)s à %(new_start)s.") % {
