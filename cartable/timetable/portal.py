@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cartable.access.policy import viewer_for
 from cartable.directory.models import Profile
@@ -55,7 +55,8 @@ def todays_rows(kind: str, person_id: int, day: date) -> tuple:
             return _rows(queries.lessons_for_teacher(person_id, day, day))
         return _rows(queries.lessons_for_pupil(person_id, day, day))
 
-    return versions.cached(f"today:{kind}:{person_id}:{day.isoformat()}", load)
+    # The change lines are sentences: one entry per language.
+    return versions.cached(f"today:{kind}:{person_id}:{day.isoformat()}:{get_language()}", load)
 
 
 def today_widget(request, child):
