@@ -91,6 +91,7 @@ def save_preferences(
     quiet_start: datetime.time,
     quiet_end: datetime.time,
     email_off: bool,
+    sms_phone: str = "",
 ) -> None:
     """One row per kind whose channel differs from the kind's default; the quiet hours and the global
     switch in DeliverySettings."""
@@ -111,6 +112,7 @@ def save_preferences(
             "quiet_start": quiet_start,
             "quiet_end": quiet_end,
             "email_off": email_off,
+            "sms_phone": sms_phone,
         },
     )
 

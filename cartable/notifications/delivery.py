@@ -3,7 +3,9 @@
 Each person chooses per event kind: at once, in the daily digest, or never (the kind gives the default). No
 email is sent during their quiet hours (by default 20:00–07:00, Paris time): what would have gone out at once
 waits for the end of the quiet hours and goes out then, gathered in one email. Only unread notifications are
-emailed, each at most once (`Notification.emailed_at`). People without an email address are skipped.
+emailed, each at most once (`Notification.emailed_at`, set when it left by email or SMS). People without an
+email address are skipped. Those who gave a mobile number also get the immediate ones by SMS (cartable.
+notifications.sms), under the same quiet hours.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cartable.directory.models import Person
+from cartable.notifications import sms
 from cartable.notifications.kinds import KINDS, Channel
 from cartable.notifications.models import DeliverySettings, DigestRun, Notification, Preference
 
@@ -60,10 +63,19 @@ class Recipient:
     quiet_start: datetime.time = DeliverySettings.DEFAULT_QUIET_START
     quiet_end: datetime.time = DeliverySettings.DEFAULT_QUIET_END
     email_off: bool = False
+    phone: str = ""  # immediate notifications also go by SMS when set
     channels: dict[str, str] = field(default_factory=dict)  # kind code -> channel, where chosen
 
+    @property
+    def wants_email(self) -> bool:
+        return bool(self.email) and not self.email_off
+
+    @property
+    def reachable(self) -> bool:
+        return self.wants_email or bool(self.phone)
+
     def channel(self, kind: str) -> str:
-        if self.email_off or kind not in KINDS:
+        if kind not in KINDS:
             return Channel.OFF
         return self.channels.get(kind, KINDS[kind].default_channel)
 
@@ -92,7 +104,8 @@ def quiet_until(
 
 
 def recipients(person_ids: Iterable[int]) -> dict[int, Recipient]:
-    """Three queries whatever the number of people: accounts, quiet hours, chosen channels."""
+    """Three queries whatever the number of people: accounts, quiet hours, chosen channels. People with
+    neither an email address (still wanted) nor a phone number for SMS are left out."""
     ids = sorted(set(person_ids))
     if not ids:
         return {}
@@ -100,16 +113,15 @@ def recipients(person_ids: Iterable[int]) -> dict[int, Recipient]:
         pk: Recipient(person_id=pk, email=email, language=language or settings.LANGUAGE_CODE)
         for pk, email, language in Person.objects.filter(
             pk__in=ids, user__is_active=True, left_at__isnull=True
-        )
-        .exclude(user__email="")
-        .values_list("pk", "user__email", "user__language")
+        ).values_list("pk", "user__email", "user__language")
     }
     if not found:
         return {}
     for row in DeliverySettings.objects.filter(person_id__in=list(found)):
         who = found[row.person_id]
         who.quiet_enabled, who.quiet_start, who.quiet_end = row.quiet_enabled, row.quiet_start, row.quiet_end
-        who.email_off = row.email_off
+        who.email_off, who.phone = row.email_off, row.sms_phone
+    found = {pk: who for pk, who in found.items() if who.reachable}
     for person_id, kind, channel in Preference.objects.filter(person_id__in=list(found)).values_list(
         "person_id", "kind", "channel"
     ):
@@ -205,6 +217,27 @@ def build_email(who: Recipient, notifications: list[Notification], *, digest: bo
     return message
 
 
+def sms_text(who: Recipient, notifications: list[Notification]) -> str:
+    """The text message: the event's own sentence (or how many are waiting), in the recipient's language."""
+    with translation.override(who.language):
+        if len(notifications) == 1:
+            kind = KINDS[notifications[0].event.kind]
+            return sms.shorten(_("Cartable : %(text)s") % {"text": kind.text(notifications[0].event.data)})
+        return ngettext(
+            "Cartable : %(count)d nouvelle notification",
+            "Cartable : %(count)d nouvelles notifications",
+            len(notifications),
+        ) % {"count": len(notifications)}
+
+
+def send_sms(texts: list[tuple[str, str]]) -> None:
+    if not texts:
+        return
+    provider = sms.provider()
+    for phone, text in texts:
+        provider.send(phone, text)
+
+
 def send(messages: list[EmailMultiAlternatives]) -> None:
     """Through the default mailer (settings.MAILERS), over one connection."""
     if not messages:
@@ -245,14 +278,15 @@ def deliver_event(event_id: int, now: datetime.datetime | None = None) -> int:
             continue
         channel = who.channel(notification.event.kind)
         if channel == Channel.DIGEST:
-            digest_wanted = True
+            digest_wanted = digest_wanted or who.wants_email
         elif channel == Channel.IMMEDIATE:
             until = who.quiet_until(now)
             if until is None:
                 due.append((notification, who))
             else:
                 later[until].append(who.person_id)
-    send([build_email(who, [notification], digest=False) for notification, who in due])
+    send([build_email(who, [notification], digest=False) for notification, who in due if who.wants_email])
+    send_sms([(who.phone, sms_text(who, [notification])) for notification, who in due if who.phone])
     if due:
         Notification.objects.filter(pk__in=[n.pk for n, _ in due]).update(emailed_at=now)
     defer(later, digest=False)
@@ -263,7 +297,8 @@ def deliver_event(event_id: int, now: datetime.datetime | None = None) -> int:
 
 def flush(person_ids: Iterable[int], *, digest: bool, now: datetime.datetime | None = None) -> int:
     """Send each person one email with what waits for them: the immediate notifications held back by the
-    quiet hours, and with `digest` also those of their daily digest. Returns how many emails left."""
+    quiet hours, and with `digest` also those of their daily digest (one SMS too for the immediate ones, to
+    those who gave a number). Returns how many emails left."""
     now = now or timezone.now()
     people = recipients(person_ids)
     if not people:
@@ -280,22 +315,30 @@ def flush(person_ids: Iterable[int], *, digest: bool, now: datetime.datetime | N
         .order_by("created_at", "pk")
     ):
         waiting[notification.recipient_id].append(notification)
-    wanted = {Channel.IMMEDIATE, Channel.DIGEST} if digest else {Channel.IMMEDIATE}
     messages: list[EmailMultiAlternatives] = []
+    texts: list[tuple[str, str]] = []
     emailed: list[int] = []
     later: dict[datetime.datetime, list[int]] = defaultdict(list)
     for person_id, notifications in waiting.items():
         who = people[person_id]
-        chosen = [n for n in notifications if who.channel(n.event.kind) in wanted]
-        if not chosen:
+        immediate = [n for n in notifications if who.channel(n.event.kind) == Channel.IMMEDIATE]
+        daily = [n for n in notifications if digest and who.channel(n.event.kind) == Channel.DIGEST]
+        by_email = immediate + daily if who.wants_email else []
+        by_sms = immediate if who.phone else []
+        if not by_email and not by_sms:
             continue
         until = who.quiet_until(now)
         if until is not None:
             later[until].append(person_id)
             continue
-        messages.append(build_email(who, chosen, digest=digest))
-        emailed.extend(n.pk for n in chosen)
+        if by_email:
+            by_email.sort(key=lambda n: (n.created_at, n.pk))
+            messages.append(build_email(who, by_email, digest=digest))
+        if by_sms:
+            texts.append((who.phone, sms_text(who, by_sms)))
+        emailed.extend({n.pk for n in by_email + by_sms})
     send(messages)
+    send_sms(texts)
     if emailed:
         Notification.objects.filter(pk__in=emailed).update(emailed_at=now)
     defer(later, digest=digest)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cartable.notifications import sms
 from cartable.notifications.kinds import KINDS, Channel
 
 CHANNEL_CHOICES = [
@@ -31,6 +32,14 @@ class PreferencesForm(forms.Form):
         label=_("Fin des heures calmes"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
+    sms_phone = forms.CharField(
+        label=_("Numéro de mobile pour recevoir aussi par SMS les notifications immédiates"),
+        help_text=_("Facultatif. Laissez vide pour ne recevoir aucun SMS."),
+        required=False,
+        max_length=25,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for code, kind in sorted(KINDS.items(), key=lambda item: str(item[1].label)):
@@ -51,6 +60,17 @@ class PreferencesForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("kind_") and value
         }
+
+    def clean_sms_phone(self) -> str:
+        raw = self.cleaned_data.get("sms_phone", "").strip()
+        if not raw:
+            return ""
+        phone = sms.normalize_phone(raw)
+        if phone is None:
+            raise forms.ValidationError(
+                _("Ce numéro de téléphone n'est pas valide (par exemple 06 12 34 56 78).")
+            )
+        return phone
 
     def clean(self):
         cleaned = super().clean() or {}

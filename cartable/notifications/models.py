@@ -85,6 +85,8 @@ class DeliverySettings(models.Model):
     quiet_start = models.TimeField(_("début des heures calmes"), default=DEFAULT_QUIET_START)
     quiet_end = models.TimeField(_("fin des heures calmes"), default=DEFAULT_QUIET_END)
     email_off = models.BooleanField(_("aucun courriel"), default=False)
+    # Optional: the immediate notifications also go by text message to this number (international form).
+    sms_phone = models.CharField(_("téléphone pour les SMS"), max_length=20, blank=True)
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.quiet_start}-{self.quiet_end}"

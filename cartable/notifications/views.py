@@ -111,6 +111,7 @@ def preferences_initial(person_id: int) -> dict:
         "quiet_enabled": delivery_settings.quiet_enabled,
         "quiet_start": delivery_settings.quiet_start,
         "quiet_end": delivery_settings.quiet_end,
+        "sms_phone": delivery_settings.sms_phone,
     }
     for code, kind in KINDS.items():
         initial[f"kind_{code}"] = chosen.get(code, kind.default_channel)
@@ -136,6 +137,7 @@ def preferences(request):
         quiet_start=form.cleaned_data["quiet_start"],
         quiet_end=form.cleaned_data["quiet_end"],
         email_off=form.cleaned_data["email_off"],
+        sms_phone=form.cleaned_data["sms_phone"],
     )
     messages.success(request, _("Vos préférences de notification sont enregistrées."))
     return redirect("portal:preferences")
