@@ -40,7 +40,8 @@ def test_ada_opens_classmates_checks_and_stops_pupils(world, page, live_server):
     page.get_by_label(re.compile("Bob DURAND")).check()
     page.get_by_role("button", name="Chercher et vérifier").click()
     expect(page.get_by_text("Oui : Alice MARTIN peut écrire à Bob DURAND.")).to_be_visible()
-    expect(page.get_by_text(re.compile("^Autorisé par la règle « Élève → Élèves, dans la classe"))).to_be_visible()
+    rule = re.compile("^Autorisé par la règle « Élève → Élèves, dans la classe")
+    expect(page.get_by_text(rule)).to_be_visible()
 
     page.get_by_role("link", name="Coupure de la messagerie").click()
     page.get_by_role("button", name="Couper l’envoi (Élève)").click()
