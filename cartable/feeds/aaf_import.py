@@ -139,6 +139,7 @@ class PendingGuardian:
 
 
 PERSON_FIELDS = ("first_name", "last_name", "birth_date", "ine")
+GUARDIAN_FIELDS = ("relationship", "legal_guardian", "financial", "contact")
 GroupKey = tuple[int, str]  # (school id, name)
 SubjectKey = tuple[int, str]  # (school id, code)
 
@@ -601,27 +602,28 @@ class AafImport:
                 unique[row.jointure] = row
         if not unique:
             return
-        existing = {
-            p.aaf_jointure: p
-            for p in Person.objects.filter(aaf_jointure__in=list(unique))
+        # Plain tuples, not model instances: most people of a feed are unchanged and cost one tuple each.
+        existing: dict[str, tuple] = {
+            values[1]: values
+            for values in Person.objects.filter(aaf_jointure__in=list(unique))
             .order_by()
-            .only("pk", "aaf_jointure", "left_at", *PERSON_FIELDS)
+            .values_list("pk", "aaf_jointure", "left_at", *PERSON_FIELDS)
         }
-        returning = [p.pk for p in existing.values() if p.left_at is not None]
+        ids = {key: values[0] for key, values in existing.items()}
+        returning = [values[0] for values in existing.values() if values[2] is not None]
         if returning:
             # Back before the purge: the same account and data, updated below like everyone's.
             self.report.updated("reactivated", actions.reactivate_people(returning))
         new_rows = [row for key, row in unique.items() if key not in existing]
         changed = []
-        for key, person in existing.items():
+        for key, values in existing.items():
             row = unique[key]
+            current = dict(zip(PERSON_FIELDS, values[3:], strict=True))
             wanted = {name: getattr(row, name) for name in row.fields}
             if "ine" in wanted:
-                wanted["ine"] = row.ine or person.ine
-            if any(getattr(person, name) != value for name, value in wanted.items()):
-                for name, value in wanted.items():
-                    setattr(person, name, value)
-                changed.append(person)
+                wanted["ine"] = row.ine or current["ine"]
+            if any(current[name] != value for name, value in wanted.items()):
+                changed.append(Person(pk=values[0], **{**current, **wanted}))
         if changed:
             Person.objects.bulk_update(changed, list(PERSON_FIELDS), batch_size=BATCH)
         self.report.updated(kind, len(changed))
@@ -642,9 +644,8 @@ class AafImport:
                 self.password,
                 BATCH,
             )
-            existing.update({p.aaf_jointure: p for p in people})
+            ids.update({p.aaf_jointure: p.pk for p in people})
             self.report.created(kind, len(people))
-        ids = {key: existing[key].pk for key in unique}
         self.write_memberships({ids[k]: r.memberships for k, r in unique.items()})
         if kind == "relative":
             self.relatives_seen.update(unique)
@@ -716,19 +717,20 @@ class AafImport:
     def write_memberships(self, wanted: dict[int, dict[tuple[int, str], list[str] | None]]) -> None:
         """Create the memberships asked for and update their functions (None: leave them as they are)."""
         current = {
-            (m.person_id, m.school_id, m.profile): m
-            for m in Membership.objects.filter(person_id__in=[pk for pk, links in wanted.items() if links])
+            (person_id, school_id, profile): (pk, functions)
+            for pk, person_id, school_id, profile, functions in Membership.objects.filter(
+                person_id__in=[pk for pk, links in wanted.items() if links]
+            ).values_list("pk", "person_id", "school_id", "profile", "functions")
         }
         to_create: list[tuple[int, int, str, list[str]]] = []
         to_update = []
         for person_id, links in wanted.items():
             for (school_id, profile), functions in links.items():
-                membership = current.get((person_id, school_id, profile))
-                if membership is None:
+                found = current.get((person_id, school_id, profile))
+                if found is None:
                     to_create.append((person_id, school_id, profile, functions or []))
-                elif functions is not None and sorted(membership.functions) != functions:
-                    membership.functions = functions
-                    to_update.append(membership)
+                elif functions is not None and sorted(found[1] or []) != functions:
+                    to_update.append(Membership(pk=found[0], functions=functions))
         actions.copy_rows(Membership, ["person_id", "school_id", "profile", "functions"], to_create)
         Membership.objects.bulk_update(to_update, ["functions"], batch_size=BATCH)
         self.report.created("membership", len(to_create))
@@ -845,11 +847,11 @@ class AafImport:
                 memberships.setdefault(relatives[link.relative], {})[(link.school_id, Profile.RELATIVE)] = []
             self.write_memberships(memberships)
             have = {
-                (g.relative_id, g.student_id): g
-                for g in Guardianship.objects.filter(
+                (values[1], values[2]): values
+                for values in Guardianship.objects.filter(
                     relative_id__in=[relatives[link.relative] for link in known],
                     student_id__in=[link.student_id for link in known],
-                )
+                ).values_list("pk", "relative_id", "student_id", *GUARDIAN_FIELDS)
             }
             to_create: dict[tuple[int, int], tuple] = {}
             to_update = []
@@ -865,10 +867,8 @@ class AafImport:
                 if current is None:
                     # A relative named twice for the same pupil: the last link wins.
                     to_create[pair] = (*pair, *fields.values())
-                elif any(getattr(current, name) != value for name, value in fields.items()):
-                    for name, value in fields.items():
-                        setattr(current, name, value)
-                    to_update.append(current)
+                elif current[3:] != tuple(fields.values()):
+                    to_update.append(Guardianship(pk=current[0], **fields))
                 else:
                     self.report.unchanged("guardianship")
             actions.copy_rows(

@@ -219,3 +219,21 @@ def test_progress_bar_on_a_terminal_only(imported, monkeypatch):
     assert drawn.startswith("\rImport AAF [") and drawn.endswith("\n")
     assert "100%" in drawn.rsplit("\r", 1)[-1]
     assert report.counts["student"].unchanged == 3
+
+
+def test_a_guardian_link_and_functions_change(imported, tmp_path):
+    # R3 was a non-legal contact of E1: now a legal guardian; the principal becomes CPE too.
+    delta(tmp_path, "Eleve", modify("Eleve", "E1", ENTElevePersRelEleve=["R3$50$0$1$1$0"]))
+    delta(
+        tmp_path,
+        "PersEducNat",
+        modify("PersEducNat", "P2", ENTPersonFonctions=["1001$DIR$DIRECTION", "1001$EDU$EDUCATION"]),
+    )
+    report = import_aaf(tmp_path, delta=True)
+
+    link = Guardianship.objects.get(student__aaf_jointure="E1", relative__aaf_jointure="R3")
+    assert link.legal_guardian and link.contact and not link.financial
+    assert report.counts["guardianship"].updated == 1
+    assert Membership.objects.get(person__aaf_jointure="P2").functions == ["direction", "vie_scolaire"]
+    assert report.counts["membership"].updated == 1
+    assert import_aaf(tmp_path, delta=True).writes == 0
