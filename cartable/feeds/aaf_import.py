@@ -92,6 +92,21 @@ def logins_among(candidates: list[str]) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
+ANALYZE_AFTER = 2000  # rows written before the first refresh of the statistics
+
+
+def refresh_statistics() -> None:
+    """Fresh planner statistics for the directory tables (PostgreSQL). The import runs in one
+    transaction, which autovacuum cannot see into: without this, once a table has grown by tens of
+    thousands of rows, lookups by key become sequential scans. ANALYZE counts the transaction's own rows."""
+    if connection.vendor != "postgresql":
+        return
+    models = (User, Person, Membership, Enrolment, Guardianship, TeachingAssignment, Group, Subject)
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
+
+
 class KeySet:
     """A set of join keys kept as sorted 64-bit hashes, 8 bytes a key: an académie's worth of people
     fits in a few megabytes, so the importer's memory stays flat whatever the feed's size. (Two keys with
@@ -183,6 +198,7 @@ class AafImport:
         self.feed_school_ids: set[int] = set()
         self.unreadable_files = 0
         self.records_read = 0
+        self.analyzed_at = 0
 
     def load(self) -> None:
         """What is looked up for every record, read once (and again after a file was rolled back)."""
@@ -215,6 +231,7 @@ class AafImport:
         if self.progress is not None:
             self.progress.start(sum(sizes))
         done = 0
+        refresh_statistics()
         for (family, path), size in zip(files, sizes, strict=True):
             counts = copy.deepcopy(self.report.counts)
             rejections = len(self.report.rejections)
@@ -280,6 +297,10 @@ class AafImport:
                 ]
                 self.create_pending()
                 self.write_people(kind, rows, path.name)
+                if self.report.writes >= max(ANALYZE_AFTER, 2 * self.analyzed_at):
+                    # The tables doubled since the planner last looked: a few times per import.
+                    refresh_statistics()
+                    self.analyzed_at = self.report.writes
                 deleted = [record for record in chunk if record.operation == "delete"]
                 if deleted:
                     self.delete_people(kind, deleted, path.name)
