@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from cartable.accounts.models import User
 from cartable.accounts.usernames import base_username
+from cartable.console.access import manageable_accounts
 from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
 from cartable.directory import versions
@@ -598,8 +599,8 @@ def _known_guardians(
 class Preview:
     lines: list[Line]
     shown: list[Line]  # the first rows, then every other row with an error
-    will_create: int
-    will_update: int  # existing people (possibly unchanged)
+    will_create: int  # people
+    will_update: int  # people already known (possibly unchanged)
     rejected: int
 
 
@@ -608,21 +609,28 @@ def preview(job: ImportJob, table: Table) -> Preview:
     facts = school_facts(job.school, job.kind)
     lines = read_lines(job, table, facts)
     good = [line for line in lines if line.ok]
-    existing = 0
     if job.kind == Kind.PUPILS:
         known = _known_pupils(job.school, good)
         existing = sum(1 for line in good if known.get(line.identity))
+        new = len(good) - existing
     elif job.kind == Kind.STAFF:
         known = _known_staff(job.school)
         existing = sum(1 for line in good if known.get(line.identity))
+        new = len(good) - existing
     else:
+        # A guardian on several rows (several children) is one person.
         by_pupil, by_email = _known_guardians(job.school, good)
-        existing = sum(1 for line in good if _match_guardian(line, by_pupil, by_email))
+        found: dict[tuple, bool] = {}
+        for line in good:
+            key = _guardian_key(line)
+            found[key] = found.get(key, False) or _match_guardian(line, by_pupil, by_email) is not None
+        existing = sum(found.values())
+        new = len(found) - existing
     shown = lines[:PREVIEW_ROWS] + [line for line in lines[PREVIEW_ROWS:] if not line.ok][:200]
     return Preview(
         lines=lines,
         shown=shown,
-        will_create=len(good) - existing,
+        will_create=new,
         will_update=existing,
         rejected=len(lines) - len(good),
     )
@@ -764,19 +772,28 @@ def _logins(user_ids: set[int]) -> dict[int, str]:
     return dict(User.objects.filter(pk__in=user_ids).values_list("pk", "username")) if user_ids else {}
 
 
-def _set_missing_emails(matches: dict[int, Known], lines: list[Line], changed: set[int]) -> None:
+def _set_missing_emails(
+    job: ImportJob, matches: dict[int, Known], lines: list[Line], changed: set[int]
+) -> None:
     """An address from the file for accounts that have none; an address already there is never replaced
-    (it may be the one the person chose to recover their password)."""
-    by_user: dict[int, str] = {}
+    (it may be the one the person chose to recover their password). Only on accounts the ADML may manage:
+    an address is a way into an account (password reset), and an account with more rights than the ADML
+    (another school's ADML who also teaches here) must not be handed one by a file."""
+    wanted: dict[int, tuple[str, list[int]]] = {}
     for line in lines:
         known = matches.get(line.line)
         email = line.values.get("email", "")
-        if known is not None and email and not known.email and known.user_id not in by_user:
-            by_user[known.user_id] = email
-            changed.add(line.line)
-    users = [User(pk=pk, email=email) for pk, email in by_user.items()]
-    if users:
-        User.objects.bulk_update(users, ["email"])
+        if known is not None and email and not known.email:
+            wanted.setdefault(known.user_id, (email, []))[1].append(line.line)
+    if not wanted:
+        return
+    users = list(User.objects.filter(pk__in=wanted, email=""))
+    allowed = manageable_accounts(job.created_by, users) if job.created_by is not None else []
+    for user in allowed:
+        user.email = wanted[user.pk][0]
+        changed.update(wanted[user.pk][1])
+    if allowed:
+        User.objects.bulk_update(allowed, ["email"])
 
 
 def _reactivate(matches: dict[int, Known], changed: set[int]) -> None:
@@ -836,7 +853,7 @@ def _import_pupils(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> lis
     details: dict[int, str] = {}
     created = _create_people(job, new, Profile.STUDENT)
     _reactivate(matches, changed)
-    _set_missing_emails(matches, lines, changed)
+    _set_missing_emails(job, matches, lines, changed)
     # This year's class: enrolled in the file's class, and out of another class of the school this year.
     person_of_line = {
         line.line: (created[line.line].pk if line.line in created else matches[line.line].person_id)
@@ -907,7 +924,7 @@ def _import_staff(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> list
     details: dict[int, str] = {}
     created = _create_people(job, new, "")  # each line gives its own profile
     _reactivate(matches, changed)
-    _set_missing_emails(matches, lines, changed)
+    _set_missing_emails(job, matches, lines, changed)
     # Functions are only added: a file never takes away a function (nor locks an ADML out of their console).
     memberships = {
         (m.person_id, m.profile): m
@@ -978,7 +995,7 @@ def _import_guardians(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> 
                 # A later row of a guardian created by this batch: one more child for the same person.
                 matches[line.line] = Known(person.pk, person.user_id, person.user.email, False)
     _reactivate(matches, changed)
-    _set_missing_emails(matches, lines, changed)
+    _set_missing_emails(job, matches, lines, changed)
     person_ids = {k.person_id for k in matches.values()} | {p.pk for p in created.values()}
     memberships = set(
         Membership.objects.filter(

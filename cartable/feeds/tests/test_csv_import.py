@@ -203,6 +203,9 @@ def test_guardians_linked_to_pupils_by_name_and_class(
         "pupil_class": 5,
         "relationship": 6,
     }
+    preview = ada.get(url(world, "import_preview", job.pk)).context["preview"]
+    # Sophie is one new person on two rows; Marie is known.
+    assert (preview.will_create, preview.will_update, preview.rejected) == (1, 1, 2)
     job = run_job(ada, world, job, django_capture_on_commit_callbacks, run_tasks)
     assert job.counts == {"created": 1, "updated": 1, "unchanged": 1, "rejected": 2}
     sophie = Person.objects.get(first_name="Sophie")
@@ -260,6 +263,25 @@ def test_staff_with_profiles_and_functions(world, ada, django_capture_on_commit_
     assert [row[3] for row in job.report_rows if row[0] == 5] == [
         "profil inconnu : « astronaute » (enseignant, personnel, direction, CPE…)"
     ]
+
+
+def test_a_file_never_hands_an_address_to_an_account_with_more_rights(
+    world, ada, django_capture_on_commit_callbacks, run_tasks
+):
+    # Bruno, ADML of school B, also teaches in school A; his account has no address, nor has Tom's.
+    Membership.objects.create(person=world.person("bruno"), school=world.school_a, profile=Profile.TEACHER)
+    User.objects.filter(pk__in=[world.bruno.pk, world.tom.pk]).update(email="")
+    versions.bump()
+    content = (
+        "Nom;Prénom;Profil;Email\nFaure;Bruno;Enseignant;ada@evil.test\nLeroy;Tom;Enseignant;tom@new.test\n"
+    )
+    upload(ada, world, content.encode(), kind=ImportJob.Kind.STAFF)
+    job = run_job(ada, world, latest_job(), django_capture_on_commit_callbacks, run_tasks)
+    assert job.counts == {"created": 0, "updated": 1, "unchanged": 1, "rejected": 0}
+    assert (
+        User.objects.get(pk=world.bruno.pk).email == ""
+    )  # a password reset would have given Ada his account
+    assert User.objects.get(pk=world.tom.pk).email == "tom@new.test"
 
 
 def test_report_csv(world, ada, django_capture_on_commit_callbacks, run_tasks):
