@@ -666,17 +666,6 @@ class Outcome:
         return [self.line, self.name, self.outcome, self.detail, self.login]
 
 
-@dataclass
-class Batch:
-    """One transaction's worth of work."""
-
-    job: ImportJob
-    facts: SchoolFacts
-    lines: list[Line]
-    outcomes: list[Outcome] = field(default_factory=list)
-    new_people: list[tuple[Line, directory.ImportedPerson]] = field(default_factory=list)
-
-
 def batches(job: ImportJob, lines: list[Line]) -> Iterator[list[Line]]:
     """Lines in batches of about BATCH; a guardian's rows stay together, so that a guardian met again in a
     later batch is never taken for a new person."""
