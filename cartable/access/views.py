@@ -73,7 +73,12 @@ def rules(request, school):
     context = {
         "school": school,
         "tables": _matrix(communication.rules_of(school)),
-        "scopes": Scope.choices,
+        # Short column headings so that the table fits a phone; each checkbox carries the full words.
+        "scopes": [
+            (_("Classe"), _("Dans la classe")),
+            (_("Étab."), _("Dans l’établissement")),
+            (_("Autres étab."), _("Dans les autres établissements")),
+        ],
         "is_default": communication.is_default(school),
         "changes": _changes(school),
     }
