@@ -231,7 +231,6 @@ class AafImport:
         if self.progress is not None:
             self.progress.start(sum(sizes))
         done = 0
-        refresh_statistics()
         for (family, path), size in zip(files, sizes, strict=True):
             counts = copy.deepcopy(self.report.counts)
             rejections = len(self.report.rejections)
