@@ -137,8 +137,8 @@ def seed_demo(plan) -> None:
     # The next session of each (group, subject), where homework is due.
     sessions: dict[tuple[int, int | None], list] = defaultdict(list)
     for lesson in lessons:
-        for group in lesson.groups:
-            sessions[(group.id, lesson.subject_id)].append(lesson)
+        for ref in lesson.groups:
+            sessions[(ref.id, lesson.subject_id)].append(lesson)
     counters: dict[tuple[int, int | None], int] = defaultdict(int)
     now = timezone.now()
     entries: list[Entry] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.http import Http404
@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date
 
 from cartable.access import policy
 from cartable.homework.access import Teaching
+from cartable.homework.models import Entry
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -28,6 +29,7 @@ class SessionChoice:
     end: dt.time
     teaching: Teaching
     room: str = ""
+    entry_id: int | None = None  # the session is already in the cahier de textes
 
     @property
     def key(self) -> str:
@@ -51,8 +53,9 @@ def _choices(lesson: Any, person_id: int, teachings: list[Teaching]) -> list[Ses
     return found
 
 
-def today_choices(user: Any, teachings: list[Teaching]) -> list[SessionChoice]:
-    """The teacher's sessions of today, in order (a handful of queries, see cartable.timetable.queries)."""
+def week_choices(user: Any, teachings: list[Teaching]) -> list[SessionChoice]:
+    """The teacher's sessions from Monday to today, in order (a handful of queries, see
+    cartable.timetable.queries), each with the entry already written for it, if any (one query)."""
     from cartable.timetable.queries import lessons_for_teacher
 
     person_id = policy.viewer_for(user).person_id
@@ -60,12 +63,20 @@ def today_choices(user: Any, teachings: list[Teaching]) -> list[SessionChoice]:
         return []
     today = timezone.localdate()
     found: list[SessionChoice] = []
-    for lesson in lessons_for_teacher(person_id, today, today):
+    for lesson in lessons_for_teacher(person_id, monday_of(today), today):
         found.extend(_choices(lesson, person_id, teachings))
+    if found:
+        written = {
+            (course_id, day, group_id): entry_id
+            for entry_id, course_id, day, group_id in Entry.objects.filter(
+                course_id__in={c.course_id for c in found}, date__range=(monday_of(today), today)
+            ).values_list("pk", "course_id", "date", "group_id")
+        }
+        found = [replace(c, entry_id=written.get((c.course_id, c.date, c.teaching.group_id))) for c in found]
     return found
 
 
-def chosen_session(request, teachings: list[Teaching], today: list[SessionChoice]) -> SessionChoice | None:
+def chosen_session(request, teachings: list[Teaching], week: list[SessionChoice]) -> SessionChoice | None:
     """The session to fill: the one asked for with ?course=<id>&date=<date> (from the week view; anything
     but one of the teacher's own sessions answers 404), else the current or last started one of today."""
     from cartable.timetable.queries import lesson_on
@@ -86,6 +97,7 @@ def chosen_session(request, teachings: list[Teaching], today: list[SessionChoice
             raise Http404
         wanted_group = request.GET.get("classe")
         return next((c for c in choices if str(c.teaching.group_id) == wanted_group), choices[0])
+    today = [c for c in week if c.date == timezone.localdate()]
     if request.GET.get("classe") or not today:
         return None
     now = timezone.localtime().time()

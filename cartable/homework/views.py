@@ -203,8 +203,8 @@ def entry_new(request):
     teachings = access.teachings_of(request.user)
     if not teachings:
         raise Http404
-    today_lessons = sessions.today_choices(request.user, teachings)
-    chosen = sessions.chosen_session(request, teachings, today_lessons)
+    week_lessons = sessions.week_choices(request.user, teachings)
+    chosen = sessions.chosen_session(request, teachings, week_lessons)
     initial: dict[str, Any] = {"date": timezone.localdate()}
     if chosen is not None:
         initial |= {
@@ -237,7 +237,14 @@ def entry_new(request):
     if post:
         _files_lost_warning(request, form, formset)
     return _render_entry_form(
-        request, form, formset, today_lessons=today_lessons, chosen=chosen, entry=None, attachments=[]
+        request,
+        form,
+        formset,
+        week_lessons=week_lessons,
+        today=timezone.localdate(),
+        chosen=chosen,
+        entry=None,
+        attachments=[],
     )
 
 
@@ -297,7 +304,7 @@ def entry_edit(request, entry_id: int):
         request,
         form,
         formset,
-        today_lessons=[],
+        week_lessons=[],
         chosen=None,
         entry=entry,
         attachments=attachments,

@@ -215,7 +215,7 @@ def test_the_visa_list_counts_the_sessions_given_since_the_last_visa(world, time
     actions.sign_visa(as_user(world, "paul"), world.class_6a)
     time_machine.move_to(dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.UTC))
     session(world, day=dt.date(2026, 11, 27), visible_from=dt.datetime(2026, 11, 27, 7, 0, tzinfo=dt.UTC))
-    rows = {g.name: g for g in queries.group_visa_summary(frozenset({world.school_a.pk}))}
+    rows: dict = {g.name: g for g in queries.group_visa_summary(frozenset({world.school_a.pk}))}
     assert rows["6A"].last_visa == dt.date(2026, 11, 17)
     assert rows["6A"].entries_since == 1  # the 18th; the prepared session of the 27th is not given yet
     assert rows["6A"].last_entry == dt.date(2026, 11, 18)

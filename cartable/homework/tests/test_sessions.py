@@ -36,7 +36,7 @@ def test_todays_sessions_are_listed_and_the_current_one_pre_selected(world, clie
     early, late = maths_6a
     world.login(client, "tom")
     html = client.get(NEW).content.decode()
-    assert 'id="today-title"' in html
+    assert 'id="week-title"' in html
     assert f"?course={early.pk}&amp;date=2026-11-16" in html
     assert f"?course={late.pk}&amp;date=2026-11-16" in html
     # 10:15: the 10:00 lesson is the one being taught.
@@ -80,5 +80,20 @@ def test_another_teachers_session_or_a_day_without_it_answers_404(world, client,
 def test_a_teacher_without_a_timetable_gets_the_plain_form(world, client):
     world.login(client, "tom")
     html = client.get(NEW).content.decode()
-    assert "today-title" not in html
+    assert "week-title" not in html
     assert "6A — Mathématiques" in html
+
+
+def test_the_weeks_sessions_show_which_are_already_written(world, client, maths_6a, time_machine):
+    early, late = maths_6a
+    time_machine.move_to(dt.datetime(2026, 11, 17, 9, 0, tzinfo=PARIS))  # Tuesday: no lesson today
+    from cartable.homework.tests.helpers import session
+
+    entry = session(world, day=MONDAY)
+    entry.course_id = early.pk
+    entry.save(update_fields=["course_id"])
+    world.login(client, "tom")
+    html = client.get(NEW).content.decode()
+    assert f"/cahier-de-textes/seance/{entry.pk}/modifier" in html  # Monday 8:00, written
+    assert f"?course={late.pk}&amp;date=2026-11-16" in html  # Monday 10:00, still to write
+    assert 'name="course" value=""' in html or 'name="course" id' in html  # nothing pre-selected today
