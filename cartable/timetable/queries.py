@@ -162,7 +162,7 @@ class Lesson:
 class Calendar:
     """Holidays and week alternation of the schools involved in one query."""
 
-    holidays: list[SchoolHoliday]
+    holidays: list[Holiday]
     zones: dict[int, str] = field(default_factory=dict)  # school id -> zone ("" when unknown)
     references: dict[int, date] = field(default_factory=dict)  # school id -> Monday of a week A
     _days_off: dict[str, set[date]] = field(default_factory=dict)
@@ -235,9 +235,42 @@ def zone_of_academy(academy: str) -> str:
     return ACADEMY_ZONES.get(plain, "")
 
 
+@dataclass(frozen=True)
+class Holiday:
+    zone: str
+    name: str
+    start: date
+    end: date
+
+
+def school_calendars() -> tuple[tuple[Holiday, ...], dict[int, tuple[str, date | None]]]:
+    """Every school holiday, and every school's settings (zone, week A): a few hundred rows at most, changed
+    only by timetable actions (which bump the timetable version) and by migrations, so they are kept in the
+    shared cache under the timetable version alone: the week pages do not read them again after a directory
+    change."""
+
+    def load() -> tuple:
+        holidays = tuple(SchoolHoliday.objects.order_by("start").values_list("zone", "name", "start", "end"))
+        settings = {
+            school_id: (zone, week_a)
+            for school_id, zone, week_a in TimetableSettings.objects.values_list(
+                "school_id", "zone", "week_a_monday"
+            )
+        }
+        return holidays, settings
+
+    from cartable.timetable import versions
+
+    holidays, settings = versions.cached(f"{CALENDAR_FORMAT}:calendars", load, with_directory=False)
+    return tuple(Holiday(*row) for row in holidays), settings
+
+
+# The shape of the cached calendars; change it whenever school_calendars() changes.
+CALENDAR_FORMAT = "calendars1"
+
+
 def _calendar(courses: list[Course], start: date, end: date) -> Calendar:
-    school_ids = {c.school_id for c in courses}
-    if not school_ids:
+    if not courses:
         return Calendar(holidays=[])
     zones: dict[int, str] = {}
     references: dict[int, date] = {}
@@ -245,19 +278,15 @@ def _calendar(courses: list[Course], start: date, end: date) -> Calendar:
         if course.school_id not in zones:
             zones[course.school_id] = zone_of_academy(course.school.academy)
             references[course.school_id] = monday_of(course.year.start)
-    for row in TimetableSettings.objects.filter(school_id__in=school_ids):
-        if row.zone:
-            zones[row.school_id] = row.zone
-        if row.week_a_monday:
-            references[row.school_id] = monday_of(row.week_a_monday)
-    earliest = min([start, *references.values()])
-    latest = max([end, *references.values()])
-    holidays = list(
-        SchoolHoliday.objects.filter(
-            start__lte=latest, end__gte=earliest, zone__in=["", *set(zones.values())]
-        )
-    )
-    return Calendar(holidays=holidays, zones=zones, references=references)
+    holidays, settings = school_calendars()
+    for school_id in zones:
+        zone, week_a = settings.get(school_id, ("", None))
+        if zone:
+            zones[school_id] = zone
+        if week_a:
+            references[school_id] = monday_of(week_a)
+    wanted = {"", *zones.values()}
+    return Calendar(holidays=[h for h in holidays if h.zone in wanted], zones=zones, references=references)
 
 
 def _courses(where: Q, start: date, end: date) -> QuerySet[Course]:
@@ -473,14 +502,16 @@ def holidays_between(school_ids: Iterable[int], start_date: date, end_date: date
     zones = {}
     for school_id, academy in _school_academies(ids):
         zones[school_id] = zone_of_academy(academy)
-    for row in TimetableSettings.objects.filter(school_id__in=ids):
-        if row.zone:
-            zones[row.school_id] = row.zone
-    holidays = list(
-        SchoolHoliday.objects.filter(
-            start__lte=end_date, end__gte=start_date, zone__in=["", *set(zones.values())]
-        )
-    )
+    all_holidays, settings = school_calendars()
+    for school_id in ids:
+        zone = settings.get(school_id, ("", None))[0]
+        if zone:
+            zones[school_id] = zone
+    holidays = [
+        h
+        for h in all_holidays
+        if h.zone in {"", *zones.values()} and h.start <= end_date and h.end >= start_date
+    ]
     calendar = Calendar(holidays=holidays, zones=zones)
     days: dict[date, str] = {}
     day = start_date

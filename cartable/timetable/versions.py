@@ -36,18 +36,20 @@ def bump() -> None:
     transaction.on_commit(_increment)
 
 
-def cached[T](key: str, load: Callable[[], T], timeout: int = TIMEOUT) -> T:
-    """The fact under `key` if read at the current timetable and directory versions, else `load()` (which must
-    return built-in types only)."""
+def cached[T](key: str, load: Callable[[], T], timeout: int = TIMEOUT, *, with_directory: bool = True) -> T:
+    """The fact under `key` if read at the current timetable version (and directory version, unless
+    `with_directory` is False), else `load()`, which must return built-in types only."""
     key = f"timetable:{key}"
-    found = cache.get_many([KEY, directory_versions.KEY, key])
+    found = cache.get_many([KEY, directory_versions.KEY, key] if with_directory else [KEY, key])
     version = found.get(KEY)
     if version is None:
         cache.add(KEY, _fresh_start(), timeout=None)
         version = cache.get(KEY)
-    directory_version = found.get(directory_versions.KEY)
-    if directory_version is None:
-        directory_version = directory_versions.current()
+    directory_version = None
+    if with_directory:
+        directory_version = found.get(directory_versions.KEY)
+        if directory_version is None:
+            directory_version = directory_versions.current()
     stamp = (version, directory_version)
     entry = found.get(key)
     if entry is not None and entry[0] == stamp and version is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 from cartable.directory.models import Group, Person, Subject
+from cartable.timetable import versions
 from cartable.timetable.models import Course, Room, TimetableSettings, Weeks
 
 # A week of school in the world's year (2026-2027): Monday 16 November 2026 (after the Toussaint), a week A
@@ -13,9 +14,11 @@ MONDAY = date(2026, 11, 16)
 
 
 def settings_for(world, zone: str = "C", week_a_monday: date = date(2026, 11, 2)) -> TimetableSettings:
-    return TimetableSettings.objects.update_or_create(
+    row = TimetableSettings.objects.update_or_create(
         school=world.school_a, defaults={"zone": zone, "week_a_monday": week_a_monday}
     )[0]
+    versions.bump()  # written directly, not through the action that would bump it
+    return row
 
 
 def room(school, name: str) -> Room:

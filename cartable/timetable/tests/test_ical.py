@@ -157,4 +157,4 @@ def test_feed_query_count_does_not_grow_with_children(client, world, week, djang
     client.get(url)
     with CaptureQueriesContext(connection) as after:
         client.get(url)
-    assert len(after) == before_count == 8
+    assert len(after) == before_count == 6
