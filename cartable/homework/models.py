@@ -20,8 +20,11 @@ class Entry(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="homework_entries")
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="homework_entries")
+    subject = models.ForeignKey(Subject, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The cahier is an official record: it outlives its author's account (purged after they leave, rule C5).
+    author = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="homework_entries"
+    )
     date = models.DateField(_("date de la séance"))
     start_time = models.TimeField(_("heure de début"), null=True, blank=True)
     # The timetable course the session belongs to, when the teacher picked it from their timetable.
@@ -115,7 +118,7 @@ class Visa(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="homework_visas")
-    signed_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     signed_at = models.DateTimeField(default=timezone.now)
     date = models.DateField(_("sessions visées jusqu'au"))
     comment = models.TextField(_("observation"), blank=True)

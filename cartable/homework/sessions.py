@@ -103,3 +103,19 @@ def chosen_session(request, teachings: list[Teaching], week: list[SessionChoice]
     now = timezone.localtime().time()
     started = [c for c in today if c.start <= now]
     return started[-1] if started else today[0]
+
+
+def own_course(user: Any, course_id: int | None, day: dt.date, teaching: Teaching) -> int | None:
+    """The course a submitted session belongs to, if it really is one of the teacher's sessions of that
+    class or group on that day; anything else is dropped (the session is kept, without the link)."""
+    if course_id is None:
+        return None
+    from cartable.timetable.queries import lesson_on
+
+    person_id = policy.viewer_for(user).person_id
+    lesson = lesson_on(course_id, day)
+    if lesson is None or person_id is None:
+        return None
+    if any(c.teaching.key == teaching.key for c in _choices(lesson, person_id, [teaching])):
+        return course_id
+    return None

@@ -95,7 +95,10 @@ def index(request):
 
 
 def _monday(request) -> dt.date:
-    day = parse_date(request.GET.get("semaine") or "") if request.GET.get("semaine") else None
+    try:
+        day = parse_date(request.GET.get("semaine") or "")
+    except ValueError:  # well formed but impossible, e.g. 2026-02-30
+        day = None
     return sessions.monday_of(day or timezone.localdate())
 
 
@@ -182,7 +185,7 @@ def _entry_input(form: EntryForm, formset, request, entry: Entry | None = None) 
         title=data.get("title") or "",
         content=data.get("content") or "",
         visible_from=data.get("visible_from"),
-        course_id=data.get("course"),
+        course_id=sessions.own_course(request.user, data.get("course"), data["date"], teaching),
         files=data.get("attachments") or [],
         homework=items,
         remove_attachments=removed,

@@ -220,3 +220,13 @@ def test_the_visa_list_counts_the_sessions_given_since_the_last_visa(world, time
     assert rows["6A"].entries_since == 1  # the 18th; the prepared session of the 27th is not given yet
     assert rows["6A"].last_entry == dt.date(2026, 11, 18)
     assert rows["5B"].last_visa is None and rows["5B"].entries_since == 1
+
+
+def test_the_record_outlives_its_authors_account(world):
+    from cartable.directory.models import Person
+
+    entry = session(world)
+    actions.sign_visa(as_user(world, "paul"), world.class_6a)
+    Person.objects.filter(pk__in=[world.person("tom").pk, world.person("paul").pk]).delete()
+    entry.refresh_from_db()
+    assert entry.author is None and world.class_6a.homework_visas.get().signed_by is None

@@ -97,3 +97,21 @@ def test_the_weeks_sessions_show_which_are_already_written(world, client, maths_
     assert f"/cahier-de-textes/seance/{entry.pk}/modifier" in html  # Monday 8:00, written
     assert f"?course={late.pk}&amp;date=2026-11-16" in html  # Monday 10:00, still to write
     assert 'name="course" value=""' in html or 'name="course" id' in html  # nothing pre-selected today
+
+
+def test_a_forged_course_is_not_linked_to_the_session(world, client, maths_6a):
+    other = course(world, world.class_5b, weekday=0, start=dt.time(14), end=dt.time(15),
+                   teachers=[world.person("tess")])  # fmt: skip
+    world.login(client, "tom")
+    client.post(
+        NEW,
+        {
+            "teaching": f"{world.class_6a.pk}-{world.maths.pk}",
+            "date": "2026-11-16",
+            "course": other.pk,
+            "content": "Séance",
+            "travail-TOTAL_FORMS": "1",
+            "travail-INITIAL_FORMS": "0",
+        },
+    )
+    assert Entry.objects.get().course_id is None
