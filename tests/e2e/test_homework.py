@@ -65,8 +65,12 @@ def test_teacher_adds_homework_from_todays_course_and_the_pupil_ticks_it_done(wo
     widget = pupil.get_by_role("region", name="Mon travail à faire")
     expect(widget).to_contain_text("Mathématiques")
     expect(widget).to_contain_text("Exercices 12 et 15 page 34")
+    home_url = pupil.url
     widget.get_by_role("button", name=re.compile("Marquer comme fait")).click()
     expect(widget.get_by_role("button", name=re.compile("Remettre à faire"))).to_be_visible()
+    # htmx swapped the item in place: no page load, so no confirmation message either.
+    assert pupil.url == home_url
+    expect(pupil.get_by_text("C'est noté.")).to_have_count(0)
     assert HomeworkDone.objects.filter(pupil=world.person("alice")).count() == 1
     # Still done after a reload: the tick is stored, not only shown.
     pupil.reload()
