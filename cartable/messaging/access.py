@@ -53,6 +53,8 @@ def received(user: Any, folder: str = Folder.INBOX) -> QuerySet[Recipient]:
     return (
         Recipient.objects.filter(person_id=pid(user), folder=folder)
         .select_related("message__sender")
+        # A list shows subjects and senders: the bodies stay in the database.
+        .defer("message__body", "message__search_text", "message__draft_to")
         .order_by("-sent_at", "-pk")
     )
 
@@ -304,6 +306,7 @@ def is_pupil(user: Any) -> bool:
 SUMMARY_KEY = "messaging:summary:v1:{}"
 SUMMARY_TIMEOUT = 600
 SUMMARY_LATEST = 3
+FORGET_AT_ONCE = 20
 
 
 @dataclass(frozen=True)
@@ -344,12 +347,15 @@ def summary(user: Any) -> Summary | None:
 
 
 def forget_summaries(person_ids: Any) -> None:
-    """The summaries of these people are read again at their next page. Forgotten now and once more when the
-    transaction commits: a page read in between could have cached the state before the change."""
+    """The summaries of these people are read again at their next page: forgotten once the transaction has
+    committed (a page read before the commit may have cached the state before the change), and for a few
+    people also at once, so that the rest of this request sees the change."""
     from django.core.cache import cache
     from django.db import transaction
 
     keys = [SUMMARY_KEY.format(pid) for pid in person_ids]
-    if keys:
+    if not keys:
+        return
+    if len(keys) <= FORGET_AT_ONCE:
         cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    transaction.on_commit(lambda: cache.delete_many(keys))

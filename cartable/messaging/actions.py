@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -241,13 +241,27 @@ def send_message(user: Any, draft: Draft, existing: Message | None = None) -> Me
         message.thread = _thread_of(draft.reply_to)
     message.save()
     _attach(message, draft.files, draft.forward_of)
-    Recipient.objects.bulk_create(
-        [Recipient(message=message, person_id=pid, sent_at=now) for pid in sorted(recipient_ids)],
-        batch_size=BULK_BATCH,
-    )
+    _insert_recipients(message, sorted(recipient_ids), now)
     _publish(message, sender, recipient_ids)
     access.forget_summaries(recipient_ids)
     return message
+
+
+def _insert_recipients(message: Message, person_ids: list[int], now: Any) -> None:
+    """One row per recipient in one statement. On PostgreSQL the ids travel as one array: building 2,000
+    model instances would cost more than the insert itself."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Recipient._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (message_id, person_id, folder, sent_at) "  # noqa: S608 (our own table name)
+                "SELECT %s, person_id, %s, %s FROM unnest(%s::bigint[]) AS person_id",
+                [message.pk, Folder.INBOX, now, person_ids],
+            )
+        return
+    Recipient.objects.bulk_create(
+        [Recipient(message=message, person_id=pid, sent_at=now) for pid in person_ids], batch_size=BULK_BATCH
+    )
 
 
 def _publish(message: Message, sender: Person, recipient_ids: set[int]) -> None:

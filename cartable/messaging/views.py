@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -58,8 +58,35 @@ def _unread(request) -> int:
     return found.unread if found is not None else 0
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+@dataclass
+class Page:
+    """A page of a mailbox without a total count: counting 10,000 messages would make a big mailbox slower
+    than a small one; one row more than the page tells whether there is a next page."""
+
+    object_list: list
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def _page(request, queryset) -> Page:
+    raw = request.GET.get("page", "1")
+    number = max(1, min(int(raw), 10_000)) if raw.isdigit() else 1
+    start = (number - 1) * PAGE_SIZE
+    rows = list(queryset[start : start + PAGE_SIZE + 1])
+    return Page(object_list=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
 
 
 # --- Mailboxes ----------------------------------------------------------------------------------------
@@ -435,7 +462,7 @@ def reports_view(view):
 
 @reports_view
 def reports(request):
-    state = request.GET.get("etat", "open")
+    state = "done" if request.GET.get("etat") == "done" else "open"
     found = access.reports_visible_to(request.user).order_by("-created_at", "-pk")
     found = (
         found.filter(outcome=Report.Outcome.OPEN)
