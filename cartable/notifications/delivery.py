@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import smtplib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -231,19 +232,29 @@ def sms_text(who: Recipient, notifications: list[Notification]) -> str:
 
 
 def send_sms(texts: list[tuple[str, str]]) -> None:
+    """Best effort: a text message the provider refuses is logged, the email still counts."""
     if not texts:
         return
     provider = sms.provider()
     for phone, text in texts:
-        provider.send(phone, text)
+        try:
+            provider.send(phone, text)
+        except Exception:
+            logger.exception("SMS not sent to %s…%s", phone[:3], phone[-2:])
 
 
-def send(messages: list[EmailMultiAlternatives]) -> None:
-    """Through the default mailer (settings.MAILERS), over one connection."""
+def send(messages: list[EmailMultiAlternatives]) -> bool:
+    """Through the default mailer (settings.MAILERS), over one connection. False when the mail server could
+    not be reached: the notifications stay unsent and the next daily digest tries them again."""
     if not messages:
-        return
-    with mailers.default as connection:
-        connection.send_messages(messages)
+        return True
+    try:
+        with mailers.default as connection:
+            connection.send_messages(messages)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("notification emails not sent (%d): the next digest retries them", len(messages))
+        return False
+    return True
 
 
 def defer(later: dict[datetime.datetime, list[int]], *, digest: bool) -> None:
@@ -285,12 +296,12 @@ def deliver_event(event_id: int, now: datetime.datetime | None = None) -> int:
                 due.append((notification, who))
             else:
                 later[until].append(who.person_id)
-    send([build_email(who, [notification], digest=False) for notification, who in due if who.wants_email])
+    sent = send([build_email(who, [n], digest=False) for n, who in due if who.wants_email])
     send_sms([(who.phone, sms_text(who, [notification])) for notification, who in due if who.phone])
-    if due:
+    if due and sent:
         Notification.objects.filter(pk__in=[n.pk for n, _ in due]).update(emailed_at=now)
     defer(later, digest=False)
-    if digest_wanted:
+    if digest_wanted or not sent:
         plan_digest(now)
     return len(due)
 
@@ -337,11 +348,14 @@ def flush(person_ids: Iterable[int], *, digest: bool, now: datetime.datetime | N
         if by_sms:
             texts.append((who.phone, sms_text(who, by_sms)))
         emailed.extend({n.pk for n in by_email + by_sms})
-    send(messages)
+    sent = send(messages)
     send_sms(texts)
-    if emailed:
+    if emailed and sent:
         Notification.objects.filter(pk__in=emailed).update(emailed_at=now)
     defer(later, digest=digest)
+    if not sent:
+        plan_digest(now)
+        return 0
     return len(messages)
 
 

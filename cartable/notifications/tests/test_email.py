@@ -221,3 +221,24 @@ def test_password_reset_email_leaves_from_the_worker(
     work()
     assert [m["To"] for m in smtp.messages] == ["marie@example.test"]
     assert "/auth/password/reset/" in text_of(smtp.messages[0])
+
+
+def test_unreachable_mail_server_loses_nothing(world, settings, smtp, publish_now, work):
+    mail_server = settings.MAILERS
+    from cartable.notifications.tests.conftest import free_port
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
+        }
+    }
+    with time_machine.travel(paris(2026, 11, 23, 10), tick=False):
+        event = publish_now(NOW, "alice")
+    assert Notification.objects.get(event=event).emailed_at is None
+    # The next daily digest tries again, once the server is back.
+    settings.MAILERS = mail_server
+    with time_machine.travel(paris(2026, 11, 24, 7, 31), tick=False):
+        work()
+    assert [m["To"] for m in smtp.messages] == ["alice@example.test"]
+    assert "Nouvelle chose : sortie au musée" in text_of(smtp.messages[0])
