@@ -18,6 +18,7 @@ from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, 
 
 WIDGET_DAYS = 7
 WIDGET_ITEMS = 6
+INDEX_ITEMS = 20
 TODO_DAYS = 14
 
 

@@ -65,6 +65,14 @@ def index(request):
         if pupil_id is not None
         else []
     )
+    soon = []
+    if pupil_id is not None:
+        today = timezone.localdate()
+        soon = list(
+            queries.homework_of_pupil(
+                pupil_id, own=child is None, start=today, end=today + dt.timedelta(days=queries.WIDGET_DAYS)
+            )[: queries.INDEX_ITEMS]
+        )
     teachings = access.teachings_of(request.user)
     recent = (
         list(
@@ -90,6 +98,9 @@ def index(request):
             "recent": recent,
             "inspects": bool(access.inspecting_schools(request.user)),
             "shows_todo": pupil_id is not None,
+            "soon": soon,
+            "own": child is None,
+            "soon_days": queries.WIDGET_DAYS,
         },
     )
 

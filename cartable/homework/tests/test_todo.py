@@ -186,3 +186,15 @@ def test_prepared_homework_is_announced_when_it_becomes_visible(
     assert Event.objects.filter(kind="homework.added").count() == 2
     run_tasks()  # announced once only
     assert Event.objects.filter(kind="homework.added").count() == 2
+
+
+def test_the_cahier_home_lists_the_coming_homework(world, client):
+    homework = session(world, homework=[("Apprendre le vocabulaire", tomorrow())]).homework.get()
+    world.login(client, "alice")
+    html = client.get("/cahier-de-textes/").content.decode()
+    assert "Apprendre le vocabulaire" in html and done_url(homework) in html
+    world.login(client, "marie")
+    html = client.get(f"/cahier-de-textes/?enfant={world.person('alice').pk}").content.decode()
+    assert "Apprendre le vocabulaire" in html and done_url(homework) not in html
+    html = client.get(f"/cahier-de-textes/?enfant={world.person('leo').pk}").content.decode()
+    assert "Apprendre le vocabulaire" not in html and "Cahier de textes de 6C" in html
