@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.cache import cache
 
@@ -36,6 +37,18 @@ def changed(person_ids: Iterable[int]) -> None:
     keys = [key for pk in person_ids for key in (_stamp_key(pk), _unread_key(pk))]
     if keys:
         cache.delete_many(keys)
+
+
+def unread_for(user: Any) -> int:
+    """The user's unread count, read once per request (the header and the home widget both show it)."""
+    memo = getattr(user, "_cartable_unread", None)
+    if memo is None:
+        from cartable.access.policy import viewer_for
+
+        person_id = viewer_for(user).person_id
+        memo = unread_count(person_id) if person_id is not None else 0
+        user._cartable_unread = memo
+    return memo
 
 
 def unread_count(person_id: int) -> int:

@@ -16,7 +16,7 @@ def timeline_widget(request, child):
     return {
         "entries": [timeline.entry(row) for row in rows],
         "child": child if child_id is not None else None,
-        "unread": counts.unread_count(viewer.person_id),
+        "unread": counts.unread_for(request.user),
         "next": request.get_full_path(),
     }
 

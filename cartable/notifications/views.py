@@ -55,7 +55,7 @@ def notification_list(request):
             "page": page,
             "entries": timeline.entries(list(page.object_list), me),
             "child_id": child_id,
-            "unread": counts.unread_count(me) if viewer.person_id else 0,
+            "unread": counts.unread_for(request.user),
         },
     )
 
