@@ -2,6 +2,20 @@
 
 An event stores its parameters (`Event.data`), not a sentence: the sentence is written when someone reads it,
 in the reader's language, by the kind's `text(data)`.
+
+How an app tells people something happened (inside its own action, in the action's transaction):
+
+    register_kind(EventKind(code="homework.added", label=_("Nouveau travail à faire"),
+                            text=lambda data: _("Travail en %(subject)s pour le %(due)s") % data,
+                            default_channel=Channel.DIGEST, icon="homework"))
+    ...
+    publish("homework.added", recipients=pupils + guardians, school=school, actor=teacher,
+            about=None, data={"subject": "Maths", "due": "12/03"}, url=reverse(...))
+
+Recipients get a timeline entry each (bulk insert; the actor never); `about=<pupil>` files the entry under
+that pupil for their guardians, who also see the pupil's own entries about themselves. Emails (and SMS) follow
+after commit, per each person's choice for the kind (immediate, daily digest, off) and their quiet hours.
+Keep `data` to what the sentence needs: it is what the emails may tell.
 """
 
 from __future__ import annotations
