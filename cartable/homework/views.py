@@ -163,6 +163,8 @@ def group(request, group_id: int):
     if context["can_sign"] or queries.reads_as_inspector(request.user, group):
         context["visas"] = list(Visa.objects.filter(group=group).select_related("signed_by")[:5])
         context["visa_form"] = VisaForm() if context["can_sign"] else None
+        if visa_date is not None:
+            context["after_visa"] = (visa_date + dt.timedelta(days=1)).isoformat()
     return render(request, "homework/group.html", context)
 
 
