@@ -166,6 +166,7 @@ class Calendar:
     zones: dict[int, str] = field(default_factory=dict)  # school id -> zone ("" when unknown)
     references: dict[int, date] = field(default_factory=dict)  # school id -> Monday of a week A
     _days_off: dict[str, set[date]] = field(default_factory=dict)
+    _letters: dict[tuple[int, date], str] = field(default_factory=dict)
 
     def days_off(self, zone: str) -> set[date]:
         if zone not in self._days_off:
@@ -206,6 +207,13 @@ class Calendar:
         """A or B: weeks are counted from the school's week A, weeks without any school day not counted."""
         reference = self.references.get(school_id)
         monday = day - timedelta(days=day.weekday())
+        known = self._letters.get((school_id, monday))
+        if known is not None:
+            return known
+        self._letters[(school_id, monday)] = letter = self._count_letter(school_id, reference, monday)
+        return letter
+
+    def _count_letter(self, school_id: int, reference: date | None, monday: date) -> str:
         if reference is None:
             return "A"
         off = self.days_off(self.zones.get(school_id, ""))
@@ -306,12 +314,17 @@ def _courses(where: Q, start: date, end: date) -> QuerySet[Course]:
     )
 
 
+def _on_dates(start: date, end: date) -> Q:
+    """Exceptions about a session between the dates, or moving one there."""
+    return Q(date__range=(start, end)) | Q(new_date__range=(start, end))
+
+
 def _exceptions(course_ids: list[int], start: date, end: date) -> list[CourseException]:
     if not course_ids:
         return []
     return list(
         CourseException.objects.filter(course_id__in=course_ids)
-        .filter(Q(date__range=(start, end)) | Q(new_date__range=(start, end)))
+        .filter(_on_dates(start, end))
         .select_related("room", "replacement")
     )
 
@@ -439,9 +452,10 @@ def lessons_for_pupil(
     from cartable.access.policy import current_enrolments
 
     person_id = person if isinstance(person, int) else person.pk
-    groups = current_enrolments().filter(student_id=person_id).values("group_id")
-    through = Course.groups.through.objects.filter(group_id__in=groups).values("course_id")
-    return _expand(list(_courses(Q(pk__in=through), start_date, end_date)), start_date, end_date, holidays)
+    # The group ids first, in their own query: inlined as a subquery, the join of courses, enrolments,
+    # groups and years grows past what PostgreSQL reorders, and it scans every course of the platform.
+    groups = list(current_enrolments().filter(student_id=person_id).values_list("group_id", flat=True))
+    return lessons_for_groups(groups, start_date, end_date, holidays)
 
 
 def lessons_for_teacher(
@@ -450,11 +464,16 @@ def lessons_for_teacher(
     """The lessons a teacher gives, those they replace, and those of theirs that someone else replaces
     (shown as changed)."""
     person_id = person if isinstance(person, int) else person.pk
-    replaced = CourseException.objects.filter(
-        replacement_id=person_id, date__range=(start_date - timedelta(days=366), end_date)
-    ).values("course_id")
-    through = Course.teachers.through.objects.filter(person_id=person_id).values("course_id")
-    courses = list(_courses(Q(pk__in=through) | Q(pk__in=replaced), start_date, end_date))
+    replaced = CourseException.objects.filter(replacement_id=person_id).filter(
+        _on_dates(start_date, end_date)
+    )
+    ids = list(
+        Course.teachers.through.objects.filter(person_id=person_id)
+        .order_by()
+        .values_list("course_id", flat=True)
+        .union(replaced.order_by().values_list("course_id", flat=True))
+    )
+    courses = list(_courses(Q(pk__in=ids), start_date, end_date))
     return [
         lesson
         for lesson in _expand(courses, start_date, end_date, holidays)
@@ -468,10 +487,9 @@ def lessons_for_room(
 ) -> list[Lesson]:
     """The lessons held in a room, and those moved out of it (shown as changed)."""
     room_id = room if isinstance(room, int) else room.pk
-    moved_in = CourseException.objects.filter(
-        room_id=room_id, date__range=(start_date - timedelta(days=366), end_date)
-    ).values("course_id")
-    courses = list(_courses(Q(room_id=room_id) | Q(pk__in=moved_in), start_date, end_date))
+    moved_in = CourseException.objects.filter(room_id=room_id).filter(_on_dates(start_date, end_date))
+    moved_ids = list(moved_in.values_list("course_id", flat=True))
+    courses = list(_courses(Q(room_id=room_id) | Q(pk__in=moved_ids), start_date, end_date))
     usual = {c.pk for c in courses if c.room_id == room_id}
     return [
         lesson
