@@ -233,6 +233,7 @@ def send_message(user: Any, draft: Draft, existing: Message | None = None) -> Me
     message.search_text = _search_text(subject, body, sender)
     message.school_id = _school_of(sender, recipient_ids)
     message.audience = audience
+    message.to_groups = bool(draft.groups)
     message.draft_to = {}
     message.sent_at = now
     message.recipient_count = len(recipient_ids)

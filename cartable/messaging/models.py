@@ -40,8 +40,9 @@ class Message(models.Model):
     # The first message of the conversation; null on that first message itself.
     thread = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    # How the sender addressed it ("Parents de 6A"), shown instead of hundreds of names.
+    # How the sender addressed it ("Parents d'élèves de 6A"), shown instead of names when it went to groups.
     audience = models.CharField(max_length=300, blank=True)
+    to_groups = models.BooleanField(default=False)
     # A draft keeps what the sender chose until it is sent: {"people": [ids], "groups": [codes]}.
     draft_to = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
