@@ -23,13 +23,14 @@ from django.utils.translation import ngettext
 from cartable.access import communication, policy
 from cartable.accounts import actions as accounts
 from cartable.console import actions as console
-from cartable.directory.models import Membership, Person
+from cartable.directory.models import Function, Membership, Person
 from cartable.lib.html import plain_text, sanitize
 from cartable.messaging import access
 from cartable.messaging.models import Attachment, Folder, Message, Recipient, Report, SenderFolder
 from cartable.messaging.text import folded, to_html
 
 NEW_MESSAGE = "messaging.new_message"
+REPORTED = "messaging.reported"
 BULK_BATCH = 1000
 # Up to this many people chosen one by one are named in the message's "To"; beyond, they are counted.
 NAMED_RECIPIENTS = 5
@@ -377,12 +378,35 @@ def report(user: Any, message: Message, reason: str) -> Report:
     """A recipient tells the staff of the message's school about it; reporting twice changes nothing."""
     if not can_report(user, message):
         raise PermissionDenied
-    found, _created = Report.objects.get_or_create(
+    found, created = Report.objects.get_or_create(
         message=message,
         reporter_id=policy.viewer_for(user).person_id,
         defaults={"school_id": message.school_id, "reason": reason.strip()[:2000]},
     )
+    if created and message.school_id is not None:
+        _tell_the_staff(found, message)
     return found
+
+
+def _tell_the_staff(found: Report, message: Message) -> None:
+    """Direction and vie scolaire of the school hear of a report on their timeline (and by email), at once:
+    a threat must not wait for someone to open the reports page."""
+    from cartable.notifications.actions import publish
+
+    handlers = [
+        person_id
+        for person_id, functions in Membership.objects.filter(school_id=message.school_id).values_list(
+            "person_id", "functions"
+        )
+        if set(functions or ()) & {Function.DIRECTION, Function.VIE_SCOLAIRE}
+    ]
+    publish(
+        REPORTED,
+        recipients=handlers,
+        school=message.school,
+        data={"sender": message.sender.full_name, "subject": message.subject},
+        url=reverse("messaging:reports"),
+    )
 
 
 def _require_handler(user: Any, found: Report) -> None:

@@ -59,3 +59,21 @@ register_kind(
         icon="messaging",
     )
 )
+
+
+def _reported_text(data: dict) -> str:
+    return gettext("Message signalé : « %(subject)s » de %(sender)s") % {
+        "sender": data.get("sender", ""),
+        "subject": data.get("subject", ""),
+    }
+
+
+register_kind(
+    EventKind(
+        code="messaging.reported",
+        label=_("Message signalé (direction et vie scolaire)"),
+        text=_reported_text,
+        default_channel=Channel.IMMEDIATE,
+        icon="messaging",
+    )
+)

@@ -280,8 +280,10 @@ def _chosen_people(user, ids: list[int]) -> list[Person]:
 def _compose_context(
     request, form: ComposeForm, *, to: list[int], groups: list[str], q: str = "", **extra: Any
 ) -> dict[str, Any]:
+    verdict = communication.may_send(request.user)
     return {
         "form": form,
+        "paused": None if verdict.allowed else verdict.reason,
         "audiences": access.audiences_for(request.user),
         "chosen_groups": set(groups),
         "chosen": _chosen_people(request.user, to),

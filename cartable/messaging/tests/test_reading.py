@@ -290,3 +290,17 @@ def test_thread_query_count_is_pinned_and_does_not_grow(world, django_assert_max
     assert _queries(marie, f"/messagerie/{first.pk}") == small
     _fill_inbox(world, 200)
     assert _queries(marie, f"/messagerie/{first.pk}") == small
+
+
+def test_staff_hear_of_a_report_on_their_timeline(world):
+    from cartable.notifications.models import Notification
+
+    insult = send(world, "alice", to=["tom"], subject="Demain")
+    actions.report(world.tom, insult, "Menace")
+    told = set(
+        Notification.objects.filter(event__kind="messaging.reported").values_list("recipient_id", flat=True)
+    )
+    assert told == {world.person("vera").pk, world.person("paul").pk}
+    # Reporting again tells nobody twice.
+    actions.report(world.tom, insult, "Encore")
+    assert Notification.objects.filter(event__kind="messaging.reported").count() == 2

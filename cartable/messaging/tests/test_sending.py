@@ -174,6 +174,7 @@ def test_school_kill_switch_stops_pupils_at_the_next_request(world):
     data = {"to": [world.person("tom").pk], "subject": "Question", "body": "Bonjour", "intent": "send"}
     assert client.post(COMPOSE, data).status_code == 302
     rules.pause_sending(world.ada, world.school_a, Profile.STUDENT)
+    assert "L’envoi de messages est coupé" in client.get(COMPOSE).content.decode()  # said before writing
     response = client.post(COMPOSE, data)
     assert response.status_code == 400
     assert "L’envoi de messages est coupé" in response.content.decode()
