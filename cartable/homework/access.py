@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cartable.access import policy
 from cartable.access.policy import current_enrolments, current_teaching_assignments
-from cartable.directory.models import Function, Group, Profile, Subject
+from cartable.directory.models import Function, Group, Profile
 from cartable.homework.models import Entry, Homework, Visa
 
 READERS_OF_THE_SCHOOL = (Function.DIRECTION, Function.VIE_SCOLAIRE)
@@ -34,17 +34,6 @@ def inspecting_schools(user: Any) -> frozenset[int]:
 def directed_schools(user: Any) -> frozenset[int]:
     """Schools where the user signs the cahier de textes (direction)."""
     return policy.viewer_for(user).schools_with_function(Function.DIRECTION)
-
-
-def family_group_ids(user: Any) -> frozenset[int]:
-    """Classes and groups of the pupil themselves (no query) or of a guardian's children (one query)."""
-    viewer = policy.viewer_for(user)
-    ids = set(viewer.group_ids)
-    if viewer.child_ids:
-        ids |= set(
-            current_enrolments().filter(student_id__in=viewer.child_ids).values_list("group_id", flat=True)
-        )
-    return frozenset(ids)
 
 
 def readable_groups(user: Any) -> QuerySet[Group]:
@@ -161,19 +150,11 @@ def is_locked(entry: Entry) -> bool:
 # --- Homework to do ----------------------------------------------------------------------------------
 
 
-def homework_for_pupil(pupil_id: int, group_ids: frozenset[int] | list[int]) -> QuerySet[Homework]:
-    """Homework of a pupil's classes and groups that pupils may see now."""
+def homework_visible_in(group_ids: frozenset[int] | list[int]) -> QuerySet[Homework]:
+    """Homework of classes and groups that their pupils may see now."""
     return Homework.objects.filter(entry__group_id__in=list(group_ids)).filter(visible_entries_q("entry__"))
-
-
-def groups_of_pupil(pupil_id: int) -> list[int]:
-    return list(current_enrolments().filter(student_id=pupil_id).values_list("group_id", flat=True))
 
 
 def is_pupil(user: Any) -> bool:
     viewer = policy.viewer_for(user)
     return bool(viewer.schools_with_profile(Profile.STUDENT)) and viewer.person_id is not None
-
-
-def subjects_by_id(ids: set[int]) -> dict[int, Subject]:
-    return {s.pk: s for s in Subject.objects.filter(pk__in=ids)} if ids else {}

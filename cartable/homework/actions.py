@@ -273,7 +273,7 @@ def set_done(user: Any, homework_id: int, done: bool) -> Homework:
     viewer = policy.viewer_for(user)
     if not access.is_pupil(user) or viewer.person_id is None:
         raise Refused(_("Seuls les élèves cochent leur travail."))
-    homework = access.homework_for_pupil(viewer.person_id, viewer.group_ids).filter(pk=homework_id).first()
+    homework = access.homework_visible_in(viewer.group_ids).filter(pk=homework_id).first()
     if homework is None:
         raise Refused(_("Ce travail n'existe pas."))
     if done:
