@@ -384,18 +384,18 @@ def report(user: Any, message: Message, reason: str) -> Report:
         defaults={"school_id": message.school_id, "reason": reason.strip()[:2000]},
     )
     if created and message.school_id is not None:
-        _tell_the_staff(found, message)
+        _tell_the_staff(message, message.school_id)
     return found
 
 
-def _tell_the_staff(found: Report, message: Message) -> None:
+def _tell_the_staff(message: Message, school_id: int) -> None:
     """Direction and vie scolaire of the school hear of a report on their timeline (and by email), at once:
     a threat must not wait for someone to open the reports page."""
     from cartable.notifications.actions import publish
 
     handlers = [
         person_id
-        for person_id, functions in Membership.objects.filter(school_id=message.school_id).values_list(
+        for person_id, functions in Membership.objects.filter(school_id=school_id).values_list(
             "person_id", "functions"
         )
         if set(functions or ()) & {Function.DIRECTION, Function.VIE_SCOLAIRE}
