@@ -11,10 +11,12 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cartable.access import policy
@@ -104,7 +106,13 @@ def discard(actor: Any, job: ImportJob) -> None:
 
 def run(job_id: int) -> None:
     """The import itself (in the worker): batch after batch, each written in its own transaction, the progress
-    saved after each. The file's content is emptied at the end, whatever happened."""
+    saved after each. The file's content is emptied at the end, whatever happened. The report is written
+    in the school's language (French), as the activation letters are."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _run(job_id)
+
+
+def _run(job_id: int) -> None:
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
         status=ImportJob.Status.RUNNING, started_at=timezone.now(), processed_rows=0
     )

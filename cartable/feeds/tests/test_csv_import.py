@@ -9,6 +9,7 @@ import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from cartable.accounts.models import User
 from cartable.console.models import AdminAction
@@ -18,6 +19,14 @@ from cartable.feeds import actions
 from cartable.feeds.models import ImportJob
 from cartable.feeds.tabular import MAX_BYTES
 from tests.world import PERSONAS
+
+
+@pytest.fixture(autouse=True)
+def _in_french():
+    """Messages are checked in French, whatever language an earlier test left active in this thread."""
+    with translation.override("fr"):
+        yield
+
 
 PUPILS = (
     "Nom;Prénom;Date de naissance;Classe\n"

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import tablib
+from django.utils import translation
 
 from cartable.feeds import csv_import
 from cartable.feeds.models import ImportJob
@@ -15,6 +16,14 @@ from cartable.feeds.tabular import (
     guess_delimiter,
     read_table,
 )
+
+
+@pytest.fixture(autouse=True)
+def _in_french():
+    """Messages are checked in French, whatever language an earlier test left active in this thread."""
+    with translation.override("fr"):
+        yield
+
 
 PUPILS = "Nom;Prénom;Date de naissance;Classe\nMartin;Éloïse;14/03/2015;6A\nDurand;Noël;02/07/2015;6A\n"
 
