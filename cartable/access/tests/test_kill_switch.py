@@ -61,6 +61,25 @@ def test_the_state_is_read_from_the_database_every_time(world):
     assert may_send(alice)
 
 
+def test_the_state_is_kept_in_no_cache(world):
+    """Nothing about the switches sits in a cache a process could read stale: once the user's facts are known,
+    may_send() reads the database and nothing else."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    alice = world.alice
+    may_send(alice)
+    stale = AssertionError("may_send must not read a cache")
+    with (
+        mock.patch.object(cache, "get", side_effect=stale),
+        mock.patch.object(cache, "get_many", side_effect=stale),
+    ):
+        assert may_send(alice)
+        SendingPause.objects.create(school=None, profile=Profile.STUDENT)
+        assert not may_send(alice)
+
+
 def test_may_send_costs_one_query(world, django_assert_num_queries):
     alice = world.alice
     may_send(alice)
