@@ -74,8 +74,12 @@ messages-app: dev-deps
 	sed -i '/^"POT-Creation-Date: /d' cartable/$(APP)/locale/en/LC_MESSAGES/django.po
 	cd cartable/$(APP) && DEBUG=true ../../$(PY) ../../manage.py compilemessages
 
+# Each figure is one JSON line on stdout: the home page and logins, the AAF importer, messaging, the timetable.
 bench: dev-deps
 	$(PY) -m bench.run
+	$(PY) -m bench.feeds_import
+	$(PY) -m bench.messaging
+	$(PY) -m bench.timetable
 
 clean:
 	rm -rf $(VENV) var
