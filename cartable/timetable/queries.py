@@ -133,6 +133,22 @@ class Lesson:
         return datetime.combine(self.date, self.end, tzinfo=PARIS)
 
     @property
+    def start_label(self) -> str:
+        return self.start.strftime("%H:%M")
+
+    @property
+    def end_label(self) -> str:
+        return self.end.strftime("%H:%M")
+
+    @property
+    def start_iso(self) -> str:
+        return f"{self.date.isoformat()}T{self.start_label}"
+
+    @property
+    def end_iso(self) -> str:
+        return f"{self.date.isoformat()}T{self.end_label}"
+
+    @property
     def group_ids(self) -> frozenset[int]:
         return frozenset(g.id for g in self.groups)
 
