@@ -41,10 +41,19 @@ def homework_text(data: dict) -> str:
     due = parse_date(data.get("due") or "")
     count = int(data.get("count") or 1)
     values = {
-        "subject": data.get("subject") or data.get("group", ""),
+        "subject": data.get("subject", ""),
         "group": data.get("group", ""),
         "date": date_format(due, "l j F") if due else "",
     }
+    if not values["subject"]:  # a primary class: one teacher for every subject
+        return (
+            ngettext(
+                "Nouveau travail en %(group)s pour le %(date)s",
+                "Nouveaux travaux en %(group)s, le premier pour le %(date)s",
+                count,
+            )
+            % values
+        )
     return (
         ngettext(
             "Nouveau travail en %(subject)s (%(group)s) pour le %(date)s",

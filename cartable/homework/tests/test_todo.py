@@ -198,3 +198,19 @@ def test_the_cahier_home_lists_the_coming_homework(world, client):
     assert "Apprendre le vocabulaire" in html and done_url(homework) not in html
     html = client.get(f"/cahier-de-textes/?enfant={world.person('leo').pk}").content.decode()
     assert "Apprendre le vocabulaire" not in html and "Cahier de textes de 6C" in html
+
+
+def test_the_timeline_line_reads_well_with_and_without_a_subject():
+    from django.utils import translation
+
+    from cartable.homework.portal import homework_text
+
+    with translation.override("fr"):
+        line = homework_text({"group": "6A", "subject": "Mathématiques", "due": "2026-11-25", "count": 1})
+        assert line == "Nouveau travail en Mathématiques (6A) pour le mercredi 25 novembre"
+        assert homework_text({"group": "CE2", "subject": "", "due": "2026-11-25", "count": 2}) == (
+            "Nouveaux travaux en CE2, le premier pour le mercredi 25 novembre"
+        )
+    with translation.override("en"):
+        line = homework_text({"group": "6A", "subject": "Maths", "due": "2026-11-25", "count": 1})
+        assert line.startswith("New homework in Maths (6A) due on")
