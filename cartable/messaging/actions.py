@@ -6,6 +6,7 @@ and stores one message with one row per recipient, written with one bulk insert.
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -157,6 +158,11 @@ def _search_text(subject: str, body: str, sender: Person) -> str:
     return folded(f"{subject} {plain_text(body)} {sender.full_name}")
 
 
+def _type_of(name: str) -> str:
+    """The type a download is served with, from the checked extension, not what the sender's browser said."""
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
 def _attach(message: Message, files: Sequence[UploadedFile], forward_of: Message | None = None) -> None:
     rows = [
         Attachment(
@@ -164,7 +170,7 @@ def _attach(message: Message, files: Sequence[UploadedFile], forward_of: Message
             file=f,
             name=(f.name or "fichier")[:200],
             size=f.size or 0,
-            content_type=f.content_type or "",
+            content_type=_type_of(f.name or ""),
         )
         for f in files
     ]

@@ -404,7 +404,8 @@ def _reply_context(request, original: Message, *, everyone: bool):
     if original.sender_id == me and not everyone:
         wanted = set(Recipient.objects.filter(message=original).values_list("person_id", flat=True)) - {me}
     allowed = communication.writable_among(request.user, wanted)
-    subject = original.subject if original.subject.lower().startswith("re") else f"Re : {original.subject}"
+    already = original.subject.lower().replace(" ", "").startswith("re:")
+    subject = original.subject if already else f"Re : {original.subject}"
     return sorted(allowed), len(wanted - allowed), subject[:200]
 
 

@@ -304,3 +304,20 @@ def test_staff_hear_of_a_report_on_their_timeline(world):
     # Reporting again tells nobody twice.
     actions.report(world.tom, insult, "Encore")
     assert Notification.objects.filter(event__kind="messaging.reported").count() == 2
+
+
+def test_reply_subject_and_download_type(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    first = send(
+        world,
+        "tom",
+        to=["marie"],
+        subject="Rentrée",
+        files=[SimpleUploadedFile("liste.pdf", b"%PDF-1.4", content_type="text/html")],
+    )
+    marie = client_for(world, "marie")
+    assert 'value="Re : Rentrée"' in marie.get(f"/messagerie/{first.pk}/repondre").content.decode()
+    download = marie.get(f"/messagerie/{first.pk}/pieces/{first.attachments.get().pk}")
+    assert download["Content-Type"] == "application/pdf"  # not what the sender's browser claimed
+    assert download["X-Content-Type-Options"] == "nosniff"
