@@ -49,10 +49,14 @@ def _rows(lessons: list[queries.Lesson]) -> tuple:
     )
 
 
-def todays_rows(kind: str, person_id: int, day: date) -> tuple:
+def todays_rows(kind: str, person_id: int, day: date, group_ids: frozenset[int] | None = None) -> tuple:
+    """`group_ids`: a pupil's own groups when already known (the viewer's cached facts)."""
+
     def load() -> tuple:
         if kind == "teacher":
             return _rows(queries.lessons_for_teacher(person_id, day, day))
+        if group_ids is not None:
+            return _rows(queries.lessons_for_groups(group_ids, day, day))
         return _rows(queries.lessons_for_pupil(person_id, day, day))
 
     # The change lines are sentences: one entry per language.
@@ -65,7 +69,7 @@ def today_widget(request, child):
     if child is not None:
         rows, whose = todays_rows("pupil", child.pk, day), child.first_name
     elif viewer.person_id is not None and access.is_pupil(request.user):
-        rows, whose = todays_rows("pupil", viewer.person_id, day), ""
+        rows, whose = todays_rows("pupil", viewer.person_id, day, viewer.group_ids), ""
     elif viewer.person_id is not None and access.has_own_timetable(request.user):
         rows, whose = todays_rows("teacher", viewer.person_id, day), ""
     else:

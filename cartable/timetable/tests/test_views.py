@@ -346,6 +346,8 @@ def test_week_query_counts_are_pinned_and_do_not_grow(client, world, week, djang
     directory.assign_teaching(world.person("tom"), world.class_5b, world.maths)
     course(world, world.class_5b, weekday=3, teachers=[world.person("tom")], label="Maths 5B")
     assert count(client, url) == tom_before <= 8  # and the second-factor device
+    world.login(client, "alice")
+    assert count(client, url) <= 6  # her groups come with the access facts
     world.login(client, "vera")
     class_url = group_url(world.class_6a)
     client.get(class_url)
