@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
+
+from django.templatetags.static import static
+from django.urls import reverse
 
 from cartable.notifications import access, counts
 from cartable.notifications.kinds import KINDS
 from cartable.notifications.models import Notification
 
-HOME_SIZE = 8
+HOME_SIZE = 6
 
 
 @dataclass(frozen=True)
@@ -29,13 +33,34 @@ class Row:
 
 @dataclass(frozen=True)
 class Entry:
-    row: Row
+    """A timeline line ready for the templates (plain attributes: the home page renders several each time)."""
+
+    pk: int
+    mine: bool
+    unread: bool
     text: str
     label: str
-    icon: str
+    icon_url: str
+    link: str  # where the line leads ("" for none): through "open" for my own, which marks it read
+    read_url: str
+    created_at: datetime.datetime
+    about: str
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.row, name)
+
+# URLs of the icons and of the notification routes, worked out once per process.
+_icons: dict[str, str] = {}
+
+
+def icon_url(icon: str) -> str:
+    if icon not in _icons:
+        _icons[icon] = static(f"cartable/icons/{icon}.svg")
+    return _icons[icon]
+
+
+@functools.cache
+def _route(name: str) -> str:
+    # reverse() once with a placeholder, then plain string formatting per entry.
+    return reverse(name, args=[987654321]).replace("987654321", "{}")
 
 
 def row(notification: Notification, me: int) -> Row:
@@ -57,8 +82,27 @@ def entry(item: Row) -> Entry:
     kind = KINDS.get(item.kind)
     if kind is None:
         # A kind whose app is not installed here: still listed, without its sentence.
-        return Entry(row=item, text=item.kind, label=item.kind, icon="app")
-    return Entry(row=item, text=kind.text(item.data), label=str(kind.label), icon=kind.icon)
+        text, label, icon = item.kind, item.kind, "app"
+    else:
+        text, label, icon = kind.text(item.data), str(kind.label), kind.icon
+    if not item.url:
+        link = ""
+    elif item.mine:
+        link = _route("notifications:open").format(item.pk)
+    else:
+        link = item.url
+    return Entry(
+        pk=item.pk,
+        mine=item.mine,
+        unread=item.unread,
+        text=text,
+        label=label,
+        icon_url=icon_url(icon),
+        link=link,
+        read_url=_route("notifications:read").format(item.pk),
+        created_at=item.created_at,
+        about=item.about,
+    )
 
 
 def entries(notifications: list[Notification], me: int) -> list[Entry]:
