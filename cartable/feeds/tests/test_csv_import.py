@@ -419,6 +419,13 @@ def test_bruno_cannot_reach_school_a_jobs_through_his_own_school(world, client):
     assert bruno_job.school == world.school_b
     assert ada.get(url(world, "import_job", bruno_job.pk)).status_code == 404
     assert bruno_job not in list(ada.get(url(world, "import_upload")).context["jobs"])
+    # Nor can Ada upload into school B, or start Bruno's job, by forging the requests.
+    assert upload(ada, world, PUPILS.encode(), school=world.school_b).status_code == 404
+    forged = ada.post(url(world, "import_preview", bruno_job.pk, school=world.school_b), {"start": "1"})
+    assert forged.status_code == 404
+    assert ImportJob.objects.filter(school=world.school_b).count() == 1
+    bruno_job.refresh_from_db()
+    assert bruno_job.status == ImportJob.Status.DRAFT
 
 
 def test_actions_refuse_someone_who_is_not_admin(world):
