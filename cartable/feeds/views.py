@@ -45,9 +45,9 @@ def upload(request, school):
         return redirect("feeds:import_mapping", uai=school.uai, job_id=job.pk)
     recent = jobs_of(school).select_related("created_by").defer("content", "report_rows")[:RECENT_JOBS]
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "feeds/import_upload.html", {"school": school, "form": form, "jobs": recent}, status=status
-    )
+    expected = [(label, csv_import.fields_of(kind)) for kind, label in ImportJob.Kind.choices]
+    context = {"school": school, "form": form, "jobs": recent, "expected": expected}
+    return render(request, "feeds/import_upload.html", context, status=status)
 
 
 def _draft_or_redirect(school, job):
