@@ -313,12 +313,14 @@ def _delete_other_personal_data(person_ids: list[int], user_ids: list[int]) -> N
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from cartable.feeds.models import ImageRightsConsent
+    from cartable.notifications.actions import forget_people
     from cartable.portal.models import CorrectionRequest
 
     ImageRightsConsent.objects.filter(person_id__in=person_ids).delete()
     CorrectionRequest.objects.filter(person_id__in=person_ids).delete()
     TOTPDevice.objects.filter(user_id__in=user_ids).delete()
     StaticDevice.objects.filter(user_id__in=user_ids).delete()
+    forget_people(person_ids)
 
 
 # --- Yearly rollover (rule C4) ---------------------------------------------------------------------------

@@ -133,3 +133,12 @@ def unsubscribe(person_id: int, kind: str) -> Any:
         person_id=person_id, kind=kind, defaults={"channel": Channel.OFF}
     )
     return preference
+
+
+def forget_people(person_ids: list[int]) -> None:
+    """Account purge (rule C5): their notifications, email choices and SMS number go with their data."""
+    Notification.objects.filter(recipient_id__in=person_ids).delete()
+    Preference.objects.filter(person_id__in=person_ids).delete()
+    DeliverySettings.objects.filter(person_id__in=person_ids).delete()
+    ids = list(person_ids)
+    transaction.on_commit(lambda: counts.changed(ids))

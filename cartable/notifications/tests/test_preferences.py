@@ -81,3 +81,22 @@ def test_the_platform_admin_has_no_section(client, world):
     world.login(client, "root")
     assert "Notifications par courriel" not in client.get("/preferences").content.decode()
     assert client.post("/notifications/preferences", valid()).status_code == 404
+
+
+def test_account_purge_forgets_notifications_and_choices(world):
+    from cartable.directory import actions as directory_actions
+    from cartable.notifications import actions
+    from cartable.notifications.models import Notification
+
+    marc, marie = world.person("marc"), world.person("marie")
+    actions.publish(NOW, recipients=[marc, marie], data={})
+    DeliverySettings.objects.create(person=marc, sms_phone="+33612345678")
+    Preference.objects.create(person=marc, kind=NOW, channel=Channel.OFF)
+    start = datetime.datetime(2027, 1, 10, 8, tzinfo=datetime.UTC)
+    directory_actions.deactivate_people([marc.pk], start)
+    directory_actions.purge_expired_accounts(start + datetime.timedelta(days=93))
+    assert not Notification.objects.filter(recipient=marc).exists()
+    assert not DeliverySettings.objects.filter(person=marc).exists()
+    assert not Preference.objects.filter(person=marc).exists()
+    # Marie keeps hers.
+    assert Notification.objects.filter(recipient=marie).count() == 1
