@@ -1,5 +1,7 @@
 """What the feeds know that the directory has no field for yet."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -24,6 +26,9 @@ class ImageRightsConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {'oui' if self.granted else 'non'}"
+
+
+STOPPED_AFTER = timedelta(hours=1)
 
 
 class ImportJob(models.Model):
@@ -81,6 +86,12 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def seems_stopped(self) -> bool:
+        """Still queued or running an hour after the upload: a file of at most 10,000 lines takes a few
+        seconds, so the worker was stopped or is not running."""
+        return self.is_running and self.created_at < timezone.now() - STOPPED_AFTER
 
     @property
     def is_over(self) -> bool:

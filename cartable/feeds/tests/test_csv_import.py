@@ -350,6 +350,16 @@ def test_job_page_polls_while_running_and_works_without_javascript(world, ada):
     assert ada.get(url(world, "import_report", job.pk))["Location"] == url(world, "import_job", job.pk)
 
 
+def test_a_job_the_worker_never_finished_says_so_and_stops_polling(world, ada):
+    upload(ada, world, PUPILS.encode())
+    job = latest_job()
+    an_hour_ago = job.created_at - dt.timedelta(hours=1, minutes=1)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, created_at=an_hour_ago)
+    html = ada.get(url(world, "import_job", job.pk)).content.decode()
+    assert "ne progresse plus" in html
+    assert "hx-trigger" not in html
+
+
 def test_started_job_cannot_be_remapped_or_started_twice(
     world, ada, django_capture_on_commit_callbacks, run_tasks
 ):
