@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from cartable.access import policy
 from cartable.access.policy import current_enrolments
 from cartable.directory.models import Group, Guardianship, Person
-from cartable.homework import access
+from cartable.homework import access, versions
 from cartable.homework.forms import attachment_type
 from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
 from cartable.lib.html import sanitize
@@ -179,6 +179,7 @@ def create_entry(user: Any, data: EntryInput) -> Entry:
     _store_files(entry, None, data.files)
     _write_homework(entry, data.homework)
     _after_write(entry)
+    versions.bump_groups([entry.group_id])
     return entry
 
 
@@ -191,6 +192,7 @@ def update_entry(user: Any, entry: Entry, data: EntryInput) -> Entry:
     if teaching is None:
         raise Refused(_("Vous ne pouvez écrire que dans le cahier de textes de vos classes et groupes."))
     check_not_locked(teaching.group_id, data.date, teaching.group_name)
+    versions.bump_groups([entry.group_id, teaching.group_id])
     now = timezone.now()
     if data.visible_from is None or data.visible_from <= now:
         # Already visible sessions stay visible; a past date means "now".
@@ -222,6 +224,7 @@ def delete_entry(user: Any, entry: Entry) -> None:
     entry = access.own_entry_or_404(user, entry.pk)
     check_not_locked(entry.group_id, entry.date, entry.group.name)
     _delete_files_after_commit([a.file.name for a in entry.attachments.all()])
+    versions.bump_groups([entry.group_id])
     entry.delete()
 
 
@@ -264,6 +267,7 @@ def announce_homework(entry_id: int) -> int:
             url=url,
         )
     Homework.objects.filter(pk__in=[h.pk for h in pending]).update(announced_at=timezone.now())
+    versions.bump_groups([entry.group_id])
     return len(pending)
 
 
@@ -280,6 +284,7 @@ def set_done(user: Any, homework_id: int, done: bool) -> Homework:
         HomeworkDone.objects.get_or_create(pupil_id=viewer.person_id, homework=homework)
     else:
         HomeworkDone.objects.filter(pupil_id=viewer.person_id, homework=homework).delete()
+    versions.bump_done(viewer.person_id)
     return homework
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cartable.directory.models import Group, Person, School, Subject
+from cartable.lib.html import plain_text
 
 
 class Entry(models.Model):
@@ -70,6 +71,19 @@ class Homework(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} → {self.due_date:%Y-%m-%d}"
+
+    @property
+    def subject_name(self) -> str:
+        return self.entry.subject.name if self.entry.subject_id and self.entry.subject else ""
+
+    @property
+    def group_name(self) -> str:
+        return self.entry.group.name
+
+    @property
+    def summary(self) -> str:
+        """The instructions as plain text (lists and previews)."""
+        return plain_text(self.instructions)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

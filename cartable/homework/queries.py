@@ -6,13 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cartable.access import policy
 from cartable.access.policy import current_enrolments
+from cartable.directory import versions as directory_versions
 from cartable.directory.models import Group, Profile
+from cartable.homework import versions
 from cartable.homework.access import inspecting_schools, visible_entries_q
 from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
 
@@ -71,17 +73,75 @@ def todo_target(user: Any, child_id: int | None) -> TodoFor | None:
     return None
 
 
+@dataclass(frozen=True)
+class TodoLine:
+    """One homework item of the home widget, as kept in the shared cache."""
+
+    pk: int
+    due_date: dt.date
+    subject_name: str
+    group_name: str
+    summary: str
+    duration_minutes: int | None
+    done: bool
+
+
+def _pupil_groups(user: Any, target: TodoFor) -> tuple[int, ...]:
+    """The pupil's classes and groups this year: the viewer's own facts, or a child's (directory cache)."""
+    if target.own:
+        return tuple(sorted(policy.viewer_for(user).group_ids))
+    return directory_versions.cached(
+        f"homework:groups:{target.pupil_id}",
+        lambda: tuple(
+            sorted(current_enrolments().filter(student_id=target.pupil_id).values_list("group_id", flat=True))
+        ),
+    )
+
+
+def todo_lines(user: Any, target: TodoFor, today: dt.date) -> list[TodoLine]:
+    """Homework due in the next days for the widget: from the shared cache while nothing changed in the
+    pupil's classes and groups (no query), else two queries."""
+    group_ids = _pupil_groups(user, target)
+    start, end = today, today + dt.timedelta(days=WIDGET_DAYS)
+
+    def load() -> tuple[tuple, float | None]:
+        items = homework_of_pupil(target.pupil_id, own=target.own, start=start, end=end)[: WIDGET_ITEMS + 1]
+        rows = tuple(
+            (
+                h.pk,
+                h.due_date.isoformat(),
+                h.subject_name,
+                h.group_name,
+                h.summary[:300],
+                h.duration_minutes,
+                bool(getattr(h, "done", False)),
+            )
+            for h in items
+        )
+        now = timezone.now()
+        opening = Entry.objects.filter(
+            group_id__in=group_ids, visible_from__gt=now, homework__due_date__range=(start, end)
+        ).aggregate(first=Min("visible_from"))["first"]
+        midnight = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
+        return rows, min(opening or midnight, midnight).timestamp()
+
+    version_keys = [versions.group_key(g) for g in group_ids]
+    if target.own:
+        version_keys.append(versions.done_key(target.pupil_id))
+    key = f"todo:{target.pupil_id}:{int(target.own)}:{today.isoformat()}"
+    rows = versions.cached(key, version_keys, load)
+    return [
+        TodoLine(pk, dt.date.fromisoformat(due), subject, group, summary, minutes, done)
+        for pk, due, subject, group, summary, minutes, done in rows
+    ]
+
+
 def todo_widget(request, child) -> dict | None:
-    """For a pupil, or a guardian's selected child: homework due in the next days (one query)."""
+    """For a pupil, or a guardian's selected child: homework due in the next days (shared cache)."""
     target = todo_target(request.user, child.pk if child is not None else None)
     if target is None:
         return None
-    today = timezone.localdate()
-    items = list(
-        homework_of_pupil(
-            target.pupil_id, own=target.own, start=today, end=today + dt.timedelta(days=WIDGET_DAYS)
-        )[: WIDGET_ITEMS + 1]
-    )
+    items = todo_lines(request.user, target, timezone.localdate())
     return {
         "items": items[:WIDGET_ITEMS],
         "more": len(items) > WIDGET_ITEMS,

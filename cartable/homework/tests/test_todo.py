@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cartable.access.policy import viewer_for
-from cartable.homework import queries
+from cartable.homework import actions, queries
 from cartable.homework.models import HomeworkDone
 from cartable.homework.tests.helpers import french_5b, request_for, session
 from cartable.notifications.models import Event, Notification
@@ -105,23 +105,41 @@ def test_the_home_page_shows_the_homework_widget(world, client):
     assert "widget-homework-title" not in client.get("/").content.decode()
 
 
-def test_the_widget_costs_one_query_whatever_the_amount_of_homework(world, django_assert_num_queries):
-    session(world, homework=[("Un", tomorrow())])
+def test_the_widget_costs_no_query_while_nothing_changes(world, django_assert_num_queries, time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.UTC))
+    first = session(world, homework=[("Un", tomorrow())]).homework.get()
     alice, marie = request_for(world, "alice"), request_for(world, "marie")
     viewer_for(alice.user), viewer_for(marie.user)
     child = type("Child", (), {"pk": world.person("alice").pk, "first_name": "Alice"})()
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the homework, and when the next prepared session opens
         own = queries.todo_widget(alice, None)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):  # the same, and the child's classes (directory cache)
         childs = queries.todo_widget(marie, child)
+    with django_assert_num_queries(0):
+        assert queries.todo_widget(alice, None) == own
+        assert queries.todo_widget(marie, child) == childs
     assert own is not None and childs is not None
-    assert len(own["items"]) == 1 and len(childs["items"]) == 1
+    assert [item.summary for item in own["items"]] == ["Un"] and len(childs["items"]) == 1
+
+    # New homework, a tick, a prepared session opening: read again, still two queries.
     for n in range(30):
         session(world, content=f"Séance {n}", homework=[(f"Travail {n}", tomorrow())])
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         context = queries.todo_widget(alice, None)
     assert context is not None
     assert len(context["items"]) == queries.WIDGET_ITEMS and context["more"]
+    actions.set_done(alice.user, first.pk, True)
+    context = queries.todo_widget(alice, None)
+    assert context is not None and [i.done for i in context["items"] if i.pk == first.pk] == [True]
+    assert not [i for i in queries.todo_widget(marie, child)["items"] if i.done]  # type: ignore[index]
+
+    opens = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
+    session(world, homework=[("Préparé", timezone.localdate())], visible_from=opens)
+    assert "Préparé" not in [i.summary for i in queries.todo_widget(marie, child)["items"]]  # type: ignore[index]
+    with django_assert_num_queries(0):
+        queries.todo_widget(marie, child)
+    time_machine.move_to(dt.datetime(2026, 11, 23, 8, 1, tzinfo=dt.UTC))
+    assert "Préparé" in [i.summary for i in queries.todo_widget(marie, child)["items"]]  # type: ignore[index]
 
 
 def count_queries(client, url: str) -> int:
