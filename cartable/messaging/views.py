@@ -86,7 +86,24 @@ def _page(request, queryset) -> Page:
     number = max(1, min(int(raw), 10_000)) if raw.isdigit() else 1
     start = (number - 1) * PAGE_SIZE
     rows = list(queryset[start : start + PAGE_SIZE + 1])
-    return Page(object_list=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
+    return Page(object_list=_dated(rows[:PAGE_SIZE]), number=number, has_next=len(rows) > PAGE_SIZE)
+
+
+def _dated(rows: list) -> list:
+    """Each row gets `when` ("23/11/2026 14:05") and `iso`: the day's format is looked up once per day, not
+    once per row (formatting dates was half the cost of a mailbox row)."""
+    days: dict = {}
+    for row in rows:
+        moment = getattr(row, "sent_at", None) or getattr(row, "created_at", None)
+        if moment is None:
+            continue
+        local = localtime(moment)
+        day = local.date()
+        if day not in days:
+            days[day] = date_format(day, "SHORT_DATE_FORMAT")
+        row.when = f"{days[day]} {local:%H:%M}"
+        row.iso = local.isoformat()
+    return rows
 
 
 # --- Mailboxes ----------------------------------------------------------------------------------------
