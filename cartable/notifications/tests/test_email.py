@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from io import StringIO
 
 import pytest
 import time_machine
@@ -165,9 +166,9 @@ def test_daily_digest_gathers_the_day_and_is_scheduled_by_the_worker(world, smtp
 def test_send_digests_command_sends_once(world, smtp, publish_now):
     with time_machine.travel(paris(2026, 11, 23, 10), tick=False):
         publish_now(DAILY, "alice", "marie")
-        call_command("send_digests", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("send_digests", stdout=StringIO())
         assert len(smtp.messages) == 2
-        call_command("send_digests", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("send_digests", stdout=StringIO())
     assert len(smtp.messages) == 2
 
 
@@ -242,3 +243,15 @@ def test_unreachable_mail_server_loses_nothing(world, settings, smtp, publish_no
         work()
     assert [m["To"] for m in smtp.messages] == ["alice@example.test"]
     assert "Nouvelle chose : sortie au musée" in text_of(smtp.messages[0])
+
+
+def test_send_digests_plan_only_queues_the_next_digest_once(world, django_capture_on_commit_callbacks):
+    with (
+        time_machine.travel(paris(2026, 11, 23, 9), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("send_digests", "--plan-only", stdout=StringIO())
+        call_command("send_digests", "--plan-only", stdout=StringIO())
+    # Past 07:30 the next digest is tomorrow's; one task however often it is asked for.
+    planned = DBTaskResult.objects.get(task_path__endswith="daily_digest")
+    assert planned.run_after == paris(2026, 11, 24, 7, 30)
