@@ -18,7 +18,7 @@ from django.http import Http404
 from cartable.access import policy
 from cartable.access.policy import current_enrolments, viewer_for
 from cartable.directory.models import STAFF_PROFILES, Function, Group, Profile, School
-from cartable.timetable.models import CalendarToken, Course, CourseException, Room
+from cartable.timetable.models import CalendarToken, Course, CourseException, Room, TimeSlot
 
 MANAGING_FUNCTIONS = (Function.DIRECTION, Function.VIE_SCOLAIRE)
 
@@ -112,6 +112,13 @@ def managed_exception_or_404(user: Any, exception_id: Any) -> CourseException:
     if found is None:
         raise Http404
     return found
+
+
+def managed_slot_or_404(user: Any, slot_id: Any) -> TimeSlot:
+    slot = TimeSlot.objects.filter(pk=_int_or_404(slot_id), school_id__in=managed_school_ids(user)).first()
+    if slot is None:
+        raise Http404
+    return slot
 
 
 def has_own_timetable(user: Any) -> bool:

@@ -30,6 +30,7 @@ from cartable.timetable.models import (
     CourseException,
     ExceptionKind,
     Room,
+    TimeSlot,
     TimetableSettings,
     Weeks,
 )
@@ -293,6 +294,25 @@ def save_settings(user, school: School, zone: str, week_a_monday: date | None) -
         )
         versions.bump()
     return row
+
+
+def add_time_slot(user, school: School, weekday: int, label: str, start: time, end: time) -> TimeSlot:
+    """One more slot in the school's time grid (offered when adding a course)."""
+    _check_manager(user, school)
+    if end <= start:
+        raise ValidationError(_("Le créneau doit finir après avoir commencé."))
+    if TimeSlot.objects.filter(school=school, weekday=weekday, start=start).exists():
+        raise ValidationError(_("Ce jour a déjà un créneau qui commence à cette heure."))
+    slot = TimeSlot.objects.create(school=school, weekday=weekday, label=label.strip(), start=start, end=end)
+    versions.bump()
+    return slot
+
+
+def remove_time_slot(user, slot: TimeSlot) -> None:
+    """Courses keep their day and times: the grid only helps to enter them."""
+    _check_manager(user, slot.school_id)
+    slot.delete()
+    versions.bump()
 
 
 # --- Import ------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cartable.directory.models import Group, Membership, Person, Profile, School, Subject
-from cartable.timetable.models import ExceptionKind, Weekday, Weeks, Zone
+from cartable.timetable.models import ExceptionKind, TimeSlot, Weekday, Weeks, Zone
 
 
 class DateInput(forms.DateInput):
@@ -30,6 +30,12 @@ class PersonChoiceField(forms.ModelChoiceField):
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return obj.full_name
+
+
+class SlotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: TimeSlot) -> str:
+        name = f"{obj.label} — " if obj.label else ""
+        return f"{obj.get_weekday_display()} {name}{obj.start:%H:%M}–{obj.end:%H:%M}"
 
 
 def teachers_of(school: School):
@@ -59,9 +65,17 @@ class CourseForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     room = forms.CharField(label=_("Salle"), max_length=60, required=False)
-    weekday = forms.TypedChoiceField(label=_("Jour"), choices=Weekday.choices, coerce=int)
-    start = forms.TimeField(label=_("Début"), widget=TimeInput())
-    end = forms.TimeField(label=_("Fin"), widget=TimeInput())
+    slot = SlotChoiceField(
+        label=_("Créneau"),
+        queryset=TimeSlot.objects.none(),
+        required=False,
+        help_text=_("Un créneau de la grille de l'établissement, ou bien le jour et les heures ci-dessous."),
+    )
+    weekday = forms.TypedChoiceField(
+        label=_("Jour"), choices=[("", "—"), *Weekday.choices], coerce=int, required=False, empty_value=None
+    )
+    start = forms.TimeField(label=_("Début"), widget=TimeInput(), required=False)
+    end = forms.TimeField(label=_("Fin"), widget=TimeInput(), required=False)
     weeks = forms.ChoiceField(label=_("Semaines"), choices=Weeks.choices, initial=Weeks.EVERY)
     valid_from = forms.DateField(label=_("À partir du"), required=False, widget=DateInput())
     valid_until = forms.DateField(label=_("Jusqu'au"), required=False, widget=DateInput())
@@ -73,9 +87,17 @@ class CourseForm(forms.Form):
         )
         self.fields["subject"].queryset = Subject.objects.filter(school=school)  # type: ignore[attr-defined]
         self.fields["teachers"].queryset = teachers_of(school)  # type: ignore[attr-defined]
+        self.fields["slot"].queryset = TimeSlot.objects.filter(school=school)  # type: ignore[attr-defined]
 
     def clean(self):
         data = super().clean() or {}
+        slot = data.get("slot")
+        if slot is not None:
+            data["weekday"], data["start"], data["end"] = slot.weekday, slot.start, slot.end
+        else:
+            for name in ("weekday", "start", "end"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Choisissez un créneau, ou indiquez le jour et les heures."))
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", _("Le cours doit finir après avoir commencé."))
         if not data.get("subject") and not (data.get("label") or "").strip():
@@ -158,6 +180,19 @@ class ConfirmImportForm(forms.Form):
     content = forms.CharField(widget=forms.HiddenInput, max_length=1_000_000)
     valid_from = forms.DateField(widget=forms.HiddenInput)
     replace = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+
+class TimeSlotForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=_("Jour"), choices=Weekday.choices, coerce=int)
+    label = forms.CharField(label=_("Nom"), max_length=16, required=False, help_text=_("Par exemple M1, S3."))
+    start = forms.TimeField(label=_("Début"), widget=TimeInput())
+    end = forms.TimeField(label=_("Fin"), widget=TimeInput())
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("Le créneau doit finir après avoir commencé."))
+        return data
 
 
 class TokenForm(forms.Form):

@@ -30,9 +30,10 @@ from cartable.timetable.forms import (
     EndCourseForm,
     ImportForm,
     SettingsForm,
+    TimeSlotForm,
     TokenForm,
 )
-from cartable.timetable.models import CalendarToken, CourseException, TimetableSettings
+from cartable.timetable.models import CalendarToken, CourseException, TimeSlot, TimetableSettings
 from cartable.timetable.queries import Lesson
 
 FRESH_TOKEN_KEY = "timetable_fresh_token"
@@ -264,12 +265,53 @@ def manage_school(request, uai: str):
         return redirect("timetable:manage_school", uai=school.uai)
     groups = list(access.groups_visible_to(request.user).filter(school=school).order_by("kind", "name"))
     rooms = list(access.rooms_visible_to(request.user).filter(school=school).order_by("name"))
+    slots = list(TimeSlot.objects.filter(school=school))
     zone = (current.zone if current and current.zone else "") or queries.zone_of_academy(school.academy)
     return render(
         request,
         "timetable/manage_school.html",
-        {"school": school, "form": form, "groups": groups, "rooms": rooms, "zone": zone},
+        {
+            "school": school,
+            "form": form,
+            "groups": groups,
+            "rooms": rooms,
+            "zone": zone,
+            "slots": slots,
+            "slot_form": TimeSlotForm(),
+        },
     )
+
+
+@manager_view
+@require_POST
+def slot_add(request, uai: str):
+    school = access.managed_school_or_404(request.user, uai)
+    form = TimeSlotForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.add_time_slot(
+                request.user, school, data["weekday"], data["label"], data["start"], data["end"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Créneau ajouté."))
+    else:
+        messages.error(
+            request, _("Créneau non ajouté : indiquez le jour, le début et une fin après le début.")
+        )
+    return redirect(f"{reverse('timetable:manage_school', args=[school.uai])}#grille")
+
+
+@manager_view
+@require_POST
+def slot_delete(request, slot_id: int):
+    slot = access.managed_slot_or_404(request.user, slot_id)
+    uai = slot.school.uai
+    actions.remove_time_slot(request.user, slot)
+    messages.success(request, _("Créneau retiré de la grille."))
+    return redirect(f"{reverse('timetable:manage_school', args=[uai])}#grille")
 
 
 def _course_data(form: CourseForm) -> actions.CourseData:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from cartable.timetable import actions
-from cartable.timetable.models import CalendarToken, Course, CourseException, ExceptionKind, Room
+from cartable.timetable.models import CalendarToken, Course, CourseException, ExceptionKind, Room, TimeSlot
 from tests.matrix import Route, console, expect, logged_in
 from tests.world import World
 
@@ -43,6 +43,12 @@ def _change(w: World) -> int:
     )[0].pk
 
 
+def _slot(w: World) -> int:
+    return TimeSlot.objects.get_or_create(
+        school=w.school_a, weekday=0, start=time(8), defaults={"end": time(9)}
+    )[0].pk
+
+
 def _token_of_alice(w: World) -> int:
     CalendarToken.objects.filter(user=w.alice).update(revoked_at=None)
     return CalendarToken.objects.get_or_create(
@@ -67,6 +73,10 @@ ROUTES: dict[str, Route] = {
     "timetable:manage": Route(lambda w: "/emploi-du-temps/gestion/"),
     "timetable:manage_school": Route(lambda w: f"/emploi-du-temps/gestion/{w.school_a.uai}/"),
     "timetable:course_new": Route(lambda w: f"/emploi-du-temps/gestion/{w.school_a.uai}/cours/nouveau"),
+    "timetable:slot_add": Route(lambda w: f"/emploi-du-temps/gestion/{w.school_a.uai}/creneaux", "post"),
+    "timetable:slot_delete": Route(
+        lambda w: f"/emploi-du-temps/gestion/creneau/{_slot(w)}/supprimer", "post"
+    ),
     "timetable:course_edit": Route(lambda w: f"/emploi-du-temps/gestion/cours/{_course(w)}"),
     "timetable:course_end": Route(lambda w: f"/emploi-du-temps/gestion/cours/{_course(w)}/fin", "post"),
     "timetable:change_new": Route(lambda w: f"/emploi-du-temps/gestion/cours/{_course(w)}/modification"),
@@ -94,6 +104,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "timetable:manage": only(MANAGERS, 302),
     "timetable:manage_school": only(MANAGERS, 200),
     "timetable:course_new": only(MANAGERS, 200),
+    "timetable:slot_add": only(MANAGERS, 302),  # an empty form: back to the page with a message
+    "timetable:slot_delete": only(MANAGERS, 302),
     "timetable:course_edit": only(MANAGERS, 200),
     "timetable:course_end": only(MANAGERS, 302),  # no date given: back to the course with a message
     "timetable:change_new": only(MANAGERS, 200),

@@ -353,3 +353,55 @@ def test_week_query_counts_are_pinned_and_do_not_grow(client, world, week, djang
     client.get(class_url)
     with django_assert_max_num_queries(8):
         client.get(class_url)
+
+
+# --- The time grid --------------------------------------------------------------------------------------
+
+
+def test_time_grid_is_kept_by_vie_scolaire_and_offered_for_new_courses(client, world, week):
+    from cartable.timetable.models import TimeSlot
+
+    world.login(client, "vera")
+    url = reverse("timetable:slot_add", args=[world.school_a.uai])
+    assert (
+        client.post(url, {"weekday": 2, "label": "M3", "start": "10:05", "end": "11:00"}).status_code == 302
+    )
+    slot = TimeSlot.objects.get(school=world.school_a)
+    # Twice the same start on one day, or an end before the start: refused with a message, nothing written.
+    answer = client.post(url, {"weekday": 2, "label": "X", "start": "10:05", "end": "11:30"}, follow=True)
+    assert "déjà un créneau" in answer.content.decode()
+    answer = client.post(url, {"weekday": 2, "start": "12:00", "end": "11:00"}, follow=True)
+    assert "Créneau non ajouté" in answer.content.decode()
+    assert TimeSlot.objects.count() == 1
+    page = client.get(reverse("timetable:manage_school", args=[world.school_a.uai])).content.decode()
+    assert "M3 — 10:05–11:00" in page
+    # A course entered with the slot takes its day and times.
+    new = reverse("timetable:course_new", args=[world.school_a.uai])
+    assert "Mercredi M3 — 10:05–11:00" in client.get(new).content.decode()
+    answer = client.post(
+        new, {"groups": [world.class_6a.pk], "label": "Chorale", "slot": slot.pk, "weeks": "every"}
+    )
+    assert answer.status_code == 302
+    chorale = Course.objects.get(label="Chorale")
+    assert (chorale.weekday, chorale.start, chorale.end) == (2, time(10, 5), time(11))
+    # Without a slot, the day and times are needed.
+    answer = client.post(new, {"groups": [world.class_6a.pk], "label": "Sans heure", "weeks": "every"})
+    assert answer.status_code == 200 and "Choisissez un créneau" in answer.content.decode()
+    assert client.post(reverse("timetable:slot_delete", args=[slot.pk])).status_code == 302
+    assert not TimeSlot.objects.exists()
+
+
+def test_another_schools_grid_is_out_of_reach(client, world, week):
+    from cartable.timetable.models import TimeSlot
+
+    slot_b = TimeSlot.objects.create(school=world.school_b, weekday=0, start=time(8), end=time(9))
+    world.login(client, "vera")
+    assert client.post(reverse("timetable:slot_delete", args=[slot_b.pk])).status_code == 404
+    assert client.post(reverse("timetable:slot_add", args=[world.school_b.uai]), {}).status_code == 404
+    # A slot of another school cannot be chosen for a course.
+    new = reverse("timetable:course_new", args=[world.school_a.uai])
+    answer = client.post(
+        new, {"groups": [world.class_6a.pk], "label": "X", "slot": slot_b.pk, "weeks": "every"}
+    )
+    assert answer.status_code == 200 and not Course.objects.filter(label="X").exists()
+    assert TimeSlot.objects.filter(pk=slot_b.pk).exists()
