@@ -34,11 +34,18 @@ def world(db):
 
 
 @pytest.fixture
-def run_tasks():
+def run_tasks(monkeypatch):
     """Run every queued background task now, with the real database worker (`manage.py db_worker`).
     Tasks are enqueued when a transaction commits: wrap the action in
-    `django_capture_on_commit_callbacks(execute=True)` first."""
+    `django_capture_on_commit_callbacks(execute=True)` first.
+
+    The worker closes connections it takes for broken between tasks; a test's connection sits inside the
+    test's transaction (not in autocommit), which PostgreSQL's backend reports as unusable, so the worker
+    would close it and lose the test's data: that one check is left out here."""
     from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run() -> None:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
