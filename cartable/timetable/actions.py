@@ -438,6 +438,9 @@ def _signature(weekday, start, subject_id, label, weeks, group_ids) -> tuple:
 # --- Calendar tokens ---------------------------------------------------------------------------------
 
 
+MAX_TOKENS = 10
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -446,6 +449,10 @@ def create_calendar_token(user, label: str = "") -> str:
     """A new secret address for the user's iCalendar feed; returns the clear token (shown once)."""
     if not user.is_authenticated:
         raise PermissionDenied
+    if CalendarToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_TOKENS:
+        raise ValidationError(
+            _("Vous avez déjà %(count)d adresses d'agenda : révoquez-en une d'abord.") % {"count": MAX_TOKENS}
+        )
     token = secrets.token_urlsafe(32)
     CalendarToken.objects.create(user=user, token_hash=token_hash(token), label=label.strip()[:80])
     return token

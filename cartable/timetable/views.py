@@ -531,7 +531,11 @@ def import_confirm(request, school: School):
 def token_create(request):
     form = TokenForm(request.POST)
     label = form.cleaned_data["label"] if form.is_valid() else ""
-    token = actions.create_calendar_token(request.user, label)
+    try:
+        token = actions.create_calendar_token(request.user, label)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('portal:preferences')}#agenda")
     request.session[FRESH_TOKEN_KEY] = token
     messages.success(request, _("Adresse d'agenda créée. Copiez-la maintenant : elle ne sera plus affichée."))
     return redirect(f"{reverse('portal:preferences')}#agenda")

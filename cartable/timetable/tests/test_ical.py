@@ -158,3 +158,12 @@ def test_feed_query_count_does_not_grow_with_children(client, world, week, djang
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after) == before_count == 6
+
+
+def test_at_most_ten_addresses(client, world):
+    world.login(client, "alice")
+    for _ in range(10):
+        client.post(reverse("timetable:token_create"))
+    answer = client.post(reverse("timetable:token_create"), follow=True)
+    assert "révoquez-en une d&#x27;abord" in answer.content.decode()
+    assert CalendarToken.objects.filter(user=world.alice).count() == 10
