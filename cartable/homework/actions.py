@@ -255,7 +255,7 @@ def announce_homework(entry_id: int) -> int:
         "due": pending[0].due_date.isoformat(),
         "count": len(pending),
     }
-    url = reverse("homework:todo")
+    todo = reverse("homework:todo")
     for pupil in pupils:
         publish(
             HOMEWORK_ADDED,
@@ -264,7 +264,8 @@ def announce_homework(entry_id: int) -> int:
             actor=entry.author,
             about=pupil,
             data=data,
-            url=url,
+            # Guardians land on this child's list; the pupil on their own (the parameter is ignored).
+            url=f"{todo}?enfant={pupil.pk}",
         )
     Homework.objects.filter(pk__in=[h.pk for h in pending]).update(announced_at=timezone.now())
     versions.bump_groups([entry.group_id])

@@ -89,6 +89,9 @@ def test_a_guardian_switches_between_children_and_never_sees_another_family(worl
     assert "Exercice de 6A" not in client.get(f"{TODO}?enfant={world.person('leo').pk}").content.decode()
     assert client.get(f"{TODO}?enfant={world.person('bob').pk}").status_code == 404
     assert client.get(f"{TODO}?enfant=abc").status_code == 404
+    # The link of the timeline entry works for the pupil too.
+    world.login(client, "alice")
+    assert "Exercice de 6A" in client.get(f"{TODO}?enfant={world.person('alice').pk}").content.decode()
 
 
 def test_the_home_page_shows_the_homework_widget(world, client):
@@ -181,6 +184,7 @@ def test_new_homework_reaches_the_pupils_and_their_guardians_timeline(world):
     notified = Notification.objects.filter(event__in=events).values_list("recipient_id", flat=True)
     assert set(notified) == {world.person(n).pk for n in ("alice", "bob", "marie", "marc", "beatrice")}
     assert events[0].data["subject"] == "Mathématiques"
+    assert {e.url for e in events} == {f"{TODO}?enfant={world.person(n).pk}" for n in ("alice", "bob")}
     # A session without homework tells nobody.
     session(world, content="Cours seul")
     assert Event.objects.filter(kind="homework.added").count() == 2
