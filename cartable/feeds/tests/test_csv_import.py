@@ -57,17 +57,6 @@ def latest_job():
 
 
 @pytest.fixture
-def run_tasks(run_tasks, monkeypatch):
-    """The real worker, minus its habit of closing connections between tasks: a test's connection sits in
-    the test's transaction (not in autocommit), which the worker would take for a broken one and close on
-    PostgreSQL, losing the test's data."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    return run_tasks
-
-
-@pytest.fixture
 def ada(world, client):
     return world.login(client, "ada")
 
