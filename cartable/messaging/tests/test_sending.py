@@ -279,3 +279,38 @@ def test_drafts_keep_recipients_and_are_sent_later(world):
     # Another person's draft id is not found.
     other = send(world, "marie", to=["tom"])
     assert client.get(f"{COMPOSE}?brouillon={other.pk}").status_code == 404
+
+
+def _more_families(world, count: int) -> None:
+    for n in range(count):
+        pupil = world.add_pupil(f"Élève{n}", "Nouveau", world.class_6a)
+        parent = directory.create_person(
+            directory.NewPerson(
+                first_name=f"Parent{n}", last_name="Nouveau", school=world.school_a, profile=Profile.RELATIVE
+            )
+        )
+        directory.link_guardian(parent, pupil)
+
+
+def _send_queries(world) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cartable.access.policy import forget_viewer
+
+    forget_viewer(world.tom)
+    send(world, "tom", groups=[parents_of(world.class_6a)], subject="Échauffement")
+    forget_viewer(world.tom)
+    with CaptureQueriesContext(connection) as queries:
+        message = send(world, "tom", groups=[parents_of(world.class_6a)], subject="Compté")
+    assert message.recipients.count() == message.recipient_count
+    return len(queries)
+
+
+def test_sending_to_a_group_costs_the_same_queries_for_3_or_33_parents(world):
+    few = _send_queries(world)
+    _more_families(world, 30)
+    assert Message.objects.get(subject="Compté").recipient_count == 3
+    Message.objects.all().delete()
+    assert _send_queries(world) == few
+    assert Message.objects.get(subject="Compté").recipient_count == 33
