@@ -14,6 +14,8 @@ from cartable.access import policy
 from cartable.homework.access import Teaching
 from cartable.homework.models import Entry
 
+DAYS_BACK = 6  # a week of sessions, so that on Monday last week's are still offered
+
 
 def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
@@ -54,7 +56,7 @@ def _choices(lesson: Any, person_id: int, teachings: list[Teaching]) -> list[Ses
 
 
 def week_choices(user: Any, teachings: list[Teaching]) -> list[SessionChoice]:
-    """The teacher's sessions from Monday to today, in order (a handful of queries, see
+    """The teacher's sessions of the last seven days, in order (a handful of queries, see
     cartable.timetable.queries), each with the entry already written for it, if any (one query)."""
     from cartable.timetable.queries import lessons_for_teacher
 
@@ -63,13 +65,14 @@ def week_choices(user: Any, teachings: list[Teaching]) -> list[SessionChoice]:
         return []
     today = timezone.localdate()
     found: list[SessionChoice] = []
-    for lesson in lessons_for_teacher(person_id, monday_of(today), today):
+    first = today - dt.timedelta(days=DAYS_BACK)
+    for lesson in lessons_for_teacher(person_id, first, today):
         found.extend(_choices(lesson, person_id, teachings))
     if found:
         written = {
             (course_id, day, group_id): entry_id
             for entry_id, course_id, day, group_id in Entry.objects.filter(
-                course_id__in={c.course_id for c in found}, date__range=(monday_of(today), today)
+                course_id__in={c.course_id for c in found}, date__range=(first, today)
             ).values_list("pk", "course_id", "date", "group_id")
         }
         found = [replace(c, entry_id=written.get((c.course_id, c.date, c.teaching.group_id))) for c in found]

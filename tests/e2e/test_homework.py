@@ -43,7 +43,7 @@ def test_teacher_adds_homework_from_todays_course_and_the_pupil_ticks_it_done(wo
     page.goto("/cahier-de-textes/")
     page.get_by_role("link", name="Remplir le cahier de textes").click()
     # Today's session is pre-selected from the timetable.
-    today_sessions = page.get_by_role("region", name="Mes séances de la semaine")
+    today_sessions = page.get_by_role("region", name="Mes séances des sept derniers jours")
     expect(today_sessions).to_contain_text("6A — Mathématiques")
     expect(page.get_by_label("Classe ou groupe, matière")).to_have_value(
         f"{world.class_6a.pk}-{world.maths.pk}"
