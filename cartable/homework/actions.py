@@ -17,7 +17,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import linebreaks, urlize
 from django.utils.translation import gettext as _
 
 from cartable.access import policy
@@ -26,7 +25,7 @@ from cartable.directory.models import Group, Guardianship, Person
 from cartable.homework import access, versions
 from cartable.homework.forms import attachment_type
 from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
-from cartable.lib.html import sanitize
+from cartable.homework.text import rich_text
 from cartable.notifications.actions import publish
 
 HOMEWORK_ADDED = "homework.added"
@@ -34,16 +33,6 @@ HOMEWORK_ADDED = "homework.added"
 
 class Refused(Exception):
     """The action is not allowed; the message says why, for the person who tried."""
-
-
-def rich_text(text: str) -> str:
-    """What a teacher typed, as safe HTML: plain text gets paragraphs and clickable links."""
-    text = (text or "").strip()
-    if not text:
-        return ""
-    if "<" not in text:
-        text = linebreaks(urlize(text, nofollow=True, autoescape=True), autoescape=False)
-    return sanitize(text)
 
 
 @dataclass

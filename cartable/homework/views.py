@@ -22,7 +22,7 @@ from cartable.access import policy
 from cartable.access.policy import current_enrolments
 from cartable.directory.models import Group
 from cartable.directory.queries import home_facts
-from cartable.homework import access, actions, queries, sessions
+from cartable.homework import access, actions, queries, sessions, text
 from cartable.homework.forms import EntryForm, HomeworkFormSet, VisaForm
 from cartable.homework.models import Attachment, Entry, Visa
 from cartable.portal.views import selected_child_id
@@ -280,7 +280,7 @@ def entry_edit(request, entry_id: int):
         "date": entry.date,
         "start_time": entry.start_time,
         "title": entry.title,
-        "content": entry.content,
+        "content": text.editable(entry.content),
         "visible_from": timezone.localtime(entry.visible_from) if entry.visible_from else None,
         "course": entry.course_id,
     }
@@ -295,7 +295,7 @@ def entry_edit(request, entry_id: int):
         initial=[
             {
                 "id": h.pk,
-                "instructions": h.instructions,
+                "instructions": text.editable(h.instructions),
                 "due_date": h.due_date,
                 "duration_minutes": h.duration_minutes,
             }
