@@ -134,7 +134,7 @@ class Visa(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="homework_visas")
     signed_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     signed_at = models.DateTimeField(default=timezone.now)
-    date = models.DateField(_("sessions visées jusqu'au"))
+    date = models.DateField(_("séances visées jusqu'au"))
     comment = models.TextField(_("observation"), blank=True)
 
     class Meta:

@@ -27,4 +27,9 @@ class Migration(migrations.Migration):
             name='signed_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='directory.person'),
         ),
+        migrations.AlterField(
+            model_name='visa',
+            name='date',
+            field=models.DateField(verbose_name="séances visées jusqu'au"),
+        ),
     ]
