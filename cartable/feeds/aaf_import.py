@@ -42,7 +42,9 @@ from cartable.directory.models import (
     Subject,
     TeachingAssignment,
 )
+from cartable.feeds import history
 from cartable.feeds.aaf import Record, files_in_order, read_records
+from cartable.feeds.models import FeedImport
 from cartable.feeds.report import ImportReport, ProgressBar
 
 BATCH = 1000
@@ -904,13 +906,25 @@ class AafImport:
 
 
 def import_aaf(
-    directory: Path, *, dry_run: bool = False, delta: bool = False, progress: ProgressBar | None = None
+    directory: Path,
+    *,
+    dry_run: bool = False,
+    delta: bool = False,
+    force: bool = False,
+    progress: ProgressBar | None = None,
 ) -> ImportReport:
     """Import every AAF 2D file of `directory`; with `dry_run`, everything is rolled back at the end.
 
     A full feed (not `delta`) is the whole truth for its schools: their people missing from it are
-    deactivated (account lifecycle, rule C5). A delta feed only changes the people it names.
+    deactivated (account lifecycle, rule C5). A delta feed only changes the people it names. A full feed
+    identical to the last import is not read again unless `force` (cartable.feeds.history).
     """
+    source = FeedImport.Source.AAF_DELTA if delta else FeedImport.Source.AAF
+    paths = [path for _family, path in files_in_order(directory)]
+    digest = history.feed_digest(paths)
+    previous = None if delta else history.previous_identical_import(source, digest)
+    if previous is not None and not (dry_run or force):
+        return history.report_of_identical(previous)
     report = ImportReport()
     with transaction.atomic():
         importer = AafImport(report, progress)
@@ -921,4 +935,7 @@ def import_aaf(
             versions.bump()
         if dry_run:
             transaction.set_rollback(True)
+        elif report.writes or previous is None:
+            # A forced re-read that changed nothing leaves the history (and the database) as it was.
+            history.record_import(source, digest, len(paths), report)
     return report

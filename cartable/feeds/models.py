@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cartable.directory.models import Person, School
+from cartable.directory.models import Person, School, SchoolYear
 
 
 class ImageRightsConsent(models.Model):
@@ -102,3 +102,31 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 100 if self.is_over else 0
         return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+class FeedImport(models.Model):
+    """One import of a national feed (AAF) that wrote to the directory: when, what, and the fingerprint of
+    its files. A full feed identical to the last one imported, with no import of any kind since, has
+    nothing to teach the directory: it is recognised by its fingerprint and not read again."""
+
+    class Source(models.TextChoices):
+        AAF = "aaf", _("AAF")
+        AAF_DELTA = "aaf_delta", _("AAF (modifications)")
+        ONDE = "onde", _("ONDE")
+
+    source = models.CharField(_("flux"), max_length=16, choices=Source.choices)
+    # sha256 of every file of the feed (name, size, content), in reading order.
+    digest = models.CharField(_("empreinte"), max_length=64)
+    files = models.PositiveIntegerField(_("fichiers"), default=0)
+    counts = models.JSONField(_("résultat"), default=dict, blank=True)
+    # The school year that was current: after a rollover the same feed must fill the new year again.
+    year = models.ForeignKey(SchoolYear, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    imported_at = models.DateTimeField(_("importé le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        verbose_name = _("import de flux")
+        verbose_name_plural = _("imports de flux")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.imported_at:%Y-%m-%d %H:%M}"

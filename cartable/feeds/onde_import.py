@@ -44,8 +44,8 @@ from cartable.directory.models import (
     SchoolYear,
     TeachingAssignment,
 )
-from cartable.feeds import onde
-from cartable.feeds.models import ImageRightsConsent
+from cartable.feeds import history, onde
+from cartable.feeds.models import FeedImport, ImageRightsConsent
 from cartable.feeds.report import ImportReport, ProgressBar
 
 BATCH = 500
@@ -598,6 +598,9 @@ def import_onde(
                 transaction.set_rollback(True)
             elif report.writes:
                 versions.bump()
+                # An AAF feed imported again after this is read again, not recognised by its fingerprint.
+                paths = [path for _step, path in steps]
+                history.record_import(FeedImport.Source.ONDE, history.feed_digest(paths), len(paths), report)
     except onde.OndeFormatError as error:
         raise OndeImportError(str(error)) from error
     return report

@@ -28,6 +28,8 @@ class Counts:
 class ImportReport:
     counts: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     rejections: list[Rejection] = field(default_factory=list)
+    # Set when the feed was not read again: identical to the one imported at that moment (ISO date).
+    identical_to: str = ""
 
     def created(self, kind: str, n: int = 1) -> None:
         self.counts[kind].created += n
@@ -47,10 +49,13 @@ class ImportReport:
         return sum(c.created + c.updated for c in self.counts.values())
 
     def as_dict(self) -> dict:
-        return {
+        summary = {
             "counts": {kind: vars(c) for kind, c in sorted(self.counts.items())},
             "rejections": [vars(r) for r in self.rejections],
         }
+        if self.identical_to:
+            summary["identical_to"] = self.identical_to
+        return summary
 
 
 class ProgressBar:
