@@ -3,11 +3,12 @@
 For each size (BENCH_FEEDS_SIZES, default "10000,100000" persons) a feed is generated (bench.aaf_feed, kept
 in BENCH_FEEDS_DIR between runs), the database (BENCH_FEEDS_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/cartable_bench_feeds) is recreated and migrated, then the feed is
-imported in a fresh process, twice: the first import, then the unchanged feed again. Figures, one JSON line
-each on stdout (bench.run.figure): persons per second (target >= 3,000), peak RSS of the import process
-(<= 300 MB), the same peak RSS at every size (flat memory, +-15 %), and the re-import: <= 1/3 of the first
-import's time with zero writes, counted twice: statements the process sent (INSERT/UPDATE/DELETE) and rows
-PostgreSQL saw written (pg_stat_database tup_inserted + tup_updated + tup_deleted).
+imported in a fresh process, three times: the first import, the unchanged feed again (recognised by its
+fingerprint), and the unchanged feed read again record by record (`--force`). Figures, one JSON line each on
+stdout (bench.run.figure): persons per second (target >= 3,000), peak RSS of the import process (<= 300 MB),
+the same peak RSS at every size (flat memory, +-15 %), the re-import: <= 1/3 of the first import's time with
+zero writes, counted twice: statements the process sent (INSERT/UPDATE/DELETE/COPY) and rows PostgreSQL saw
+written (pg_stat_database tup_inserted + tup_updated + tup_deleted); and the forced re-read's time and writes.
 """
 
 from __future__ import annotations
@@ -104,11 +105,12 @@ def bench_size(persons: int, url: str, env: dict[str, str], feeds_dir: Path) -> 
     recreate_database(url)
     run_child(["setup"], env)
     results = {}
-    for run in ("first", "again"):
+    # first import; the same feed again (recognised by its fingerprint); read again record by record (--force)
+    for run, extra in (("first", []), ("again", []), ("forced", ["--force"])):
         before = stable_rows_written(url)
         log(f"importing {people} persons ({run})")
         started = time.perf_counter()
-        result = run_child(["import", str(feed)], env)
+        result = run_child(["import", str(feed), *extra], env)
         result["wall"] = time.perf_counter() - started
         result["rows_written"] = stable_rows_written(url) - before
         results[run] = result
@@ -172,6 +174,20 @@ def report(sizes: dict[int, dict]) -> bool:
             rows_written=again["rows_written"],
             reported_writes=again["reported_writes"],
         )
+    for size, found in sizes.items():
+        first, forced = found["first"], found["forced"]
+        writes = forced["write_statements"] + forced["rows_written"]
+        ok = writes == 0
+        ok_all &= ok
+        figure(
+            f"aaf_reread_forced_seconds_{size}",
+            forced["seconds"],
+            "s",
+            baseline=(f"aaf_import_seconds_{size}", first["seconds"]),
+            target="0 writes (every record compared again, no fingerprint)",
+            ok=ok,
+            writes=writes,
+        )
     return ok_all
 
 
@@ -210,7 +226,7 @@ def child(args: list[str]) -> int:
 
     started = time.perf_counter()
     with connection.execute_wrapper(count_writes):
-        found = import_aaf(Path(args[1]))
+        found = import_aaf(Path(args[1]), force="--force" in args[2:])
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak_kb = usage.ru_maxrss
@@ -224,6 +240,7 @@ def child(args: list[str]) -> int:
                 "reported_writes": found.writes,
                 "rejected": len(found.rejections),
                 "counts": found.as_dict()["counts"],
+                "identical_to": found.identical_to,
             }
         )
     )
