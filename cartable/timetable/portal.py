@@ -49,29 +49,50 @@ def _rows(lessons: list[queries.Lesson]) -> tuple:
     )
 
 
-def todays_rows(kind: str, person_id: int, day: date, group_ids: frozenset[int] | None = None) -> tuple:
-    """`group_ids`: a pupil's own groups when already known (the viewer's cached facts)."""
+def teachers_today(person_id: int, day: date) -> tuple:
+    """A teacher's lessons of the day. Courses name their teachers directly: no directory fact is involved,
+    so the entry survives directory changes (a renamed teacher shows within the hour)."""
+    return versions.cached(
+        f"today:teacher:{person_id}:{day.isoformat()}:{get_language()}",
+        lambda: _rows(queries.lessons_for_teacher(person_id, day, day)),
+        with_directory=False,
+    )
 
-    def load() -> tuple:
-        if kind == "teacher":
-            return _rows(queries.lessons_for_teacher(person_id, day, day))
-        if group_ids is not None:
-            return _rows(queries.lessons_for_groups(group_ids, day, day))
-        return _rows(queries.lessons_for_pupil(person_id, day, day))
 
-    # The change lines are sentences: one entry per language.
-    return versions.cached(f"today:{kind}:{person_id}:{day.isoformat()}:{get_language()}", load)
+def groups_today(group_ids: frozenset[int], day: date) -> tuple:
+    """The lessons of the day of a set of groups: one entry shared by all the pupils of a class (and their
+    guardians), kept across directory changes for the same reason."""
+    key = ",".join(str(pk) for pk in sorted(group_ids))
+    return versions.cached(
+        f"today:groups:{key}:{day.isoformat()}:{get_language()}",
+        lambda: _rows(queries.lessons_for_groups(group_ids, day, day)),
+        with_directory=False,
+    )
+
+
+def groups_of_pupil(person_id: int) -> frozenset[int]:
+    """A child's classes and groups this year (cached under the directory version: enrolments change)."""
+    from cartable.access.policy import current_enrolments
+
+    return frozenset(
+        versions.cached(
+            f"groups-of:{person_id}",
+            lambda: tuple(
+                current_enrolments().filter(student_id=person_id).values_list("group_id", flat=True)
+            ),
+        )
+    )
 
 
 def today_widget(request, child):
     viewer = viewer_for(request.user)
     day = timezone.localdate()
     if child is not None:
-        rows, whose = todays_rows("pupil", child.pk, day), child.first_name
+        rows, whose = groups_today(groups_of_pupil(child.pk), day), child.first_name
     elif viewer.person_id is not None and access.is_pupil(request.user):
-        rows, whose = todays_rows("pupil", viewer.person_id, day, viewer.group_ids), ""
+        rows, whose = groups_today(viewer.group_ids, day), ""
     elif viewer.person_id is not None and access.has_own_timetable(request.user):
-        rows, whose = todays_rows("teacher", viewer.person_id, day), ""
+        rows, whose = teachers_today(viewer.person_id, day), ""
     else:
         return None
     lessons = [
