@@ -211,6 +211,16 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cartable <ne-pas-repondre@cartable.localhost>")
 
+# Messaging: limits for pupils' accounts (a hijacked pupil account must not flood a school) and attachments.
+MESSAGES_PER_HOUR_PUPIL = env_int("MESSAGES_PER_HOUR_PUPIL", 20)
+MESSAGES_RECIPIENTS_MAX_PUPIL = env_int("MESSAGES_RECIPIENTS_MAX_PUPIL", 50)
+MESSAGE_ATTACHMENT_MAX_BYTES = env_int("MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+MESSAGE_ATTACHMENTS_MAX = env_int("MESSAGE_ATTACHMENTS_MAX", 5)
+HOMEWORK_MAX_ATTACHMENT_BYTES = env_int("HOMEWORK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+# Notifications: when the daily digest leaves (Europe/Paris), and the SMS provider (a class path).
+NOTIFICATIONS_DIGEST_TIME = env_str("NOTIFICATIONS_DIGEST_TIME", "07:30")
+NOTIFICATIONS_SMS_PROVIDER = env_str("NOTIFICATIONS_SMS_PROVIDER", "cartable.notifications.sms.LogProvider")
+
 # Brute-force limits (issue: 5 failures per account, 20 per IP, within 15 minutes).
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
