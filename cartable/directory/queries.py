@@ -191,3 +191,16 @@ def taught_groups(person_id: int) -> tuple[TaughtGroup, ...]:
         return tuple(tuple(row) for row in rows)
 
     return tuple(TaughtGroup(*row) for row in versions.cached(f"taught1:{person_id}", load))
+
+
+def groups_of_pupil(person_id: int) -> tuple[int, ...]:
+    """A pupil's classes and groups this year, sorted: one query after a directory change, then the shared
+    cache (the timetable and homework widgets of a guardian's home ask for the same child)."""
+    from cartable.access.policy import current_enrolments
+
+    return versions.cached(
+        f"groups-of-pupil:{person_id}",
+        lambda: tuple(
+            sorted(current_enrolments().filter(student_id=person_id).values_list("group_id", flat=True))
+        ),
+    )

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from cartable.access import policy
 from cartable.access.policy import current_enrolments
-from cartable.directory import versions as directory_versions
 from cartable.directory.models import Group, Profile
+from cartable.directory.queries import groups_of_pupil
 from cartable.homework import versions
 from cartable.homework.access import inspecting_schools, visible_entries_q
 from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
@@ -90,12 +90,7 @@ def _pupil_groups(user: Any, target: TodoFor) -> tuple[int, ...]:
     """The pupil's classes and groups this year: the viewer's own facts, or a child's (directory cache)."""
     if target.own:
         return tuple(sorted(policy.viewer_for(user).group_ids))
-    return directory_versions.cached(
-        f"homework:groups:{target.pupil_id}",
-        lambda: tuple(
-            sorted(current_enrolments().filter(student_id=target.pupil_id).values_list("group_id", flat=True))
-        ),
-    )
+    return groups_of_pupil(target.pupil_id)
 
 
 def todo_lines(user: Any, target: TodoFor, today: dt.date) -> list[TodoLine]:

@@ -10,6 +10,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from cartable.access.policy import viewer_for
+from cartable.directory import queries as directory_queries
 from cartable.directory.models import Profile
 from cartable.notifications.kinds import Channel, EventKind, register_kind
 from cartable.portal.registry import ConsoleLink, PortalApp, PreferenceSection, Widget, registry
@@ -71,17 +72,7 @@ def groups_today(group_ids: frozenset[int], day: date) -> tuple:
 
 
 def groups_of_pupil(person_id: int) -> frozenset[int]:
-    """A child's classes and groups this year (cached under the directory version: enrolments change)."""
-    from cartable.access.policy import current_enrolments
-
-    return frozenset(
-        versions.cached(
-            f"groups-of:{person_id}",
-            lambda: tuple(
-                current_enrolments().filter(student_id=person_id).values_list("group_id", flat=True)
-            ),
-        )
-    )
+    return frozenset(directory_queries.groups_of_pupil(person_id))
 
 
 def today_widget(request, child):
