@@ -32,6 +32,7 @@ run: venv
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo --if-empty
 	@DEBUG=true $(PY) manage.py demo_logins
+	@DEBUG=true $(PY) manage.py plan_daily_tasks
 	@# The background worker (imports, emails, digests) runs beside the web server and stops with it.
 	DEBUG=true $(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
