@@ -259,6 +259,19 @@ class PurgeResult:
 
 
 @transaction.atomic
+def set_keep_contributions(person: Person, keep: bool) -> bool:
+    """The person's choice for when their account closes: their messages and posts stay under "Ancien
+    compte" (keep) or go with the account (they object). True when it changed."""
+    changed = (
+        Person.objects.filter(pk=person.pk).exclude(keep_contributions=keep).update(keep_contributions=keep)
+    )
+    if changed:
+        person.keep_contributions = keep
+        versions.bump()
+    return bool(changed)
+
+
+@transaction.atomic
 def purge_expired_accounts(now: datetime, days: int | None = None) -> PurgeResult:
     """Delete the personal data of people deactivated more than `days` days ago (at most 92: rule C5).
 

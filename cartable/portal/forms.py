@@ -38,3 +38,21 @@ class CorrectionRequestForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Langue de l'interface"), choices=settings.LANGUAGES)
+
+
+class ContributionsForm(forms.Form):
+    """What becomes of what I wrote (messages, posts) once my account is closed and purged (rule C5)."""
+
+    KEEP, DELETE = "keep", "delete"
+    choice = forms.ChoiceField(
+        label=_("Quand mon compte sera fermé"),
+        choices=[
+            (KEEP, _("Garder mes messages et publications, signés « Ancien compte »")),
+            (DELETE, _("Effacer aussi mes messages et publications")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    @classmethod
+    def for_person(cls, person) -> "ContributionsForm":
+        return cls(initial={"choice": cls.KEEP if person.keep_contributions else cls.DELETE})

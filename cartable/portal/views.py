@@ -7,16 +7,19 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from cartable.access.policy import viewer_for
 from cartable.accounts import actions as account_actions
+from cartable.directory import actions as directory_actions
 from cartable.directory.models import Function, Guardianship, Membership, Person, School
 from cartable.directory.queries import current_classes, home_facts
 from cartable.portal import actions
-from cartable.portal.forms import CorrectionRequestForm, LanguageForm
+from cartable.portal.forms import ContributionsForm, CorrectionRequestForm, LanguageForm
 from cartable.portal.launcher import launcher_for, rendered_preference_sections, rendered_widgets
 from cartable.portal.models import CorrectionRequest
 
@@ -124,9 +127,30 @@ def me(request):
     context = data | {
         "person": person,
         "form": form,
+        "contributions_form": ContributionsForm(
+            initial={
+                "choice": ContributionsForm.KEEP if person.keep_contributions else ContributionsForm.DELETE
+            }
+        ),
         "requests": CorrectionRequest.objects.filter(person=person).select_related("school"),
     }
     return render(request, "portal/me.html", context)
+
+
+@login_required
+@require_POST
+def contributions(request):
+    """The person's objection (or not) to keeping their contributions after their account is purged."""
+    person = my_person(request.user)
+    if person is None:
+        raise Http404
+    form = ContributionsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez ce que deviennent vos messages et publications."))
+        return redirect("portal:me")
+    directory_actions.set_keep_contributions(person, form.cleaned_data["choice"] == ContributionsForm.KEEP)
+    messages.success(request, _("Votre choix est enregistré."))
+    return redirect(reverse("portal:me") + "#contributions-title")
 
 
 def schools_of(person_id: int) -> list[School]:

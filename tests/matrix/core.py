@@ -75,6 +75,7 @@ ROUTES: dict[str, Route] = {
     "directory:person": Route(lambda w: f"/annuaire/personne/{w.person('carl').pk}"),
     "portal:home": Route(lambda w: "/"),
     "portal:me": Route(lambda w: "/me"),
+    "portal:contributions": Route(lambda w: "/me/contributions", "post"),
     "portal:preferences": Route(lambda w: "/preferences"),
     "portal:charter": Route(lambda w: "/charte"),
     "portal:notice": Route(lambda w: "/informations"),
@@ -128,6 +129,8 @@ MATRIX: dict[str, dict[str, int]] = {
     ),
     "portal:home": logged_in(200),
     "portal:me": logged_in(200),
+    # An empty choice is refused with a message (nothing changes); root has no directory entry.
+    "portal:contributions": logged_in(302, root=404),
     "portal:preferences": logged_in(200),
     "portal:charter": expect(200),
     "portal:notice": expect(200),
