@@ -70,6 +70,22 @@ def unblock_account(actor: Any, school: School, target: User) -> None:
 
 
 @transaction.atomic
+def record_objection(actor: Any, school: School, target: User) -> None:
+    """The person (by letter, after their account closed) objects to keeping their contributions: the
+    purge then deletes them with the account (rule C5)."""
+    _require_manageable(actor, school, target)
+    directory.set_keep_contributions(target.person, False)
+    _trace(actor, school, [target], AdminAction.Kind.OBJECTION)
+
+
+@transaction.atomic
+def withdraw_objection(actor: Any, school: School, target: User) -> None:
+    _require_manageable(actor, school, target)
+    directory.set_keep_contributions(target.person, True)
+    _trace(actor, school, [target], AdminAction.Kind.OBJECTION_WITHDRAWN)
+
+
+@transaction.atomic
 def new_activation_code(actor: Any, school: School, target: User) -> str:
     _require_manageable(actor, school, target)
     code = accounts.issue_activation_code(target)

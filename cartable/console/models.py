@@ -23,6 +23,8 @@ class AdminAction(models.Model):
         LETTER = "letter", _("Lettre d'activation imprimée (nouveau code)")
         VIEW = "view", _("Fiche consultée")
         VIEW_LOGINS = "view_logins", _("Historique des connexions consulté")
+        OBJECTION = "objection", _("Opposition à la conservation des contributions enregistrée")
+        OBJECTION_WITHDRAWN = "objection_off", _("Opposition à la conservation des contributions levée")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(

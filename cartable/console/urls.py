@@ -15,6 +15,12 @@ urlpatterns = [
     path("<str:uai>/personnes/<int:person_id>/connexions", views.person_logins, name="person_logins"),
     path("<str:uai>/personnes/<int:person_id>/bloquer", views.person_block, name="person_block"),
     path("<str:uai>/personnes/<int:person_id>/debloquer", views.person_unblock, name="person_unblock"),
+    path("<str:uai>/personnes/<int:person_id>/opposition", views.person_objection, name="person_objection"),
+    path(
+        "<str:uai>/personnes/<int:person_id>/opposition/lever",
+        views.person_objection_withdraw,
+        name="person_objection_withdraw",
+    ),
     path("<str:uai>/personnes/<int:person_id>/code", views.person_new_code, name="person_code"),
     path(
         "<str:uai>/personnes/<int:person_id>/mot-de-passe", views.person_reset_password, name="person_reset"

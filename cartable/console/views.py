@@ -283,6 +283,46 @@ def person_block(request, school, person_id):
 
 
 @console_view
+def person_objection(request, school, person_id):
+    return _account_action(
+        request,
+        school,
+        person_id,
+        confirm={
+            "title": _("Enregistrer l’opposition"),
+            "explanation": _(
+                "La personne ne veut pas que ses messages et publications restent après la fermeture de son "
+                "compte : ils seront effacés avec ses données personnelles."
+            ),
+            "button": _("Enregistrer l’opposition"),
+            "danger": True,
+        },
+        act=actions.record_objection,
+        done=_("L’opposition est enregistrée : les contributions seront effacées avec le compte."),
+    )
+
+
+@console_view
+def person_objection_withdraw(request, school, person_id):
+    return _account_action(
+        request,
+        school,
+        person_id,
+        confirm={
+            "title": _("Lever l’opposition"),
+            "explanation": _(
+                "Les messages et publications de la personne resteront après la fermeture de son compte, "
+                "signés « Ancien compte »."
+            ),
+            "button": _("Lever l’opposition"),
+            "danger": False,
+        },
+        act=actions.withdraw_objection,
+        done=_("L’opposition est levée : les contributions resteront, signées « Ancien compte »."),
+    )
+
+
+@console_view
 def person_unblock(request, school, person_id):
     return _account_action(
         request,
