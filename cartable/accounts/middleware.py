@@ -13,8 +13,23 @@ from cartable.accounts import actions
 
 SESSION_GENERATION_KEY = "cartable_generation"
 LAST_SEEN_KEY = "cartable_last_seen"
+# Set at login for anyone who enrolled a second factor (required or by choice): until the code is given,
+# only the second-factor step, logging out and the public pages answer.
+SECOND_FACTOR_PENDING_KEY = "cartable_second_factor_pending"
+SECOND_FACTOR_OPEN_PREFIXES = (
+    "/auth/mfa",
+    "/auth/logout",
+    "/static/",
+    "/charte",
+    "/informations",
+    "/healthz",
+)
 # Paths a user may reach before accepting the charter: the charter itself, the notice, logging out, static.
 OPEN_PREFIXES = ("/auth/", "/static/", "/charte", "/informations", "/healthz", "/i18n/")
+
+
+def with_next(url_name: str, next_url: str) -> str:
+    return f"{reverse(url_name)}?{urlencode({'next': next_url})}"
 
 
 class AccountGateMiddleware:
@@ -29,11 +44,16 @@ class AccountGateMiddleware:
                 return ended
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
+            if request.session.get(SECOND_FACTOR_PENDING_KEY):
+                if user.is_verified():
+                    del request.session[SECOND_FACTOR_PENDING_KEY]
+                elif not request.path.startswith(SECOND_FACTOR_OPEN_PREFIXES):
+                    return redirect(
+                        f"{reverse('accounts:mfa')}?{urlencode({'next': request.get_full_path()})}"
+                    )
             if not request.path.startswith(OPEN_PREFIXES) and not request.session.get("charter_ok"):
                 if not actions.has_accepted_current_charter(user):
-                    return redirect(
-                        f"{reverse('accounts:charter')}?{urlencode({'next': request.get_full_path()})}"
-                    )
+                    return redirect(with_next("accounts:charter", request.get_full_path()))
                 request.session["charter_ok"] = True
         return self.get_response(request)
 
@@ -56,3 +76,5 @@ def start_session(request, user) -> None:
     """Called right after login: stamps the session so that it can be ended from elsewhere."""
     request.session[SESSION_GENERATION_KEY] = user.session_generation
     request.session[LAST_SEEN_KEY] = int(time.time())
+    if actions.confirmed_totp_device(user) is not None:
+        request.session[SECOND_FACTOR_PENDING_KEY] = True
