@@ -26,6 +26,7 @@ def uses_the_cahier(user) -> bool:
 registry.register_app(
     PortalApp(
         code="homework",
+        follows_child=True,
         name=_("Cahier de textes"),
         url_name="homework:index",
         icon="homework",

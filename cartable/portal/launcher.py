@@ -89,7 +89,7 @@ def allowed_apps(apps: Registry, viewer: Viewer, off: set[tuple[int, str, str]])
     return memo[1]
 
 
-def launcher_for(user: Any, apps: Registry = registry) -> list[LauncherEntry]:
+def launcher_for(user: Any, apps: Registry = registry, child: Any = None) -> list[LauncherEntry]:
     viewer = viewer_for(user)
     off = switched_off(viewer)
     entries = []
@@ -99,6 +99,8 @@ def launcher_for(user: Any, apps: Registry = registry) -> list[LauncherEntry]:
         url = app_url(app.url_name)
         if url is None:
             continue
+        if child is not None and app.follows_child:
+            url = f"{url}?enfant={child.pk}"
         entries.append(LauncherEntry(app=app, url=url))
     return entries
 

@@ -24,6 +24,9 @@ class PortalApp:
     order: int = 100
     # False: always on, not offered in the admin console's matrix (e.g. "Mes données", the right of access).
     switchable: bool = True
+    # True for apps whose pages show one child of a guardian (?enfant=<id>): the launcher keeps the child
+    # chosen on the home page.
+    follows_child: bool = False
     # For apps that follow a function rather than a profile (e.g. the ADML console): visible(user) -> bool.
     visible: Callable[[Any], bool] | None = None
 

@@ -80,7 +80,7 @@ def home(request):
             "person": facts.me,
             "children": facts.children,
             "child": child,
-            "apps": launcher_for(request.user),
+            "apps": launcher_for(request.user, child=child),
             "widgets": rendered_widgets(request, child),
         },
     )

@@ -20,6 +20,7 @@ from cartable.timetable.models import CalendarToken
 registry.register_app(
     PortalApp(
         code="timetable",
+        follows_child=True,
         name=gettext_lazy("Emploi du temps"),
         url_name="timetable:week",
         icon="timetable",

@@ -285,3 +285,12 @@ def test_switching_an_app_off_shows_on_the_next_request(client, world):
     assert directory_link not in client.get(HOME).content.decode()
     switch_off(world.school_a, Profile.STUDENT, enabled=True)
     assert directory_link in client.get(HOME).content.decode()
+
+
+def test_the_child_chosen_on_the_home_page_is_kept_by_the_timetable_and_homework_tiles(client, world):
+    leo = world.people["leo"]
+    body = home(client, world, "marie", enfant=leo.pk).content.decode()
+    assert f'href="/emploi-du-temps/?enfant={leo.pk}"' in body
+    assert f'href="/cahier-de-textes/?enfant={leo.pk}"' in body
+    # Apps that do not show one child keep their plain address.
+    assert 'href="/messagerie/"' in body
