@@ -10,6 +10,9 @@ PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 	then echo $$p; break; fi; done)
 
 export DJANGO_SETTINGS_MODULE := cartable.settings
+# Letters and emails of the demo point at the address it is served on.
+SITE_URL ?= http://$(HOST):$(PORT)
+export SITE_URL
 
 .PHONY: run test lint bench venv dev-deps migrate demo messages messages-app e2e clean
 

@@ -48,7 +48,6 @@ from cartable.directory.models import (
 DEMO_PASSWORD = "Cartable-Demo-2026"
 # Letters and digits of accounts.actions.CODE_ALPHABET only (no O, I, L, 0, 1): reads "ACCÈS PARENTS".
 ACTIVATION_DEMO_CODE = "ACCE-SPAR-ENTS"
-ACTIVATE_URL = "http://127.0.0.1:8000/auth/activate"
 BATCH_SIZE = 1000
 
 SCHOOL_YEAR = ("2026-2027", date(2026, 9, 1), date(2027, 7, 4))

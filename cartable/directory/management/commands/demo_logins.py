@@ -2,7 +2,9 @@
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from cartable.directory import demo
 from cartable.directory.models import Person, School, SchoolKind
@@ -19,7 +21,7 @@ class Command(BaseCommand):
         if not accounts:
             self.stdout.write("Aucun compte de démonstration (lancez `manage.py seed_demo`).")
         else:
-            self.stdout.write(self.style.SUCCESS("Comptes de démonstration (http://127.0.0.1:8000/) :"))
+            self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration ({site_url()}/) :"))
             rows = [(a.role, a.person, a.school, a.login, demo.DEMO_PASSWORD) for a in accounts]
             self.stdout.write(table(COLUMNS, rows))
         self.write_activation()
@@ -42,7 +44,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"  Identifiant   : {user.username}")
         self.stdout.write(f"  Code          : {demo.ACTIVATION_DEMO_CODE}")
-        self.stdout.write(f"  Adresse       : {demo.ACTIVATE_URL}")
+        self.stdout.write(f"  Adresse       : {site_url()}{reverse('accounts:activate')}")
 
     def write_second_factor(self):
         self.stdout.write("")
@@ -53,6 +55,10 @@ class Command(BaseCommand):
             else:
                 rule = "le personnel se connecte sans second facteur (réglage de l'établissement)"
             self.stdout.write(f"Double authentification — {school.name} ({kind}) : {rule}.")
+
+
+def site_url() -> str:
+    return settings.SITE_URL.rstrip("/")
 
 
 def table(columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
