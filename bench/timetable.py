@@ -22,6 +22,7 @@ import time
 
 from bench import dataset
 from bench.dataset import log
+from bench.run import figure
 
 LARGE_URL = "postgres://postgres@127.0.0.1:5432/cartable_bench_timetable"
 SMALL_URL = "postgres://postgres@127.0.0.1:5432/cartable_bench_timetable_small"
@@ -42,21 +43,6 @@ def env_for(database_url: str) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "false",
         "DEBUG": "false",
     }
-
-
-def figure(name, value, unit, *, baseline=None, target=None, ok=True, **extra) -> dict:
-    """Same shape as bench.run.figure."""
-    line = {"name": name, "value": round(value, 2), "unit": unit}
-    if baseline is not None:
-        base_name, base_value = baseline
-        line |= {
-            "baseline": base_name,
-            "baseline_value": round(base_value, 2),
-            "ratio": round(value / base_value, 3) if base_value else None,
-        }
-    line |= {"target": target, "ok": ok, **extra}
-    print(json.dumps(line, ensure_ascii=False), flush=True)
-    return line
 
 
 # --- One side, in its own process --------------------------------------------------------------------
