@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -70,8 +73,15 @@ def mark_read(request, pk: int):
         me = viewer_for(request.user).person_id or 0
         return render(
             request,
-            "notifications/_entry.html",
-            {"entry": timeline.entry(timeline.row(notification, me)), "next": request.POST.get("next", "")},
+            "notifications/_read_entry.html",
+            {
+                "entry": timeline.entry(timeline.row(notification, me)),
+                "next": request.POST.get("next", ""),
+                # The header's count follows, and the home widget's when the entry is on the home page
+                # (htmx swaps them out of band).
+                "unread": counts.unread_count(me),
+                "on_home": urlsplit(request.htmx.current_url or "").path == reverse("portal:home"),
+            },
         )
     return _back(request)
 

@@ -244,3 +244,23 @@ def test_query_counts_are_pinned_and_do_not_grow(client, world):
     assert notification_queries(client, "/notifications/") == 2
     assert notification_queries(client, "/notifications/", {"page": 2}) == 2
     assert notification_queries(client, "/notifications/", {"enfant": world.person("leo").pk}) == 2
+
+
+def test_marking_read_in_place_updates_the_header_and_home_counts(client, world):
+    first = Notification.objects.get(event=publish(world, "alice", title="un"))
+    second = Notification.objects.get(event=publish(world, "alice", title="deux"))
+    world.login(client, "alice")
+    home = {"HX-Request": "true", "HX-Current-URL": "http://testserver/"}
+
+    body = client.post(f"/notifications/{first.pk}/lue", headers=home).content.decode()
+    assert 'id="notifications-link" hx-swap-oob="true"' in body
+    assert 'id="timeline-unread" hx-swap-oob="true"><span class="badge">1<' in body
+
+    body = client.post(f"/notifications/{second.pk}/lue", headers=home).content.decode()
+    assert 'class="badge"' not in body and 'id="timeline-unread" hx-swap-oob="true"></span>' in body
+
+    # Elsewhere than the home page there is no widget to update: only the header follows.
+    third = Notification.objects.get(event=publish(world, "alice", title="trois"))
+    elsewhere = {"HX-Request": "true", "HX-Current-URL": "http://testserver/notifications/"}
+    body = client.post(f"/notifications/{third.pk}/lue", headers=elsewhere).content.decode()
+    assert 'id="notifications-link" hx-swap-oob="true"' in body and "timeline-unread" not in body
