@@ -27,7 +27,10 @@ def preferences_section(request):
     person_id = viewer_for(request.user).person_id
     if person_id is None:
         return None
-    return {"notifications_form": PreferencesForm(initial=preferences_initial(person_id))}
+    return {
+        "notifications_form": PreferencesForm(initial=preferences_initial(person_id)),
+        "has_email": bool(request.user.email),
+    }
 
 
 registry.register_widget(

@@ -100,3 +100,12 @@ def test_account_purge_forgets_notifications_and_choices(world):
     assert not Preference.objects.filter(person=marc).exists()
     # Marie keeps hers.
     assert Notification.objects.filter(recipient=marie).count() == 1
+
+
+def test_someone_without_an_email_address_is_told_no_email_can_reach_them(client, world):
+    world.login(client, "marie")
+    assert "aucun courriel ne peut vous être envoyé" not in client.get("/preferences").content.decode()
+    world.users["bob"].email = ""
+    world.users["bob"].save(update_fields=["email"])
+    world.login(client, "bob")
+    assert "aucun courriel ne peut vous être envoyé" in client.get("/preferences").content.decode()
