@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cartable.access import policy
 from cartable.access.policy import current_enrolments, current_teaching_assignments
-from cartable.directory.models import Function, Group, Profile
+from cartable.directory.models import Function, Group, Profile, Subject
 from cartable.homework.models import Entry, Homework, Visa
 
 READERS_OF_THE_SCHOOL = (Function.DIRECTION, Function.VIE_SCOLAIRE)
@@ -100,7 +100,10 @@ class Teaching:
 
 
 def teachings_of(user: Any) -> list[Teaching]:
-    """What the user teaches this year, one row per (group, subject): one query, none for non-teachers."""
+    """What the user teaches this year, one row per (group, subject): one query, none for non-teachers.
+
+    A teaching assignment without a subject is a primary class teacher's ("polyvalent"): they teach every
+    subject of their school to that class, so each subject is offered (one more query, only for them)."""
     viewer = policy.viewer_for(user)
     if not viewer.taught_group_ids or viewer.person_id is None:
         return []
@@ -111,10 +114,25 @@ def teachings_of(user: Any) -> list[Teaching]:
         .values_list("group_id", "group__name", "subject_id", "subject__name", "group__school_id")
     )
     seen: dict[str, Teaching] = {}
+    every_subject: list[tuple[int, str, int]] = []
     for group_id, group_name, subject_id, subject_name, school_id in rows:
+        if subject_id is None:
+            every_subject.append((group_id, group_name, school_id))
+            continue
         teaching = Teaching(group_id, group_name, subject_id, subject_name or "", school_id)
         seen.setdefault(teaching.key, teaching)
-    return list(seen.values())
+    if every_subject:
+        subjects = list(
+            Subject.objects.filter(school_id__in={school for _g, _n, school in every_subject})
+            .order_by("name")
+            .values_list("pk", "name", "school_id")
+        )
+        for group_id, group_name, school_id in every_subject:
+            offered = [(pk, name) for pk, name, school in subjects if school == school_id] or [(None, "")]
+            for subject_id, subject_name in offered:
+                teaching = Teaching(group_id, group_name, subject_id, subject_name, school_id)
+                seen.setdefault(teaching.key, teaching)
+    return sorted(seen.values(), key=lambda t: (t.group_name, t.subject_name))
 
 
 def teaching_for(user: Any, group_id: int, subject_id: int | None) -> Teaching | None:
