@@ -160,6 +160,8 @@ def week(request):
         own=own,
         show_groups=mode == "teacher",
         show_teachers=mode != "teacher",
+        # A teacher's own sessions lead to the cahier de textes, the session pre-selected.
+        fill_cahier=mode == "teacher",
         managed=bool(access.managed_school_ids(request.user)),
         staff=bool(viewer.schools_with_profile(Profile.TEACHER, Profile.PERSONNEL)),
     )

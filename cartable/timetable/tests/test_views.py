@@ -69,6 +69,17 @@ def test_teacher_sees_his_own_week(client, world, week):
     assert "Français 5B" not in body and "Arts plastiques" not in body
 
 
+def test_a_teachers_sessions_lead_to_the_cahier_de_textes_and_nobody_elses_do(client, world, week):
+    english = week["english"]
+    tuesday = MONDAY + timedelta(days=1)
+    page = week_of(client, world, "tom").content.decode()
+    assert f"{reverse('homework:entry_new')}?course={english.pk}&amp;date={tuesday.isoformat()}" in page
+    # Monday's maths is cancelled: nothing to write for it.
+    assert f"course={week['maths'].pk}&amp;date={MONDAY.isoformat()}" not in page
+    for name in ("alice", "marie"):
+        assert "Remplir le cahier de textes" not in week_of(client, world, name).content.decode()
+
+
 def test_teacher_cannot_open_a_class_she_does_not_teach(client, world, week):
     assert get(client, world, "tess", group_url(world.class_6a)).status_code == 404
     assert client.get(group_url(world.class_5b)).status_code == 200
