@@ -128,9 +128,11 @@ def teachings_of(user: Any) -> list[Teaching]:
             .values_list("pk", "name", "school_id")
         )
         for group_id, group_name, school_id in every_subject:
-            offered = [(pk, name) for pk, name, school in subjects if school == school_id] or [(None, "")]
-            for subject_id, subject_name in offered:
-                teaching = Teaching(group_id, group_name, subject_id, subject_name, school_id)
+            offered: list[tuple[int | None, str]] = [
+                (pk, name) for pk, name, school in subjects if school == school_id
+            ] or [(None, "")]
+            for offered_id, offered_name in offered:
+                teaching = Teaching(group_id, group_name, offered_id, offered_name, school_id)
                 seen.setdefault(teaching.key, teaching)
     return sorted(seen.values(), key=lambda t: (t.group_name, t.subject_name))
 
