@@ -105,9 +105,10 @@ def index(request):
     )
 
 
-def _monday(request) -> dt.date:
+def _monday(request, params=None) -> dt.date:
+    """The Monday of the week asked for (?semaine=, or a posted `semaine`), else of this week."""
     try:
-        day = parse_date(request.GET.get("semaine") or "")
+        day = parse_date((request.GET if params is None else params).get("semaine") or "")
     except ValueError:  # well formed but impossible, e.g. 2026-02-30
         day = None
     return sessions.monday_of(day or timezone.localdate())
@@ -431,13 +432,15 @@ def visa_sign(request, group_id: int):
     if not queries.can_sign(request.user, group):
         raise Http404
     form = VisaForm(request.POST)
+    # Back to the week the direction was reading.
+    back = group_url(group.pk, _monday(request, request.POST))
     if not form.is_valid():
         messages.error(request, _("L'observation est trop longue (2000 caractères au plus)."))
-        return redirect(group_url(group.pk))
+        return redirect(back)
     visa = actions.sign_visa(request.user, group, form.cleaned_data["comment"])
     messages.success(
         request,
         _("Cahier de textes de %(group)s visé : les séances jusqu'au %(date)s sont verrouillées.")
         % {"group": group.name, "date": visa.date.strftime("%d/%m/%Y")},
     )
-    return redirect(group_url(group.pk))
+    return redirect(back)

@@ -1,6 +1,7 @@
 """Who reads and who writes which cahier de textes (the permission world)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -230,3 +231,14 @@ def test_the_record_outlives_its_authors_account(world):
     Person.objects.filter(pk__in=[world.person("tom").pk, world.person("paul").pk]).delete()
     entry.refresh_from_db()
     assert entry.author is None and world.class_6a.homework_visas.get().signed_by is None
+
+
+def test_after_signing_the_principal_is_back_on_the_week_he_was_reading(world, client):
+    world.login(client, "paul")
+    past_week = (TODAY() - dt.timedelta(days=21)).isoformat()
+    page = client.get(f"/cahier-de-textes/classe/{world.class_6a.pk}/?semaine={past_week}").content.decode()
+    monday = re.search(r'name="semaine" value="([0-9-]+)"', page).group(1)
+    answer = client.post(
+        f"/cahier-de-textes/classe/{world.class_6a.pk}/viser", {"comment": "Vu.", "semaine": monday}
+    )
+    assert answer.status_code == 302 and answer["Location"].endswith(f"?semaine={monday}")
