@@ -78,3 +78,13 @@ def test_teacher_writes_to_the_parents_of_6a_and_a_mother_replies(world, page, b
     expect(articles).to_have_count(2)
     expect(articles.first).to_contain_text("La classe ira au musée")
     expect(articles.last).to_contain_text("Marie MARTIN")
+
+
+def test_the_picker_searches_without_any_browser_error_before_a_recipient_is_chosen(world, page):
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    log_in(page, world, "tom")
+    page.goto("/messagerie/ecrire")
+    page.get_by_label("Ajouter une personne").press_sequentially("roux", delay=50)
+    expect(page.get_by_label("Vera ROUX")).to_be_visible()
+    assert errors == []
