@@ -237,7 +237,9 @@ def test_after_signing_the_principal_is_back_on_the_week_he_was_reading(world, c
     world.login(client, "paul")
     past_week = (TODAY() - dt.timedelta(days=21)).isoformat()
     page = client.get(f"/cahier-de-textes/classe/{world.class_6a.pk}/?semaine={past_week}").content.decode()
-    monday = re.search(r'name="semaine" value="([0-9-]+)"', page).group(1)
+    found = re.search(r'name="semaine" value="([0-9-]+)"', page)
+    assert found is not None
+    monday = found.group(1)
     answer = client.post(
         f"/cahier-de-textes/classe/{world.class_6a.pk}/viser", {"comment": "Vu.", "semaine": monday}
     )
