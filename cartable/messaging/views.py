@@ -362,11 +362,9 @@ def _compose_post(request):
             _compose_context(request, form, to=to, groups=groups, q=q, **context),
         )
     if not form.is_valid():
+        # A form with errors is a page like any other (200): the browser shows it without logging an error.
         return render(
-            request,
-            "messaging/compose.html",
-            _compose_context(request, form, to=to, groups=groups, **context),
-            status=400,
+            request, "messaging/compose.html", _compose_context(request, form, to=to, groups=groups, **context)
         )
     data = actions.Draft(
         people=form.cleaned_data["to"],
@@ -386,10 +384,7 @@ def _compose_post(request):
     except actions.Refused as refused:
         form.add_error(refused.field if refused.field in ("subject", "body") else None, refused.reason)
         return render(
-            request,
-            "messaging/compose.html",
-            _compose_context(request, form, to=to, groups=groups, **context),
-            status=400,
+            request, "messaging/compose.html", _compose_context(request, form, to=to, groups=groups, **context)
         )
     messages.success(
         request,
