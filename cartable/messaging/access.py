@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from cartable.access import communication, policy
 from cartable.directory.models import (
     STAFF_PROFILES,
+    Function,
     Group,
     Guardianship,
     Membership,
@@ -162,6 +163,12 @@ def reports_visible_to(user: Any) -> QuerySet[Report]:
 def may_see_reports(user: Any) -> bool:
     viewer = policy.viewer_for(user)
     return viewer.is_platform_admin or bool(viewer.schools_with_function(*policy.SCHOOL_WIDE_FUNCTIONS))
+
+
+def hears_of_reports(viewer: policy.Viewer) -> bool:
+    """Direction and vie scolaire are told of reported messages (actions._tell_the_staff): the kind is
+    offered in their notification preferences only."""
+    return bool(viewer.schools_with_function(Function.DIRECTION, Function.VIE_SCOLAIRE))
 
 
 def report_or_404(user: Any, pk: int) -> Report:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cartable.access.policy import viewer_for
 from cartable.directory.models import Profile
 from cartable.messaging import access
+from cartable.messaging.text import reported_line
 from cartable.notifications.kinds import Channel, EventKind, register_kind
 from cartable.portal.registry import PortalApp, Widget, registry
 
@@ -72,8 +73,9 @@ register_kind(
     EventKind(
         code="messaging.reported",
         label=_("Message signalé (direction et vie scolaire)"),
-        text=_reported_text,
+        text=reported_line,
         default_channel=Channel.IMMEDIATE,
         icon="messaging",
+        for_person=access.hears_of_reports,
     )
 )

@@ -20,3 +20,14 @@ def to_html(text: str) -> str:
     if re.search(r"</?[a-zA-Z][^>]*>", text):
         return text
     return linebreaks(text, autoescape=True)
+
+
+def reported_line(data: dict) -> str:
+    """The timeline line of a reported message. Its author is named after a comma ("de Alice" would not be
+    French, and the author's name often begins with a vowel)."""
+    from django.utils.translation import gettext
+
+    return gettext("Message signalé : « %(subject)s », envoyé par %(sender)s") % {
+        "sender": data.get("sender", ""),
+        "subject": data.get("subject", ""),
+    }

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cartable.notifications import sms
-from cartable.notifications.kinds import KINDS, Channel
+from cartable.notifications.kinds import KINDS, Channel, EventKind
 
 CHANNEL_CHOICES = [
     (Channel.IMMEDIATE, _("Courriel immédiat")),
@@ -40,9 +42,10 @@ class PreferencesForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, kinds: Iterable[EventKind] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for code, kind in sorted(KINDS.items(), key=lambda item: str(item[1].label)):
+        for kind in sorted(self._offered(kinds), key=lambda kind: str(kind.label)):
+            code = kind.code
             self.fields[f"kind_{code}"] = forms.ChoiceField(
                 label=str(kind.label),
                 choices=CHANNEL_CHOICES,
@@ -50,6 +53,15 @@ class PreferencesForm(forms.Form):
                 # A kind missing from the post (registered since the page was shown) keeps its channel.
                 required=False,
             )
+
+    def _offered(self, kinds: Iterable[EventKind] | None) -> list[EventKind]:
+        """Only the kinds that can concern the person get a field, so a choice about any other is ignored.
+        Without `kinds`, those of `initial` (views.preferences_initial lists the person's kinds only)."""
+        if kinds is not None:
+            return list(kinds)
+        if self.initial:
+            return [kind for code, kind in KINDS.items() if f"kind_{code}" in self.initial]
+        return list(KINDS.values())
 
     def kind_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("kind_")]

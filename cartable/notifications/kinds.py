@@ -22,8 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from cartable.access.policy import Viewer
 
 
 class Channel:
@@ -41,6 +45,12 @@ class EventKind:
     text: Callable[[dict], str]  # the line of the timeline, from the event's data
     default_channel: str = Channel.DIGEST
     icon: str = "app"  # an SVG in static/cartable/icons/
+    # Who may be concerned (offered in the preferences): for_person(viewer) -> bool; None for everyone.
+    # E.g. a reported message only reaches direction and vie scolaire: parents need not choose about it.
+    for_person: Callable[[Viewer], bool] | None = None
+
+    def concerns(self, viewer: Viewer) -> bool:
+        return self.for_person is None or self.for_person(viewer)
 
 
 KINDS: dict[str, EventKind] = {}
@@ -52,3 +62,8 @@ def register_kind(kind: EventKind) -> None:
 
 def kind_of(code: str) -> EventKind:
     return KINDS[code]
+
+
+def kinds_for(viewer: Viewer) -> list[EventKind]:
+    """The kinds that can concern this person, in the order of their labels (as the preferences list them)."""
+    return sorted((k for k in KINDS.values() if k.concerns(viewer)), key=lambda kind: str(kind.label))

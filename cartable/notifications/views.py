@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -14,9 +15,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cartable.access.policy import viewer_for
+from cartable.accounts.models import User
 from cartable.notifications import access, actions, counts, delivery, timeline
 from cartable.notifications.forms import PreferencesForm
-from cartable.notifications.kinds import KINDS
+from cartable.notifications.kinds import KINDS, kinds_for
 from cartable.notifications.models import DeliverySettings, Preference
 
 PAGE_SIZE = 25
@@ -111,7 +113,13 @@ def open_notification(request, pk: int):
     return redirect("notifications:list")
 
 
-def preferences_initial(person_id: int) -> dict:
+def _user_of(person_id: int) -> Any:
+    return User.objects.filter(person__pk=person_id).first()
+
+
+def preferences_initial(person_id: int, user: Any = None) -> dict:
+    """The person's current choices, for the kinds that can concern them only."""
+    viewer = viewer_for(user if user is not None else _user_of(person_id))
     delivery_settings = DeliverySettings.objects.filter(person_id=person_id).first() or DeliverySettings(
         person_id=person_id
     )
@@ -123,8 +131,8 @@ def preferences_initial(person_id: int) -> dict:
         "quiet_end": delivery_settings.quiet_end,
         "sms_phone": delivery_settings.sms_phone,
     }
-    for code, kind in KINDS.items():
-        initial[f"kind_{code}"] = chosen.get(code, kind.default_channel)
+    for kind in kinds_for(viewer):
+        initial[f"kind_{kind.code}"] = chosen.get(kind.code, kind.default_channel)
     return initial
 
 
@@ -134,12 +142,14 @@ def preferences(request):
     person_id = viewer_for(request.user).person_id
     if person_id is None:
         raise Http404
+    offered = kinds_for(viewer_for(request.user))
     if request.method != "POST":
-        form = PreferencesForm(initial=preferences_initial(person_id))
+        form = PreferencesForm(initial=preferences_initial(person_id, request.user), kinds=offered)
         return render(request, "notifications/preferences.html", {"form": form})
-    form = PreferencesForm(request.POST)
+    # A kind not offered to this person has no field: a forged choice about it is ignored.
+    form = PreferencesForm(request.POST, kinds=offered)
     if not form.is_valid():
-        return render(request, "notifications/preferences.html", {"form": form}, status=400)
+        return render(request, "notifications/preferences.html", {"form": form})
     actions.save_preferences(
         person_id,
         channels=form.channels(),

@@ -62,11 +62,11 @@ def test_bad_input_is_explained_and_nothing_is_lost(client, world):
     response = client.post(
         "/notifications/preferences", valid(quiet_start="25:99", quiet_end="07:00", **{f"kind_{NOW}": "sms"})
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     body = response.content.decode()
     assert 'value="25:99"' in body and 'role="alert"' in body
     response = client.post("/notifications/preferences", valid(quiet_start="07:00", quiet_end="07:00"))
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "La fin des heures calmes doit différer de leur début." in response.content.decode()
     assert not DeliverySettings.objects.exists() and not Preference.objects.exists()
 
@@ -109,3 +109,31 @@ def test_someone_without_an_email_address_is_told_no_email_can_reach_them(client
     world.users["bob"].save(update_fields=["email"])
     world.login(client, "bob")
     assert "aucun courriel ne peut vous être envoyé" in client.get("/preferences").content.decode()
+
+
+REPORTED = "messaging.reported"
+
+
+def test_each_person_is_offered_only_the_kinds_that_can_concern_them(client, world):
+    """A reported message is told to direction and vie scolaire: a parent has nothing to choose about it."""
+    world.login(client, "marie")
+    body = client.get("/preferences").content.decode()
+    assert "Nouvelle chose" in body and "Nouveau message" in body
+    assert "Message signalé" not in body and f"kind_{REPORTED}" not in body
+    for name in ("vera", "paul"):
+        world.login(client, name)
+        assert f'name="kind_{REPORTED}"' in client.get("/preferences").content.decode()
+    world.login(client, "tom")
+    assert "Message signalé" not in client.get("/notifications/preferences").content.decode()
+
+
+def test_a_choice_about_a_kind_not_offered_is_ignored(client, world):
+    world.login(client, "marie")
+    response = client.post("/notifications/preferences", valid(**{f"kind_{REPORTED}": Channel.OFF}))
+    assert response.status_code == 302
+    assert not Preference.objects.filter(kind=REPORTED).exists()
+    world.login(client, "vera")
+    client.post("/notifications/preferences", valid(**{f"kind_{REPORTED}": Channel.OFF}))
+    assert list(Preference.objects.filter(kind=REPORTED).values_list("person_id", flat=True)) == [
+        world.person("vera").pk
+    ]
