@@ -229,6 +229,8 @@ PASSWORD_RESET_REQUESTS_PER_IP = env_int("PASSWORD_RESET_REQUESTS_PER_IP", 10)
 ACTIVATION_CODE_DAYS = env_int("ACTIVATION_CODE_DAYS", 90)
 # Rule C8: login and administration traces are kept 6 to 12 months.
 TRACE_RETENTION_DAYS = min(env_int("TRACE_RETENTION_DAYS", 365), 366)
+# Timeline notifications older than this are deleted at night (they are news, not an archive).
+NOTIFICATION_RETENTION_DAYS = max(env_int("NOTIFICATION_RETENTION_DAYS", 365), 1)
 # Authenticator apps show "Cartable: prenom.nom".
 OTP_TOTP_ISSUER = "Cartable"
 # Where an activation letter tells people to go.

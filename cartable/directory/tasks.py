@@ -49,6 +49,7 @@ def nightly_maintenance() -> dict[str, int]:
     from cartable.accounts.actions import purge_old_traces
     from cartable.console.actions import purge_old_admin_actions
     from cartable.directory.actions import purge_expired_accounts
+    from cartable.notifications.actions import purge_old_notifications
 
     purged = purge_expired_accounts(timezone.now(), days=settings.ACCOUNT_PURGE_DAYS)
     done = {
@@ -56,6 +57,7 @@ def nightly_maintenance() -> dict[str, int]:
         "deleted": purged.deleted,
         "login_traces": purge_old_traces(),
         "admin_traces": purge_old_admin_actions() + purge_old_changes(),
+        "notifications": purge_old_notifications(),
     }
     logger.info("nightly maintenance: %s", done)
     # This run is still RUNNING while it plans the next one: queue it directly.

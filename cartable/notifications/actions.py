@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -142,3 +143,17 @@ def forget_people(person_ids: list[int]) -> None:
     DeliverySettings.objects.filter(person_id__in=person_ids).delete()
     ids = list(person_ids)
     transaction.on_commit(lambda: counts.changed(ids))
+
+
+@transaction.atomic
+def purge_old_notifications(now: datetime.datetime | None = None) -> int:
+    """Nightly: notifications older than NOTIFICATION_RETENTION_DAYS go, then the events nobody has a
+    notification of any more (also those left by an account purge). Returns how many notifications went."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
+    old = Notification.objects.filter(created_at__lt=cutoff)
+    people = sorted(set(old.values_list("recipient_id", flat=True)))
+    deleted, _by_model = old.delete()
+    Event.objects.filter(notifications__isnull=True).delete()
+    if people:
+        transaction.on_commit(lambda: counts.changed(people))
+    return deleted
