@@ -51,43 +51,9 @@ def _rows(lessons: list[queries.Lesson]) -> tuple:
     )
 
 
-def teachers_today(person_id: int, day: date) -> tuple:
-    """A teacher's lessons of the day. Courses name their teachers directly: no directory fact is involved,
-    so the entry survives directory changes (a renamed teacher shows within the hour)."""
-    return versions.cached(
-        f"today:teacher:{person_id}:{day.isoformat()}:{get_language()}",
-        lambda: _rows(queries.lessons_for_teacher(person_id, day, day)),
-        with_directory=False,
-    )
-
-
-def groups_today(group_ids: frozenset[int], day: date) -> tuple:
-    """The lessons of the day of a set of groups: one entry shared by all the pupils of a class (and their
-    guardians), kept across directory changes for the same reason."""
-    key = ",".join(str(pk) for pk in sorted(group_ids))
-    return versions.cached(
-        f"today:groups:{key}:{day.isoformat()}:{get_language()}",
-        lambda: _rows(queries.lessons_for_groups(group_ids, day, day)),
-        with_directory=False,
-    )
-
-
-def groups_of_pupil(person_id: int) -> frozenset[int]:
-    return frozenset(directory_queries.groups_of_pupil(person_id))
-
-
-def today_widget(request, child):
-    viewer = viewer_for(request.user)
-    day = timezone.localdate()
-    if child is not None:
-        rows, whose = groups_today(groups_of_pupil(child.pk), day), child.first_name
-    elif viewer.person_id is not None and access.is_pupil(request.user):
-        rows, whose = groups_today(viewer.group_ids, day), ""
-    elif viewer.person_id is not None and access.has_own_timetable(request.user):
-        rows, whose = teachers_today(viewer.person_id, day), ""
-    else:
-        return None
-    lessons = [
+def _widget_lessons(rows: tuple) -> tuple[dict, ...]:
+    """The lessons as the widget's template reads them."""
+    return tuple(
         {
             "start": r[0],
             "end": r[1],
@@ -102,7 +68,47 @@ def today_widget(request, child):
             "room_changed": r[3] != r[4] and r[7] != queries.Status.CANCELLED,
         }
         for r in rows
-    ]
+    )
+
+
+def teachers_today(person_id: int, day: date) -> tuple[dict, ...]:
+    """A teacher's lessons of the day. Courses name their teachers directly: no directory fact is involved,
+    so the entry survives directory changes (a renamed teacher shows within the hour)."""
+    return versions.cached(
+        f"today:teacher:{person_id}:{day.isoformat()}:{get_language()}",
+        lambda: _rows(queries.lessons_for_teacher(person_id, day, day)),
+        _widget_lessons,
+        with_directory=False,
+    )
+
+
+def groups_today(group_ids: frozenset[int], day: date) -> tuple[dict, ...]:
+    """The lessons of the day of a set of groups: one entry shared by all the pupils of a class (and their
+    guardians), kept across directory changes for the same reason."""
+    key = ",".join(str(pk) for pk in sorted(group_ids))
+    return versions.cached(
+        f"today:groups:{key}:{day.isoformat()}:{get_language()}",
+        lambda: _rows(queries.lessons_for_groups(group_ids, day, day)),
+        _widget_lessons,
+        with_directory=False,
+    )
+
+
+def groups_of_pupil(person_id: int) -> frozenset[int]:
+    return frozenset(directory_queries.groups_of_pupil(person_id))
+
+
+def today_widget(request, child):
+    viewer = viewer_for(request.user)
+    day = timezone.localdate()
+    if child is not None:
+        lessons, whose = groups_today(groups_of_pupil(child.pk), day), child.first_name
+    elif viewer.person_id is not None and access.is_pupil(request.user):
+        lessons, whose = groups_today(viewer.group_ids, day), ""
+    elif viewer.person_id is not None and access.has_own_timetable(request.user):
+        lessons, whose = teachers_today(viewer.person_id, day), ""
+    else:
+        return None
     return {
         "lessons": lessons,
         "whose": whose,
@@ -160,6 +166,8 @@ def _day(value: str) -> str:
 
 
 def change_text(data: dict) -> str:
+    from cartable.timetable.text import room_label
+
     subject = data.get("subject", "")
     groups = data.get("groups", "")
     day = _day(data.get("date", ""))
@@ -172,17 +180,25 @@ def change_text(data: dict) -> str:
         if data.get("reason"):
             text += " " + _("Motif : %(reason)s.") % {"reason": data["reason"]}
     elif what == "changed":
-        parts: list[str] = []
-        if data.get("room"):
-            parts.append(_("en salle %(room)s") % params)
-        if data.get("replacement"):
-            parts.append(_("avec %(name)s") % {"name": data["replacement"]})
-        text = _("%(subject)s (%(groups)s) du %(date)s à %(start)s a lieu %(what)s.") % {
-            **params,
-            "what": parts[0]
-            if len(parts) == 1
-            else _("%(first)s et %(second)s") % {"first": parts[0], "second": parts[1]},
-        }
+        # A named room ("Gymnase") takes no "salle" in front: room_label decides, the sentence stays neutral.
+        room = room_label(data.get("room", ""))
+        name = data.get("replacement", "")
+        if room and name:
+            text = _(
+                "%(subject)s (%(groups)s) du %(date)s à %(start)s a lieu avec %(name)s, "
+                "dans une autre salle : %(room)s."
+            ) % {**params, "room": room, "name": name}
+        elif room:
+            text = _(
+                "%(subject)s (%(groups)s) du %(date)s à %(start)s a lieu dans une autre salle : %(room)s."
+            ) % {**params, "room": room}
+        elif name:
+            text = _("%(subject)s (%(groups)s) du %(date)s à %(start)s a lieu %(what)s.") % {
+                **params,
+                "what": _("avec %(name)s") % {"name": name},
+            }
+        else:
+            text = _("L'emploi du temps de %(subject)s (%(groups)s) a changé.") % params
     elif what == "moved":
         text = _("%(subject)s (%(groups)s) du %(date)s est déplacé au %(new_date)s à %(new_start)s.") % {
             **params,

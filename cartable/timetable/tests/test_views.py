@@ -290,7 +290,7 @@ def test_home_widget_shows_todays_changes(client, world, week):
     body = get(client, world, "alice", "/").content.decode()
     assert "Mes cours aujourd&#x27;hui" in body or "Mes cours aujourd'hui" in body
     assert "<s>Mathématiques</s>" in body and "Annulé" in body
-    assert "<strong>CDI</strong>" in body and "<s>101</s>" in body
+    assert "<strong>CDI</strong>" in body and "<s>Salle 101</s>" in body
     body = get(client, world, "marie", f"/?enfant={world.person('alice').pk}").content.decode()
     assert "Aujourd'hui pour Alice" in body and "<s>Mathématiques</s>" in body
     body = get(client, world, "tom", "/").content.decode()
