@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cartable.directory.models import STAFF_PROFILES, Group, Membership, Person, School, Subject
 from cartable.timetable.actions import ImportedCourse
-from cartable.timetable.models import Weeks
+from cartable.timetable.models import TimeSlot, Weeks
 
 MAX_BYTES = 1_000_000
 COLUMNS = {
@@ -68,7 +69,21 @@ DAYS = {
     "samedi": 5,
     "sam": 5,
     "saturday": 5,
+    "dimanche": 6,
+    "dim": 6,
+    "sunday": 6,
 }
+DAY_NAMES = {
+    0: gettext_lazy("lundi"),
+    1: gettext_lazy("mardi"),
+    2: gettext_lazy("mercredi"),
+    3: gettext_lazy("jeudi"),
+    4: gettext_lazy("vendredi"),
+    5: gettext_lazy("samedi"),
+    6: gettext_lazy("dimanche"),
+}
+# Before the school has entered its time grid, the usual week: Monday to Friday.
+USUAL_DAYS = frozenset({0, 1, 2, 3, 4})
 TIME = re.compile(r"^(\d{1,2})[:hH](\d{2})?$")
 
 
@@ -144,6 +159,9 @@ class Directory:
         from cartable.timetable.models import Room
 
         self.rooms = {r.name for r in Room.objects.filter(school=school)}
+        # A course on a day without any slot of the grid is a typo or a wrong file, not a Saturday class.
+        grid = set(TimeSlot.objects.filter(school=school).values_list("weekday", flat=True).distinct())
+        self.days = frozenset(grid) or USUAL_DAYS
 
 
 def parse(text: str, school: School) -> Preview:
@@ -185,6 +203,11 @@ def read_line(number: int, values: dict[str, str], directory: Directory) -> Line
     weekday = DAYS.get(plain(values.get("day", "")))
     if weekday is None:
         errors.append(_("Jour inconnu : « %(value)s ».") % {"value": values.get("day", "")})
+    elif weekday not in directory.days:
+        errors.append(
+            _("Le %(day)s n'est pas dans la grille horaire de l'établissement.") % {"day": DAY_NAMES[weekday]}
+        )
+        weekday = None
     start, end = parse_time(values.get("start", "")), parse_time(values.get("end", ""))
     if start is None:
         errors.append(_("Heure de début illisible : « %(value)s ».") % {"value": values.get("start", "")})

@@ -1,12 +1,12 @@
 """Importing a timetable from a CSV export in the admin console: upload, preview with errors, confirm."""
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cartable.timetable.models import Course, Room
+from cartable.timetable.models import Course, Room, TimeSlot
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def test_preview_shows_errors_per_line_and_writes_nothing(client, world):
     assert "Classe ou groupe inconnu cette année : « 6Z »" in body
     assert "Enseignant inconnu dans l&#x27;établissement : « DUPONT Jean »" in body
     assert "Semaine inconnue : « C »" in body
-    assert "Jour inconnu : « dimanche »" in body
+    assert "Le dimanche n&#x27;est pas dans la grille horaire de l&#x27;établissement." in body
     assert not Course.objects.exists()
 
 
@@ -119,3 +119,59 @@ def test_console_menu_links_to_the_import(client, world):
     world.login(client, "ada")
     page = client.get(reverse("console:people", args=[world.school_a.uai])).content.decode()
     assert reverse("timetable:import", args=[world.school_a.uai]) in page
+
+
+SATURDAY_CSV = """jour;debut;fin;classe;matiere;enseignant;salle;semaine
+lundi;08:00;09:00;6A;Mathématiques;LEROY Tom;101;
+samedi;08:00;09:00;6A;Mathématiques;LEROY Tom;101;
+Mercredi;08:00;09:00;6A;Mathématiques;LEROY Tom;101;
+"""
+
+
+def grid(world, *weekdays):
+    for weekday in weekdays:
+        TimeSlot.objects.create(school=world.school_a, weekday=weekday, start=time(8), end=time(9))
+
+
+def test_a_day_outside_the_time_grid_is_an_error_in_the_preview(client, world):
+    grid(world, 0, 1, 3, 4)  # no Wednesday, no Saturday
+    TimeSlot.objects.create(school=world.school_b, weekday=5, start=time(8), end=time(9))  # not school A's
+    world.login(client, "ada")
+    body = upload(client, world, text=SATURDAY_CSV).content.decode()
+    assert "1 cours prêt à importer" in body and "2 lignes en erreur" in body
+    assert "Le samedi n&#x27;est pas dans la grille horaire de l&#x27;établissement." in body
+    assert "Le mercredi n&#x27;est pas dans la grille horaire de l&#x27;établissement." in body
+
+
+def test_saturday_is_accepted_when_the_grid_has_saturday_slots(client, world):
+    grid(world, 0, 2, 5)
+    world.login(client, "ada")
+    body = upload(client, world, text=SATURDAY_CSV).content.decode()
+    assert "3 cours prêts à importer" in body and "grille horaire" not in body
+
+
+def test_without_a_time_grid_monday_to_friday_only(client, world):
+    world.login(client, "ada")
+    body = upload(client, world, text=SATURDAY_CSV).content.decode()
+    assert "2 cours prêts à importer" in body
+    assert "Le samedi n&#x27;est pas dans la grille horaire de l&#x27;établissement." in body
+
+
+def test_confirming_a_file_does_not_import_a_day_outside_the_grid(client, world):
+    grid(world, 0, 2)
+    world.login(client, "ada")
+    client.post(
+        reverse("timetable:import_confirm", args=[world.school_a.uai]),
+        {"content": SATURDAY_CSV, "valid_from": "2026-11-16"},
+    )
+    assert sorted(Course.objects.values_list("weekday", flat=True)) == [0, 2]
+
+
+def test_the_grid_message_in_english(world):
+    from django.utils import translation
+
+    from cartable.timetable.importer import parse
+
+    with translation.override("en"):
+        preview = parse(SATURDAY_CSV, world.school_a)
+    assert preview.lines[1].errors == ["Saturday is not in the school's time grid."]
