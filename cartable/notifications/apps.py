@@ -8,4 +8,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from cartable.notifications import portal  # noqa: F401  (registers the timeline widget and preferences)
+        # Registering the timeline widget, the preferences section and the section of "Mes données".
+        from cartable.notifications import mydata, portal  # noqa: F401

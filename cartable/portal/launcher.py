@@ -123,3 +123,13 @@ def rendered_preference_sections(request, sections: Registry = registry) -> list
         if context is not None:
             html.append(render_to_string(section.template, context, request=request))
     return html
+
+
+def rendered_my_data_sections(request, sections: Registry = registry) -> list[str]:
+    """The HTML of each section other apps add to "Mes données", for the data they hold on this person."""
+    html: list[str] = []
+    for section in sections.sorted_my_data_sections():
+        context = section.context(request)
+        if context is not None:
+            html.append(render_to_string(section.template, context, request=request))
+    return html

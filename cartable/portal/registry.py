@@ -63,12 +63,25 @@ class PreferenceSection:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class MyDataSection:
+    """A section of "Mes données" (right of access, rule C9) owned by another app: what it holds about the
+    person (e.g. their SMS number and email choices). context(request) -> dict, or None when it holds
+    nothing about this person."""
+
+    code: str
+    template: str
+    context: Callable[[Any], dict | None]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     apps: dict[str, PortalApp] = field(default_factory=dict)
     widgets: dict[str, Widget] = field(default_factory=dict)
     console_links: dict[str, ConsoleLink] = field(default_factory=dict)
     preference_sections: dict[str, PreferenceSection] = field(default_factory=dict)
+    my_data_sections: dict[str, MyDataSection] = field(default_factory=dict)
 
     def register_app(self, app: PortalApp) -> None:
         self.apps[app.code] = app
@@ -81,6 +94,12 @@ class Registry:
 
     def register_preference_section(self, section: PreferenceSection) -> None:
         self.preference_sections[section.code] = section
+
+    def register_my_data_section(self, section: MyDataSection) -> None:
+        self.my_data_sections[section.code] = section
+
+    def sorted_my_data_sections(self) -> list[MyDataSection]:
+        return sorted(self.my_data_sections.values(), key=lambda s: (s.order, s.code))
 
     def sorted_console_links(self) -> list[ConsoleLink]:
         return sorted(self.console_links.values(), key=lambda link: (link.order, link.code))

@@ -112,6 +112,8 @@ def my_data(person: Person) -> dict:
 
 @login_required
 def me(request):
+    from cartable.portal.launcher import rendered_my_data_sections
+
     person = my_person(request.user)
     if person is None:
         # The platform admin has an account but no directory entry: only the account is shown.
@@ -133,6 +135,8 @@ def me(request):
             }
         ),
         "requests": CorrectionRequest.objects.filter(person=person).select_related("school"),
+        # What the other apps hold about the person (SMS number, email choices…), rule C9.
+        "my_data_sections": rendered_my_data_sections(request),
     }
     return render(request, "portal/me.html", context)
 
