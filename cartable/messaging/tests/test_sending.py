@@ -340,3 +340,71 @@ def test_the_htmx_picker_answers_only_its_fragment(world):
     body = response.content.decode()
     assert response.status_code == 200 and body.lstrip().startswith('<div id="picker"')
     assert "Tom LEROY" in body and "<html" not in body
+
+
+def test_the_picker_says_who_each_person_is(world):
+    body = client_for(world, "vera").get("/messagerie/ecrire/personnes?q=a").content.decode()
+    assert 'Tess MOREAU <span class="muted">— Professeur de français — 5B' in body
+    assert 'Marie MARTIN <span class="muted">— Parent d’Alice (6A)' in body
+    assert 'Bob DURAND <span class="muted">— Élève de 6A' in body
+    assert 'Paul FOURNIER <span class="muted">— Direction' in body
+    body = client_for(world, "marie").get("/messagerie/ecrire/personnes?q=roux").content.decode()
+    assert 'Vera ROUX <span class="muted">— Vie scolaire' in body
+    # Without JavaScript the search button shows the same, and so do the people already chosen.
+    response = client_for(world, "marie").post(
+        COMPOSE, {"q": "leroy", "intent": "find", "to": [world.person("paul").pk]}
+    )
+    page = response.content.decode()
+    assert 'Tom LEROY <span class="muted">— Professeur de mathématiques — 6A' in page
+    assert 'Paul FOURNIER <span class="muted">— Direction' in page
+
+
+def test_the_picker_tells_only_of_the_writers_schools(world):
+    """Marie also has Léo in school B: Tom, in school A, is not told about him."""
+    body = client_for(world, "tom").get("/messagerie/ecrire/personnes?q=marie").content.decode()
+    assert "Parent d’Alice (6A)" in body and "Léo" not in body and "6C" not in body
+
+
+def test_the_picker_costs_the_same_queries_for_few_people_or_many(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cartable.directory.models import Profile
+
+    client = client_for(world, "vera")
+
+    def queries_for(q: str) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"/messagerie/ecrire/personnes?q={q}").content.decode()
+        return len(queries), body.count('name="to"')
+
+    queries_for("zzz")  # the session and the cached facts are read once
+    few, shown = queries_for("a")
+    assert shown >= 8 and few <= 12
+    # More pupils, guardians and teachers of several classes: the same number of queries.
+    for n in range(4):
+        pupil = directory.create_person(
+            directory.NewPerson(
+                first_name=f"Anna{n}",
+                last_name="Zed",
+                school=world.school_a,
+                profile=Profile.STUDENT,
+                groups=[world.class_5b if n % 2 else world.class_6a],
+            )
+        )
+        parent = directory.create_person(
+            directory.NewPerson(
+                first_name=f"Paula{n}", last_name="Zed", school=world.school_a, profile="Relative"
+            )
+        )
+        directory.link_guardian(parent, pupil)
+        teacher = directory.create_person(
+            directory.NewPerson(
+                first_name=f"Tara{n}", last_name="Zed", school=world.school_a, profile="Teacher"
+            )
+        )
+        directory.assign_teaching(teacher, world.class_6a, world.maths)
+        directory.assign_teaching(teacher, world.class_5b, None)
+    queries_for("zzz")  # the directory changed: the cached facts are read again once
+    many, shown_now = queries_for("a")
+    assert shown_now == min(shown + 12, 20) and many == few
