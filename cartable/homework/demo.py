@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -107,9 +108,44 @@ LESSONS: dict[str, list[tuple[str, str, str]]] = {
 }  # fmt: skip
 
 DURATIONS = (10, 15, 20, 30)
+# Far enough to reach over two weeks of holidays, on both sides of today.
+REACH = dt.timedelta(days=28)
+
+
+@dataclass(frozen=True)
+class Weeks:
+    """Which sessions the demo writes, from the school days around the day it runs.
+
+    `first`: the Monday of the last school week before this one (last week, or the week before the holidays),
+    given and signed. `current`: the Monday of this school week (next week on a weekend, the week after the
+    holidays during them): its sessions are all written, those still to come published ahead, so that the
+    cahier and the homework of the next days are never empty. The week after `current`: a third of the
+    sessions prepared ahead, hidden until the lesson starts."""
+
+    first: dt.date
+    current: dt.date
+
+    @property
+    def last(self) -> dt.date:
+        return self.current + dt.timedelta(days=13)
+
+
+def weeks_around(today: dt.date, school_days: set[dt.date]) -> Weeks:
+    monday = monday_of(today)
+    before = [day for day in school_days if day < monday]
+    after = [day for day in school_days if day >= today]
+    return Weeks(
+        first=monday_of(max(before)) if before else monday - dt.timedelta(days=7),
+        current=monday_of(min(after)) if after else monday,
+    )
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
 
 
 def seed_demo(plan) -> None:
+    """Idempotent: a session already in the cahier (same class, course and date) is left as it is."""
     if plan.schools > 2:
         return
     year = SchoolYear.objects.filter(is_current=True).first()
@@ -125,21 +161,27 @@ def seed_demo(plan) -> None:
     from cartable.timetable.queries import lessons_for_groups
 
     today = timezone.localdate()
-    monday = today - dt.timedelta(days=today.weekday())
-    start, end = monday - dt.timedelta(days=7), monday + dt.timedelta(days=13)
-    lessons = [
-        lesson for lesson in lessons_for_groups([g.pk for g in groups], start, end) if not lesson.cancelled
+    around = [
+        lesson
+        for lesson in lessons_for_groups([g.pk for g in groups], today - REACH, today + REACH)
+        if not lesson.cancelled
     ]
-    if not lessons:
+    if not around:
         return
+    weeks = weeks_around(today, {lesson.date for lesson in around})
     by_id = {g.pk: g for g in groups}
-    subject_codes = {subject.pk: subject.code for subject in _subjects(lessons)}
-    # The next session of each (group, subject), where homework is due.
+    subject_codes = {subject.pk: subject.code for subject in _subjects(around)}
+    # Every session of each (group, subject) around today: homework is due at the next one, even after
+    # the holidays or beyond the weeks written.
     sessions: dict[tuple[int, int | None], list] = defaultdict(list)
-    for lesson in lessons:
+    for lesson in around:
         for ref in lesson.groups:
             sessions[(ref.id, lesson.subject_id)].append(lesson)
-    counters: dict[tuple[int, int | None], int] = defaultdict(int)
+    existing = set(
+        Entry.objects.filter(group_id__in=list(by_id), date__range=(weeks.first, weeks.last)).values_list(
+            "group_id", "course_id", "date"
+        )
+    )
     now = timezone.now()
     entries: list[Entry] = []
     pending: list[tuple[Entry, str, dt.date, int]] = []
@@ -148,18 +190,19 @@ def seed_demo(plan) -> None:
         if group is None:
             continue
         bank = LESSONS.get(subject_codes.get(subject_id, "") if subject_id else "", LESSONS[""])
+        number = 0
         for index, lesson in enumerate(course_lessons):
-            if not lesson.teachers:
+            if not lesson.teachers or not weeks.first <= lesson.date <= weeks.last:
                 continue
-            prepared = lesson.starts_at > now
-            if prepared and (lesson.date - monday).days < 7:
-                continue  # later this week: not written yet
-            if prepared and counters[(group_id, subject_id)] % 3:
-                counters[(group_id, subject_id)] += 1
-                continue  # next week: a third of the sessions are prepared ahead
-            number = counters[(group_id, subject_id)]
-            counters[(group_id, subject_id)] += 1
-            title, content, homework = bank[number % len(bank)]
+            written = number
+            number += 1
+            given = lesson.starts_at <= now
+            published = given or lesson.date < weeks.current + dt.timedelta(days=7)
+            if not published and written % 3:
+                continue  # the week after: a third of the sessions are prepared ahead
+            if (group_id, lesson.course_id, lesson.date) in existing:
+                continue
+            title, content, homework = bank[written % len(bank)]
             starts = lesson.starts_at
             entry = Entry(
                 school_id=group.school_id,
@@ -171,7 +214,7 @@ def seed_demo(plan) -> None:
                 course_id=lesson.course_id,
                 title=title,
                 content=content,
-                visible_from=starts if prepared else None,
+                visible_from=None if published else starts,
                 created_at=min(now, starts),
                 updated_at=min(now, starts),
             )
@@ -179,7 +222,7 @@ def seed_demo(plan) -> None:
             if homework:
                 following = course_lessons[index + 1] if index + 1 < len(course_lessons) else None
                 due = following.date if following else lesson.date + dt.timedelta(days=7)
-                pending.append((entry, homework, due, DURATIONS[number % len(DURATIONS)]))
+                pending.append((entry, homework, due, DURATIONS[written % len(DURATIONS)]))
     Entry.objects.bulk_create(entries, batch_size=1000)
     Homework.objects.bulk_create(
         [
@@ -195,7 +238,7 @@ def seed_demo(plan) -> None:
         ],
         batch_size=1000,
     )
-    _visa_last_week(groups, monday)
+    _visa_last_week(groups, weeks.first + dt.timedelta(days=7))
 
 
 def _subjects(lessons) -> list:
@@ -222,6 +265,8 @@ def _visa_last_week(groups: list[Group], monday: dt.date) -> None:
     if principal is None:
         return
     sunday = monday - dt.timedelta(days=1)
+    if Visa.objects.filter(group=group, date=sunday).exists():
+        return
     signed = timezone.make_aware(dt.datetime.combine(sunday, dt.time(18, 30)))
     Visa.objects.create(
         school_id=group.school_id,
