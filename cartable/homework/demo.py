@@ -1,8 +1,10 @@
-"""Demo cahier de textes: last week, this week and next week of the demo schools, from their timetable.
+"""Demo cahier de textes of the demo schools, from their timetable, around the day the demo is seeded.
 
-Sessions already given have their lesson content, about half of them homework for the next session of the
-course; a few sessions of next week are prepared ahead (visible on the day); last week of the demo 6e is
-signed by the principal. Only the demo pair of schools gets content: a benchmark dataset (more than two
+The last school week before this one is given and signed by the principal (demo 6e); this school week (the
+next one on a weekend or during the holidays) is written in full, the sessions still to come published
+ahead, so that the cahier and the homework of the next days are filled whatever the day; about half of the
+sessions give homework for the next session of the course; a third of the week after is prepared ahead
+(visible on the day). Only the demo pair of schools gets content: a benchmark dataset (more than two
 schools) gets none, so that seeding 100,000 accounts stays fast.
 """
 
