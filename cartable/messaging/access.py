@@ -27,6 +27,7 @@ from cartable.directory.models import (
     Profile,
     School,
 )
+from cartable.lib.french import de
 from cartable.messaging.models import Attachment, Folder, Message, Recipient, Report, SenderFolder
 
 
@@ -236,10 +237,10 @@ def audiences_for(user: Any, only: set[str] | None = None) -> list[Audience]:
                     members[f"parents-school:{groups[group_id].school_id}"].add(relative_id)
         for group_id, group in groups.items():
             labels[f"parents:{group_id}"] = named(
-                _("Parents d’élèves de %(group)s") % {"group": group.name}, group.school.name
+                _("Parents d’élèves %(of_group)s") % {"of_group": de(group.name)}, group.school.name
             )
             labels[f"pupils:{group_id}"] = named(
-                _("Élèves de %(group)s") % {"group": group.name}, group.school.name
+                _("Élèves %(of_group)s") % {"of_group": de(group.name)}, group.school.name
             )
     child_ids = set(viewer.child_ids) if only is None else set(viewer.child_ids) & wanted["teachers"]
     if child_ids:
@@ -264,10 +265,10 @@ def audiences_for(user: Any, only: set[str] | None = None) -> list[Audience]:
         for school_id, person_id in staff:
             members[f"staff:{school_id}"].add(person_id)
     for school_id, school in schools.items():
-        labels[f"staff:{school_id}"] = _("Personnel de %(school)s") % {"school": school.name}
+        labels[f"staff:{school_id}"] = _("Personnel %(of_school)s") % {"of_school": de(school.name)}
         if school_id in school_wide:
-            labels[f"parents-school:{school_id}"] = _("Tous les parents de %(school)s") % {
-                "school": school.name
+            labels[f"parents-school:{school_id}"] = _("Tous les parents %(of_school)s") % {
+                "of_school": de(school.name)
             }
 
     if only is not None:

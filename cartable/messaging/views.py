@@ -624,8 +624,8 @@ def report_block(request, pk):
     actions.block_sender(request.user, found)
     messages.success(
         request,
-        _("Le compte de %(name)s est bloqué : la personne a été déconnectée.")
-        % {"name": found.message.sender.full_name},
+        _("Le compte %(of_name)s est bloqué : la personne a été déconnectée.")
+        % {"of_name": de(found.message.sender.full_name)},
     )
     return redirect("messaging:reports")
 

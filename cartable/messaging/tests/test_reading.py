@@ -147,14 +147,15 @@ def test_report_flow(world):
     for name in ("vera", "paul", "ada"):
         page = client_for(world, name).get("/messagerie/signalements").content.decode()
         assert "Vous allez voir." in page and "Menace" in page, name
+    assert "Bloquer le compte d’Alice MARTIN" in page  # not "de Alice"
     assert client_for(world, "tess").get("/messagerie/signalements").status_code == 404
     assert (
         "Vous allez voir." not in client_for(world, "bruno").get("/messagerie/signalements").content.decode()
     )
     assert client_for(world, "bruno").post(f"/messagerie/signalements/{found.pk}/bloquer").status_code == 404
     # Vera blocks the pupil's account: logged out at once, the report is handled.
-    response = client_for(world, "vera").post(f"/messagerie/signalements/{found.pk}/bloquer")
-    assert response.status_code == 302
+    response = client_for(world, "vera").post(f"/messagerie/signalements/{found.pk}/bloquer", follow=True)
+    assert "Le compte d’Alice MARTIN est bloqué" in response.content.decode()
     assert User.objects.get(pk=world.alice.pk).blocked_at is not None
     found.refresh_from_db()
     assert found.outcome == Report.Outcome.BLOCKED and found.handled_by == world.person("vera")
@@ -294,6 +295,9 @@ def test_thread_query_count_is_pinned_and_does_not_grow(world, django_assert_max
 
 
 def test_staff_hear_of_a_report_on_their_timeline(world):
+    from django.utils import translation
+
+    from cartable.notifications.kinds import kind_of
     from cartable.notifications.models import Notification
 
     insult = send(world, "alice", to=["tom"], subject="Demain")
@@ -302,6 +306,11 @@ def test_staff_hear_of_a_report_on_their_timeline(world):
         Notification.objects.filter(event__kind="messaging.reported").values_list("recipient_id", flat=True)
     )
     assert told == {world.person("vera").pk, world.person("paul").pk}
+    line = kind_of("messaging.reported").text({"subject": "Demain", "sender": "Alice MARTIN"})
+    assert line == "Message signalé : « Demain », envoyé par Alice MARTIN"
+    with translation.override("en"):
+        line = kind_of("messaging.reported").text({"subject": "Demain", "sender": "Alice MARTIN"})
+        assert line == "Reported message: “Demain”, sent by Alice MARTIN"
     # Reporting again tells nobody twice.
     actions.report(world.tom, insult, "Encore")
     assert Notification.objects.filter(event__kind="messaging.reported").count() == 2

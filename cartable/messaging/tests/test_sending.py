@@ -408,3 +408,15 @@ def test_the_picker_costs_the_same_queries_for_few_people_or_many(world):
     queries_for("zzz")  # the directory changed: the cached facts are read again once
     many, shown_now = queries_for("a")
     assert shown_now == min(shown + 12, 20) and many == few
+
+
+def test_group_names_after_de_are_elided(world):
+    from cartable.directory.models import Group
+
+    ulis = Group.objects.create(school=world.school_a, year=world.year, name="Ulis")
+    directory.assign_teaching(world.person("tom"), ulis, world.maths)
+    directory.enrol(world.person("carl"), ulis)
+    labels = {a.code: str(a.label) for a in access.audiences_for(world.tom)}
+    assert labels[f"pupils:{world.class_6a.pk}"].startswith("Élèves de 6A")
+    assert labels[f"pupils:{ulis.pk}"].startswith("Élèves d’Ulis")
+    assert labels[f"parents:{ulis.pk}"].startswith("Parents d’élèves d’Ulis")
