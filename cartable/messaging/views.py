@@ -311,7 +311,8 @@ def _described(user, people: list[Person]) -> list[Person]:
     children = _children([pk for pk in ids if any(p == Profile.RELATIVE for p, _f in kinds[pk])], schools)
     pupils = [pk for pk in ids if any(p == Profile.STUDENT for p, _f in kinds[pk])]
     classes = _classes(pupils + [child for rows in children.values() for child, _name in rows], schools)
-    for person in people:
+    shown: list[Any] = people  # each gets a `role` for the template
+    for person in shown:
         lines = [
             _role(profile, functions, person.pk, taught, children, classes)
             for profile, functions in sorted(kinds[person.pk])
