@@ -105,7 +105,7 @@ def test_seeded_any_day_the_cahier_of_the_school_week_and_the_homework_of_the_ne
     assert "Mon travail à faire" in home and "Rien à faire pour" not in home
     login(client, guardian)
     home = client.get(f"/?enfant={pupil.pk}").content.decode()
-    assert "Travail à faire de" in home and "Rien à faire pour" not in home
+    assert "widget-homework-title" in home and pupil.first_name in home and "Rien à faire pour" not in home
     # The cahier of the class opens on this week: on a school day, sessions of this very week show.
     login(client, pupil)
     cahier = client.get(reverse("homework:group", args=[group.pk])).content.decode()
