@@ -14,6 +14,8 @@ memberships are not yearly.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -116,20 +118,29 @@ def _facts_of(viewer: Viewer) -> tuple:
 
 
 def _shared_viewer(user: User) -> Viewer:
-    person_id, profiles, functions, child_ids, class_ids, group_ids, taught = versions.cached(
-        f"{VIEWER_FACTS_FORMAT}:{user.pk}", lambda: _facts_of(_load_viewer(user))
+    viewer = versions.cached(
+        f"{VIEWER_FACTS_FORMAT}:{user.pk}", lambda: _facts_of(_load_viewer(user)), _viewer_from_facts(user.pk)
     )
-    return Viewer(
-        user_id=user.pk,
-        person_id=person_id,
-        is_platform_admin=user.is_platform_admin,
-        profiles=profiles,
-        functions=functions,
-        child_ids=child_ids,
-        class_ids=class_ids,
-        group_ids=group_ids,
-        taught_group_ids=taught,
-    )
+    if user.is_platform_admin:
+        return dataclasses.replace(viewer, is_platform_admin=True)
+    return viewer
+
+
+def _viewer_from_facts(user_id: int) -> Callable[[tuple], Viewer]:
+    def build(facts: tuple) -> Viewer:
+        person_id, profiles, functions, child_ids, class_ids, group_ids, taught = facts
+        return Viewer(
+            user_id=user_id,
+            person_id=person_id,
+            profiles=profiles,
+            functions=functions,
+            child_ids=child_ids,
+            class_ids=class_ids,
+            group_ids=group_ids,
+            taught_group_ids=taught,
+        )
+
+    return build
 
 
 def _load_viewer(user: User) -> Viewer:

@@ -18,6 +18,7 @@ from cartable.directory.models import (
     Person,
     TeachingAssignment,
 )
+from cartable.lib.urls import url_for
 
 
 def current_class_enrolments() -> QuerySet[Enrolment]:
@@ -57,6 +58,10 @@ class PersonName:
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name.upper()}"
+
+    @property
+    def url(self) -> str:
+        return url_for("directory:person", self.pk)
 
 
 @dataclass(frozen=True)
@@ -159,13 +164,19 @@ def home_facts(user: Any) -> HomeFacts:
     queries whatever the number of children, classes and teachers."""
     facts = getattr(user, "_cartable_home_facts", None)
     if facts is None:
-        me, children = versions.cached(f"{HOME_FACTS_FORMAT}:{user.pk}", lambda: _home_facts_row(user.pk))
-        facts = HomeFacts(
-            me=_summary(me) if me is not None else None,
-            children=tuple(_summary(child) for child in children),
+        facts = versions.cached(
+            f"{HOME_FACTS_FORMAT}:{user.pk}", lambda: _home_facts_row(user.pk), _home_facts_from_rows
         )
         user._cartable_home_facts = facts
     return facts
+
+
+def _home_facts_from_rows(rows: tuple) -> HomeFacts:
+    me, children = rows
+    return HomeFacts(
+        me=_summary(me) if me is not None else None,
+        children=tuple(_summary(child) for child in children),
+    )
 
 
 @dataclass(frozen=True)
@@ -190,7 +201,11 @@ def taught_groups(person_id: int) -> tuple[TaughtGroup, ...]:
         )
         return tuple(tuple(row) for row in rows)
 
-    return tuple(TaughtGroup(*row) for row in versions.cached(f"taught1:{person_id}", load))
+    return versions.cached(f"taught1:{person_id}", load, _taught_groups)
+
+
+def _taught_groups(rows: tuple) -> tuple[TaughtGroup, ...]:
+    return tuple(TaughtGroup(*row) for row in rows)
 
 
 def groups_of_pupil(person_id: int) -> tuple[int, ...]:

@@ -1,74 +1,34 @@
-"""The directory's version number, and the shared cache of facts read from the directory.
+"""The directory's version number, and the facts read from the directory (see cartable.lib.facts).
 
 Every write to the directory (people, memberships, enrolments, teaching assignments, guardianships,
-classes, subjects, school years) calls `bump()`. A cached fact is stored with the version that was
-current when it was read, and is used only while that version is still the current one: after a
-write, every fact is read again from the database. Nothing is ever deleted, and one key per fact
-(not per version) keeps the cache from filling up with old entries.
-
-Order matters. A reader reads the version *before* the database; a writer bumps *after* its data is
-visible. A reader that read the old version may store the old facts, but with the old version, so
-nobody uses them. The bump is done at once (a write outside a transaction is already visible, and
-tests run inside one) and again when the transaction commits (a reader in between may have stored
-pre-commit facts with the intermediate version).
+classes, subjects, school years, app switches) calls `bump()`. A fact read from the directory is used only
+while the directory version it was read at is still the current one: after a write, every such fact is read
+again from the database.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 
-from django.core.cache import cache
-from django.db import transaction
+from cartable.lib import facts
 
 KEY = "directory:version"
-# Cached facts also expire on their own: a person who stops coming leaves nothing behind.
-FACTS_TIMEOUT = 3600
-
-
-def _fresh_start() -> int:
-    """A random starting point: if the counter is lost (evicted, flushed), facts stored with the old
-    numbers are never used again, because the new numbers do not meet them."""
-    return secrets.randbits(48)
-
-
-def _started() -> int:
-    cache.add(KEY, _fresh_start(), timeout=None)
-    version = cache.get(KEY)
-    return _fresh_start() if version is None else int(version)
 
 
 def current() -> int:
-    version = cache.get(KEY)
-    return _started() if version is None else int(version)
-
-
-def _increment() -> None:
-    try:
-        cache.incr(KEY)
-    except ValueError:
-        cache.set(KEY, _fresh_start(), timeout=None)
+    return facts.numbers([KEY])[0]
 
 
 def bump() -> None:
     """Call after any directory write; harmless when the transaction rolls back (facts are reread)."""
-    _increment()
-    transaction.on_commit(_increment)
+    facts.bump([KEY])
 
 
-def cached[T](key: str, load: Callable[[], T], timeout: int = FACTS_TIMEOUT) -> T:
-    """The fact stored under `key` if it was read at the current directory version, else `load()`.
+def cached[T, B](key: str, load: Callable[[], T], build: Callable[[T], B] = facts.as_is) -> B:
+    """The fact under `key` if it was read at the current directory version, else `load()`; `build` turns
+    it into what the pages use (kept in the process, shared by every request: never change it).
 
-    One round trip to the cache when the fact is there. `load()` must return built-in types only
-    (tuples, dicts, sets, numbers, strings): no model or class to unpickle after a release.
+    `load()` must return built-in types only (tuples, dicts, sets, numbers, strings): no model or class to
+    unpickle after a release.
     """
-    key = f"directory:{key}"
-    found = cache.get_many([KEY, key])
-    version = found.get(KEY)
-    version = _started() if version is None else int(version)
-    entry = found.get(key)
-    if entry is not None and entry[0] == version:
-        return entry[1]
-    value = load()
-    cache.set(key, (version, value), timeout)
-    return value
+    return facts.cached(f"directory:{key}", [KEY], load, build)

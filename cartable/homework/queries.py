@@ -93,7 +93,7 @@ def _pupil_groups(user: Any, target: TodoFor) -> tuple[int, ...]:
     return groups_of_pupil(target.pupil_id)
 
 
-def todo_lines(user: Any, target: TodoFor, today: dt.date) -> list[TodoLine]:
+def todo_lines(user: Any, target: TodoFor, today: dt.date) -> tuple[TodoLine, ...]:
     """Homework due in the next days for the widget: from the shared cache while nothing changed in the
     pupil's classes and groups (no query), else two queries."""
     group_ids = _pupil_groups(user, target)
@@ -124,11 +124,14 @@ def todo_lines(user: Any, target: TodoFor, today: dt.date) -> list[TodoLine]:
     if target.own:
         version_keys.append(versions.done_key(target.pupil_id))
     key = f"todo:{target.pupil_id}:{int(target.own)}:{today.isoformat()}"
-    rows = versions.cached(key, version_keys, load)
-    return [
+    return versions.cached(key, version_keys, load, _todo_lines)
+
+
+def _todo_lines(rows: tuple) -> tuple[TodoLine, ...]:
+    return tuple(
         TodoLine(pk, dt.date.fromisoformat(due), subject, group, summary, minutes, done)
         for pk, due, subject, group, summary, minutes, done in rows
-    ]
+    )
 
 
 def todo_widget(request, child) -> dict | None:

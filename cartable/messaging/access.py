@@ -311,8 +311,6 @@ def is_pupil(user: Any) -> bool:
 
 # --- The summary on the home page and in the menu -------------------------------------------------------
 
-SUMMARY_KEY = "messaging:summary:v1:{}"
-SUMMARY_TIMEOUT = 600
 SUMMARY_LATEST = 3
 FORGET_AT_ONCE = 20
 
@@ -332,38 +330,38 @@ class Summary:
     latest: tuple[Latest, ...]
 
 
+def _summary_version(person_id: int) -> str:
+    return f"messaging:mailbox:{person_id}"
+
+
 def summary(user: Any) -> Summary | None:
-    """My unread count and latest messages, from the shared cache (no query on the home page); every action
-    that changes them forgets it (forget_summaries)."""
-    from django.core.cache import cache
+    """My unread count and latest messages, with no query on the home page while my mailbox is unchanged:
+    every action that changes it calls forget_summaries (see cartable.lib.facts)."""
+    from cartable.lib import facts
 
     person_id = me(user)
     if person_id is None:
         return None
-    key = SUMMARY_KEY.format(person_id)
-    cached = cache.get(key)
-    if cached is not None:
-        unread, latest = cached
+
+    def load() -> tuple:
+        rows = tuple(
+            (r.message_id, r.message.sender.full_name, r.message.subject, r.sent_at, r.read_at is not None)
+            for r in received(user)[:SUMMARY_LATEST]
+        )
+        return (unread_count(user), rows)
+
+    def build(found: tuple) -> Summary:
+        unread, latest = found
         return Summary(unread, tuple(Latest(*row) for row in latest))
-    rows = [
-        (r.message_id, r.message.sender.full_name, r.message.subject, r.sent_at, r.read_at is not None)
-        for r in received(user)[:SUMMARY_LATEST]
-    ]
-    count = unread_count(user)
-    cache.set(key, (count, rows), SUMMARY_TIMEOUT)
-    return Summary(count, tuple(Latest(*row) for row in rows))
+
+    return facts.cached(f"messaging:summary:v2:{person_id}", [_summary_version(person_id)], load, build)
 
 
 def forget_summaries(person_ids: Any) -> None:
-    """The summaries of these people are read again at their next page: forgotten once the transaction has
-    committed (a page read before the commit may have cached the state before the change), and for a few
-    people also at once, so that the rest of this request sees the change."""
-    from django.core.cache import cache
-    from django.db import transaction
+    """The summaries of these people are read again at their next page: once the transaction has committed
+    (a page read before the commit may have kept the state before the change), and for a few people also at
+    once, so that the rest of this request sees the change."""
+    from cartable.lib import facts
 
-    keys = [SUMMARY_KEY.format(pid) for pid in person_ids]
-    if not keys:
-        return
-    if len(keys) <= FORGET_AT_ONCE:
-        cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    keys = [_summary_version(pid) for pid in person_ids]
+    facts.bump(keys, at_once=len(keys) <= FORGET_AT_ONCE)

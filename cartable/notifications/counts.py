@@ -1,42 +1,23 @@
-"""Cheap reads for every page: the unread count of the header and the home timeline, from the shared cache.
+"""Cheap reads for every page: the unread count of the header and the home timeline (see cartable.lib.facts).
 
-Each person has a stamp in the cache, dropped whenever their notifications change (publish, mark read); the
-cached answers carry the stamps they were computed under, so a dropped stamp makes them stale at once."""
+Each person has a version key, bumped whenever their notifications change (publish, mark read); the counts
+and timelines are kept under the versions of the people they read."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.cache import cache
-
-TIMEOUT = 3600
+from cartable.lib import facts
 
 
-def _stamp_key(person_id: int) -> str:
+def stamp_key(person_id: int) -> str:
     return f"notifications:stamp:{person_id}"
 
 
-def stamps(person_ids: list[int]) -> list[str]:
-    keys = [_stamp_key(pk) for pk in person_ids]
-    found = cache.get_many(keys)
-    missing = {key: str(time.time_ns()) for key in keys if key not in found}
-    if missing:
-        cache.set_many(missing, TIMEOUT)
-        found |= missing
-    return [found[key] for key in keys]
-
-
-def _unread_key(person_id: int) -> str:
-    return f"notifications:unread:{person_id}"
-
-
 def changed(person_ids: Iterable[int]) -> None:
-    """These people's notifications changed: their cached counts and timelines are stale."""
-    keys = [key for pk in person_ids for key in (_stamp_key(pk), _unread_key(pk))]
-    if keys:
-        cache.delete_many(keys)
+    """These people's notifications changed: their counts and timelines are read again."""
+    facts.bump(stamp_key(pk) for pk in person_ids)
 
 
 def unread_for(user: Any) -> int:
@@ -52,22 +33,18 @@ def unread_for(user: Any) -> int:
 
 
 def unread_count(person_id: int) -> int:
-    """One cache read; on a miss one count on the partial index of unread notifications."""
+    """No query while nothing changed; else one count on the partial index of unread notifications."""
     from cartable.notifications.models import Notification
 
-    key = _unread_key(person_id)
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.filter(recipient_id=person_id, read_at__isnull=True).count()
-        cache.set(key, count, TIMEOUT)
-    return count
+    return cached(
+        f"unread:{person_id}",
+        [person_id],
+        lambda: Notification.objects.filter(recipient_id=person_id, read_at__isnull=True).count(),
+    )
 
 
-def cached[T](name: str, person_ids: list[int], compute: Callable[[], T]) -> T:
-    """`compute()` cached under the stamps of `person_ids` (the people whose notifications it reads)."""
-    key = f"notifications:{name}:" + ":".join(stamps(person_ids))
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
+def cached[T, B](
+    name: str, person_ids: list[int], compute: Callable[[], T], build: Callable[[T], B] = facts.as_is
+) -> B:
+    """`compute()` kept under the versions of `person_ids` (the people whose notifications it reads)."""
+    return facts.cached(f"notifications:{name}", [stamp_key(pk) for pk in person_ids], compute, build)

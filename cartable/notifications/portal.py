@@ -12,9 +12,8 @@ def timeline_widget(request, child):
     if viewer.person_id is None:
         return None
     child_id = child.pk if child is not None and child.pk in viewer.child_ids else None
-    rows = timeline.home_rows(request.user, viewer.person_id, child_id, sorted(viewer.child_ids))
     return {
-        "entries": [timeline.entry(row) for row in rows],
+        "entries": timeline.home_entries(request.user, viewer.person_id, child_id, sorted(viewer.child_ids)),
         "child": child if child_id is not None else None,
         "unread": counts.unread_for(request.user),
         "next": request.get_full_path(),

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.templatetags.static import static
-from django.urls import reverse
+from django.utils.translation import get_language
 
+from cartable.lib.urls import icon_url, url_for
 from cartable.notifications import access, counts
 from cartable.notifications.kinds import KINDS
 from cartable.notifications.models import Notification
@@ -47,22 +46,6 @@ class Entry:
     about: str
 
 
-# URLs of the icons and of the notification routes, worked out once per process.
-_icons: dict[str, str] = {}
-
-
-def icon_url(icon: str) -> str:
-    if icon not in _icons:
-        _icons[icon] = static(f"cartable/icons/{icon}.svg")
-    return _icons[icon]
-
-
-@functools.cache
-def _route(name: str) -> str:
-    # reverse() once with a placeholder, then plain string formatting per entry.
-    return reverse(name, args=[987654321]).replace("987654321", "{}")
-
-
 def row(notification: Notification, me: int) -> Row:
     event = notification.event
     about = event.about.first_name if event.about is not None and event.about_id != me else ""
@@ -88,7 +71,7 @@ def entry(item: Row) -> Entry:
     if not item.url:
         link = ""
     elif item.mine:
-        link = _route("notifications:open").format(item.pk)
+        link = url_for("notifications:open", item.pk)
     else:
         link = item.url
     return Entry(
@@ -99,7 +82,7 @@ def entry(item: Row) -> Entry:
         label=label,
         icon_url=icon_url(icon),
         link=link,
-        read_url=_route("notifications:read").format(item.pk),
+        read_url=url_for("notifications:read", item.pk),
         created_at=item.created_at,
         about=item.about,
     )
@@ -109,12 +92,15 @@ def entries(notifications: list[Notification], me: int) -> list[Entry]:
     return [entry(row(n, me)) for n in notifications]
 
 
-def home_rows(user: Any, me: int, child_id: int | None, child_ids: list[int]) -> list[Row]:
-    """The latest entries of the home widget: one query, cached until the notifications of me or of the
-    children shown change."""
+def home_entries(user: Any, me: int, child_id: int | None, child_ids: list[int]) -> tuple[Entry, ...]:
+    """The latest entries of the home widget, in the reader's language: one query, then kept until the
+    notifications of me or of the children shown change."""
     people = [me, *([child_id] if child_id is not None else child_ids)]
 
     def compute() -> list[Row]:
         return [row(n, me) for n in access.timeline(user, child_id)[:HOME_SIZE]]
 
-    return counts.cached(f"home:{me}:{child_id or 0}", people, compute)
+    def build(rows: list[Row]) -> tuple[Entry, ...]:
+        return tuple(entry(item) for item in rows)
+
+    return counts.cached(f"home:{me}:{child_id or 0}:{get_language()}", people, compute, build)

@@ -7,6 +7,7 @@ cache under the directory version, which every switch change bumps.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +17,12 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from cartable.access.policy import Viewer, viewer_for
 from cartable.directory import versions
+from cartable.lib.urls import icon_url
 from cartable.portal.models import AppSwitch
 from cartable.portal.registry import PortalApp, Registry, registry
+
+# (school id, app code, profile) switched off
+type Switches = AbstractSet[tuple[int, str, str]]
 
 
 @dataclass(frozen=True)
@@ -25,11 +30,15 @@ class LauncherEntry:
     app: PortalApp
     url: str
 
+    @property
+    def icon_url(self) -> str:
+        return icon_url(self.app.icon)
 
-def switched_off(viewer: Viewer) -> set[tuple[int, str, str]]:
+
+def switched_off(viewer: Viewer) -> Switches:
     """(school id, app code, profile) the user's schools switched off."""
     if not viewer.school_ids:
-        return set()
+        return frozenset()
     schools = sorted(viewer.school_ids)
 
     def load() -> frozenset[tuple[int, str, str]]:
@@ -39,10 +48,10 @@ def switched_off(viewer: Viewer) -> set[tuple[int, str, str]]:
             )
         )
 
-    return set(versions.cached(f"switches:{','.join(map(str, schools))}", load))
+    return versions.cached(f"switches:{','.join(map(str, schools))}", load)
 
 
-def app_allowed(app: PortalApp, viewer: Viewer, off: set[tuple[int, str, str]]) -> bool:
+def app_allowed(app: PortalApp, viewer: Viewer, off: Switches) -> bool:
     held = [(school_id, profile) for school_id, profiles in viewer.profiles.items() for profile in profiles]
     if not held:
         # Someone with no school (the platform admin): only apps made for everyone.
@@ -74,7 +83,7 @@ _allowed: dict[tuple, tuple[tuple[PortalApp, ...], tuple[PortalApp, ...]]] = {}
 ALLOWED_MEMO_SIZE = 4096
 
 
-def allowed_apps(apps: Registry, viewer: Viewer, off: set[tuple[int, str, str]]) -> tuple[PortalApp, ...]:
+def allowed_apps(apps: Registry, viewer: Viewer, off: Switches) -> tuple[PortalApp, ...]:
     registered = tuple(apps.apps.values())
     held = tuple(sorted((school_id, tuple(sorted(p))) for school_id, p in viewer.profiles.items()))
     # Apps by identity: one registered anew under the same code is another app. The memo keeps the

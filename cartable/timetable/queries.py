@@ -285,7 +285,11 @@ def school_calendars() -> tuple[tuple[Holiday, ...], dict[int, tuple[str, date |
 
     from cartable.timetable import versions
 
-    holidays, settings = versions.cached(f"{CALENDAR_FORMAT}:calendars", load, with_directory=False)
+    return versions.cached(f"{CALENDAR_FORMAT}:calendars", load, _calendars, with_directory=False)
+
+
+def _calendars(rows: tuple) -> tuple[tuple[Holiday, ...], dict[int, tuple[str, date | None]]]:
+    holidays, settings = rows
     return tuple(Holiday(*row) for row in holidays), settings
 
 

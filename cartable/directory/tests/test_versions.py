@@ -54,10 +54,11 @@ def test_the_version_moves_again_when_the_transaction_commits(django_capture_on_
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         versions.bump()
         # At once, for writes outside a transaction and for this transaction's own reads...
-        assert versions.current() == start + 1
+        inside = versions.current()
+        assert inside != start
     # ...and after the commit, for readers that stored pre-commit facts in between.
     assert len(callbacks) == 1
-    assert versions.current() == start + 2
+    assert versions.current() not in (start, inside)
 
 
 def test_viewer_facts_follow_guardianships(world):
@@ -119,7 +120,9 @@ def test_an_edit_in_the_django_admin_bumps_the_version(client, world):
 
 def test_cached_facts_hold_built_in_types_only(world):
     policy.viewer_for(fresh(world.users["marie"]))
-    (_version, facts) = cache.get(f"directory:{policy.VIEWER_FACTS_FORMAT}:{world.users['marie'].pk}")
+    (_versions, _expires, facts) = cache.get(
+        f"facts:directory:{policy.VIEWER_FACTS_FORMAT}:{world.users['marie'].pk}"
+    )
 
     def builtin(value) -> bool:
         if isinstance(value, dict):
