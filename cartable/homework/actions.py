@@ -26,6 +26,7 @@ from cartable.homework import access, versions
 from cartable.homework.forms import attachment_type
 from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
 from cartable.homework.text import rich_text
+from cartable.lib.french import de
 from cartable.notifications.actions import publish
 
 HOMEWORK_ADDED = "homework.added"
@@ -72,10 +73,13 @@ def check_not_locked(group_id: int, day: dt.date, group_name: str = "") -> None:
     if visa_date is not None and day <= visa_date:
         raise Refused(
             _(
-                "Le cahier de textes de %(group)s a été visé par la direction jusqu'au %(date)s : "
+                "Le cahier de textes %(of_group)s a été visé par la direction jusqu'au %(date)s : "
                 "les séances de cette période ne peuvent plus être ajoutées, modifiées ni supprimées."
             )
-            % {"group": group_name or Group.objects.get(pk=group_id).name, "date": date_format(visa_date)}
+            % {
+                "of_group": de(group_name or Group.objects.get(pk=group_id).name),
+                "date": date_format(visa_date),
+            }
         )
 
 

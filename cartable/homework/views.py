@@ -25,6 +25,7 @@ from cartable.directory.queries import home_facts
 from cartable.homework import access, actions, queries, sessions, text
 from cartable.homework.forms import EntryForm, HomeworkFormSet, VisaForm
 from cartable.homework.models import Attachment, Entry, Visa
+from cartable.lib.french import de
 from cartable.portal.views import selected_child_id
 
 SUBJECT_PAGE_SIZE = 20
@@ -440,7 +441,7 @@ def visa_sign(request, group_id: int):
     visa = actions.sign_visa(request.user, group, form.cleaned_data["comment"])
     messages.success(
         request,
-        _("Cahier de textes de %(group)s visé : les séances jusqu'au %(date)s sont verrouillées.")
-        % {"group": group.name, "date": visa.date.strftime("%d/%m/%Y")},
+        _("Cahier de textes %(of_group)s visé : les séances jusqu'au %(date)s sont verrouillées.")
+        % {"of_group": de(group.name), "date": visa.date.strftime("%d/%m/%Y")},
     )
     return redirect(back)

@@ -12,6 +12,7 @@ from typing import Any
 
 from cartable.accounts.models import User
 from cartable.directory.models import Function, Guardianship, Person, Profile, SchoolKind
+from cartable.lib.french import de
 from cartable.messaging import actions
 from cartable.messaging.models import Message
 
@@ -116,7 +117,7 @@ def seed_demo(plan: Any) -> None:
             _send(
                 cpe,
                 to=[guardian],
-                subject=f"Absence de {college_child.first_name} lundi matin",
+                subject=f"Absence {de(college_child.first_name)} lundi matin",
                 body=(
                     "Bonjour,\n\n"
                     f"{college_child.first_name} était absent·e lundi de 8 h à 10 h. Pourriez-vous nous en "

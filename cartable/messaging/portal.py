@@ -45,7 +45,7 @@ registry.register_widget(
 
 
 def _new_message_text(data: dict) -> str:
-    return gettext("Nouveau message de %(sender)s : %(subject)s") % {
+    return gettext("%(sender)s vous a écrit : %(subject)s") % {
         "sender": data.get("sender", ""),
         "subject": data.get("subject", ""),
     }
@@ -60,13 +60,6 @@ register_kind(
         icon="messaging",
     )
 )
-
-
-def _reported_text(data: dict) -> str:
-    return gettext("Message signalé : « %(subject)s » de %(sender)s") % {
-        "sender": data.get("sender", ""),
-        "subject": data.get("subject", ""),
-    }
 
 
 register_kind(

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from icalendar import Calendar, Event
 
 from cartable.timetable.queries import Lesson, Status, describe
+from cartable.timetable.text import room_label
 
 PRODID = "-//Cartable//Emploi du temps//FR"
 
@@ -45,7 +46,7 @@ def _event(lesson: Lesson, key: str, label: str, stamp: datetime) -> Event:
         summary = f"{summary} ({label})"
     event.add("summary", summary)
     if lesson.room:
-        event.add("location", lesson.room)
+        event.add("location", room_label(lesson.room))
     details = [lesson.teachers_label, lesson.groups_label]
     change = describe(lesson)
     if change:

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from cartable.access.policy import viewer_for
 from cartable.directory import queries as directory_queries
 from cartable.directory.models import Profile
+from cartable.lib.french import de
 from cartable.notifications.kinds import Channel, EventKind, register_kind
 from cartable.portal.registry import ConsoleLink, PortalApp, PreferenceSection, Widget, registry
 from cartable.timetable import access, queries, versions
 from cartable.timetable.models import CalendarToken
+from cartable.timetable.text import room_label
 
 registry.register_app(
     PortalApp(
@@ -166,15 +168,20 @@ def _day(value: str) -> str:
 
 
 def change_text(data: dict) -> str:
-    from cartable.timetable.text import room_label
-
     subject = data.get("subject", "")
     groups = data.get("groups", "")
     day = _day(data.get("date", ""))
     start = data.get("start", "")
     pupil = data.get("pupil", "")
     what = data.get("change", "")
-    params = {"subject": subject, "groups": groups, "date": day, "start": start, "room": data.get("room", "")}
+    params = {
+        "subject": subject,
+        "of_subject": de(subject),
+        "groups": groups,
+        "date": day,
+        "start": start,
+        "room": data.get("room", ""),
+    }
     if what == "cancelled":
         text = _("%(subject)s (%(groups)s) du %(date)s à %(start)s est annulé.") % params
         if data.get("reason"):
@@ -198,7 +205,7 @@ def change_text(data: dict) -> str:
                 "what": _("avec %(name)s") % {"name": name},
             }
         else:
-            text = _("L'emploi du temps de %(subject)s (%(groups)s) a changé.") % params
+            text = _("L'emploi du temps %(of_subject)s (%(groups)s) a changé.") % params
     elif what == "moved":
         text = _("%(subject)s (%(groups)s) du %(date)s est déplacé au %(new_date)s à %(new_start)s.") % {
             **params,
@@ -206,18 +213,18 @@ def change_text(data: dict) -> str:
             "new_start": data.get("new_start", ""),
         }
     elif what == "extra":
-        text = _("Séance supplémentaire de %(subject)s (%(groups)s) le %(date)s à %(start)s.") % {
+        text = _("Séance supplémentaire %(of_subject)s (%(groups)s) le %(date)s à %(start)s.") % {
             **params,
             "start": data.get("new_start", start),
         }
     elif what == "restored":
         text = _("%(subject)s (%(groups)s) du %(date)s a lieu comme d'habitude.") % params
     elif what == "ended":
-        text = _("Le cours de %(subject)s (%(groups)s) s'arrête après le %(date)s.") % params
+        text = _("Le cours %(of_subject)s (%(groups)s) s'arrête après le %(date)s.") % params
     elif what == "new_course":
         text = _("Nouveau cours dans l'emploi du temps : %(subject)s (%(groups)s).") % params
     else:
-        text = _("L'emploi du temps de %(subject)s (%(groups)s) a changé.") % params
+        text = _("L'emploi du temps %(of_subject)s (%(groups)s) a changé.") % params
     if pupil:
         text = f"{pupil} : {text}"
     return text

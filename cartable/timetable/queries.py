@@ -29,6 +29,7 @@ from cartable.timetable.models import (
     Weeks,
     Zone,
 )
+from cartable.timetable.text import room_label
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -576,8 +577,8 @@ def describe(lesson: Lesson) -> str:
     parts = []
     if lesson.room_changed:
         parts.append(
-            _("salle %(room)s au lieu de %(usual)s")
-            % {"room": lesson.room, "usual": lesson.usual_room or "-"}
+            _("%(room)s au lieu de %(usual)s")
+            % {"room": room_label(lesson.room), "usual": room_label(lesson.usual_room) or "-"}
         )
     if lesson.replacement is not None:
         parts.append(_("remplacé par %(name)s") % {"name": lesson.replacement.name})

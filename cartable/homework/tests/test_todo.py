@@ -102,7 +102,7 @@ def test_the_home_page_shows_the_homework_widget(world, client):
     assert done_url(homework) in html
     world.login(client, "marc")
     html = client.get("/").content.decode()
-    assert "Travail à faire de Alice" in html and "Réviser le chapitre 2" in html
+    assert "Travail à faire d’Alice" in html and "Réviser le chapitre 2" in html
     assert done_url(homework) not in html
     world.login(client, "tom")
     assert "widget-homework-title" not in client.get("/").content.decode()

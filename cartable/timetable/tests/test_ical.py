@@ -58,7 +58,7 @@ def test_pupil_feed_parses_back_in_paris_time_with_the_cancellation(client, worl
     assert "Sortie au musée" in str(on_monday["DESCRIPTION"])
     others = [e for e in maths if e is not on_monday]
     assert others and all(str(e["STATUS"]) == "CONFIRMED" for e in others)
-    assert str(others[0]["LOCATION"]) == "101"
+    assert str(others[0]["LOCATION"]) == "Salle 101"  # a room code reads as a room in calendar apps
     assert not any("5B" in str(e["SUMMARY"]) or "6C" in str(e["SUMMARY"]) for e in found)
     # UIDs are unique and stable from one download to the next.
     uids = [str(e["UID"]) for e in found]

@@ -61,6 +61,7 @@ def test_the_timeline_names_a_room_once():
     assert changed(replacement="Tess MOREAU").endswith("a lieu avec Tess MOREAU.")
     # Neither a room nor a replacement (an old event): a plain sentence, not an error.
     assert changed() == "L'emploi du temps de Maths (6A) a changé."
+    assert changed(subject="Anglais") == "L'emploi du temps d’Anglais (6A) a changé."
 
 
 def test_the_timeline_in_english():

@@ -47,7 +47,7 @@ def test_pupil_opens_her_class_not_another(client, world, week):
 
 def test_guardian_sees_each_child_across_schools(client, world, week):
     body = week_of(client, world, "marie").content.decode()
-    assert "Emploi du temps de Alice" in body and "Mathématiques" in body
+    assert "Emploi du temps d’Alice" in body and "Mathématiques" in body
     leo = week_of(client, world, "marie", enfant=world.person("leo").pk).content.decode()
     assert "Maths 6C" in leo and "Mathématiques" not in leo
     alice = week_of(client, world, "marie", enfant=world.person("alice").pk).content.decode()
