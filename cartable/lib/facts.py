@@ -114,9 +114,10 @@ def bump(keys: Iterable[str], *, at_once: bool = True) -> None:
     keys = list(dict.fromkeys(keys))
     if not keys:
         return
-    if at_once:
+    if at_once or not transaction.get_connection().in_atomic_block:
         _renew(keys)
-    transaction.on_commit(lambda: _renew(keys))
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _renew(keys))
 
 
 # --- Facts ---------------------------------------------------------------------------------------------

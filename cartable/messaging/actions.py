@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from cartable.access import communication, policy
 from cartable.accounts import actions as accounts
 from cartable.console import actions as console
 from cartable.directory.models import Function, Membership, Person
+from cartable.lib.db import insert_one_row_per_id
 from cartable.lib.html import plain_text, sanitize
 from cartable.messaging import access
 from cartable.messaging.models import Attachment, Folder, Message, Recipient, Report, SenderFolder
@@ -32,7 +33,6 @@ from cartable.messaging.text import folded, to_html
 
 NEW_MESSAGE = "messaging.new_message"
 REPORTED = "messaging.reported"
-BULK_BATCH = 1000
 # Up to this many people chosen one by one are named in the message's "To"; beyond, they are counted.
 NAMED_RECIPIENTS = 5
 
@@ -256,19 +256,8 @@ def send_message(user: Any, draft: Draft, existing: Message | None = None) -> Me
 
 
 def _insert_recipients(message: Message, person_ids: list[int], now: Any) -> None:
-    """One row per recipient in one statement. On PostgreSQL the ids travel as one array: building 2,000
-    model instances would cost more than the insert itself."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Recipient._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (message_id, person_id, folder, sent_at) "  # noqa: S608 (our own table name)
-                "SELECT %s, person_id, %s, %s FROM unnest(%s::bigint[]) AS person_id",
-                [message.pk, Folder.INBOX, now, person_ids],
-            )
-        return
-    Recipient.objects.bulk_create(
-        [Recipient(message=message, person_id=pid, sent_at=now) for pid in person_ids], batch_size=BULK_BATCH
+    insert_one_row_per_id(
+        Recipient, "person_id", person_ids, {"message_id": message.pk, "folder": Folder.INBOX, "sent_at": now}
     )
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cartable.directory.models import Person, School
+from cartable.lib.db import insert_one_row_per_id
 from cartable.notifications import counts
 from cartable.notifications.delivery import ALL_KINDS
 from cartable.notifications.kinds import KINDS, Channel
@@ -45,13 +46,10 @@ def publish(
     if not recipient_ids:
         return None
     event = Event.objects.create(kind=kind, school=school, actor=actor, about=about, data=data or {}, url=url)
-    Notification.objects.bulk_create(
-        [
-            Notification(event=event, recipient_id=person_id, created_at=event.created_at)
-            for person_id in sorted(recipient_ids)
-        ]
-    )
     people = sorted(recipient_ids)
+    insert_one_row_per_id(
+        Notification, "recipient_id", people, {"event_id": event.pk, "created_at": event.created_at}
+    )
     event_id = event.pk
 
     def after_commit() -> None:
