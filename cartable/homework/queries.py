@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from cartable.homework.access import inspecting_schools, visible_entries_q
 from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
 
 WIDGET_DAYS = 7
+HOLIDAY_REACH = 16  # the longest holidays but the summer's, and their weekends
 WIDGET_ITEMS = 6
 INDEX_ITEMS = 20
 TODO_DAYS = 14
@@ -93,13 +95,22 @@ def _pupil_groups(user: Any, target: TodoFor) -> tuple[int, ...]:
     return groups_of_pupil(target.pupil_id)
 
 
+def widget_end(group_ids: Iterable[int], today: dt.date) -> dt.date:
+    """The last day the widget looks at: WIDGET_DAYS ahead, plus the days of the holidays in between (up to
+    HOLIDAY_REACH), so that during the holidays it shows what is due when school starts again."""
+    from cartable.timetable.queries import days_ahead_outside_holidays
+
+    return days_ahead_outside_holidays(group_ids, today, WIDGET_DAYS, HOLIDAY_REACH)
+
+
 def todo_lines(user: Any, target: TodoFor, today: dt.date) -> tuple[TodoLine, ...]:
     """Homework due in the next days for the widget: from the shared cache while nothing changed in the
     pupil's classes and groups (no query), else two queries."""
     group_ids = _pupil_groups(user, target)
-    start, end = today, today + dt.timedelta(days=WIDGET_DAYS)
+    start = today
 
     def load() -> tuple[tuple, float | None]:
+        end = widget_end(group_ids, start)
         items = homework_of_pupil(target.pupil_id, own=target.own, start=start, end=end)[: WIDGET_ITEMS + 1]
         rows = tuple(
             (

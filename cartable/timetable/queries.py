@@ -562,6 +562,29 @@ def holidays_between(school_ids: Iterable[int], start_date: date, end_date: date
     return days
 
 
+def days_ahead_outside_holidays(group_ids: Iterable[int], today: date, days: int, reach: int) -> date:
+    """The day `days` days after `today`, not counting the holidays of these classes' schools on the way
+    (at most `reach` more days). The same for every pupil of a class on a given day: worked out once."""
+    groups = sorted(set(group_ids))
+
+    def load() -> str:
+        from cartable.directory.models import Group
+
+        schools = set(Group.objects.filter(pk__in=groups).values_list("school_id", flat=True))
+        days_off = holidays_between(schools, today, today + timedelta(days=days + reach))
+        day, counted = today, 0
+        while counted < days and day < today + timedelta(days=days + reach):
+            day += timedelta(days=1)
+            if day not in days_off:
+                counted += 1
+        return day.isoformat()
+
+    from cartable.timetable import versions
+
+    key = f"ahead:{','.join(map(str, groups))}:{today.isoformat()}:{days}:{reach}"
+    return date.fromisoformat(versions.cached(key, load))
+
+
 def _school_academies(ids: list[int]) -> list[tuple[int, str]]:
     from cartable.directory.models import School
 

@@ -2,8 +2,10 @@
 query counts of the pages (pinned, not growing with the data)."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -114,6 +116,11 @@ def test_the_widget_costs_no_query_while_nothing_changes(world, django_assert_nu
     alice, marie = request_for(world, "alice"), request_for(world, "marie")
     viewer_for(alice.user), viewer_for(marie.user)
     child = type("Child", (), {"pk": world.person("alice").pk, "first_name": "Alice"})()
+    groups = viewer_for(alice.user).group_ids
+    with django_assert_num_queries(4):  # once a day per class: its schools, their zones, the holidays ahead
+        queries.widget_end(groups, timezone.localdate())
+    with django_assert_num_queries(0):
+        queries.widget_end(groups, timezone.localdate())
     with django_assert_num_queries(2):  # the homework, and when the next prepared session opens
         own = queries.todo_widget(alice, None)
     with django_assert_num_queries(3):  # the same, and the child's classes (directory cache)
@@ -236,3 +243,21 @@ def test_the_timeline_line_reads_well_with_and_without_a_subject():
     with translation.override("en"):
         line = homework_text({"group": "6A", "subject": "Maths", "due": "2026-11-25", "count": 1})
         assert line.startswith("New homework in Maths (6A) due on")
+
+
+def test_during_the_holidays_the_widget_shows_what_is_due_when_school_starts_again(world, client):
+    paris = ZoneInfo("Europe/Paris")
+    with time_machine.travel(dt.datetime(2026, 12, 18, 10, tzinfo=paris), tick=False):  # the last day of term
+        session(world, homework=[("Lire le chapitre 3", dt.date(2027, 1, 4))])  # the day school starts again
+    with time_machine.travel(dt.datetime(2026, 12, 19, 10, tzinfo=paris), tick=False):  # holidays: 16 days
+        world.login(client, "alice")
+        assert "Lire le chapitre 3" in client.get("/").content.decode()
+
+
+def test_outside_the_holidays_the_widget_looks_a_week_ahead(world, client):
+    paris = ZoneInfo("Europe/Paris")
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, tzinfo=paris), tick=False):
+        session(world, homework=[("Exposé sur les volcans", dt.date(2026, 12, 3))])  # in ten days
+        world.login(client, "alice")
+        assert "Exposé sur les volcans" not in client.get("/").content.decode()
+        assert "Exposé sur les volcans" in client.get(TODO).content.decode()  # the full list goes further
