@@ -7,6 +7,7 @@ cache under the directory version, which every switch change bumps.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
@@ -137,21 +138,21 @@ def rendered_widgets(request, child, widgets: Registry = registry) -> list[str]:
     return html
 
 
-def rendered_preference_sections(request, sections: Registry = registry) -> list[str]:
-    """The HTML of each section other apps add to the preferences page, for those it concerns."""
+def _rendered_sections(request, sections: Iterable[Any]) -> list[str]:
+    """The HTML of each section (its template and its context(request)) that has something to show."""
     html: list[str] = []
-    for section in sections.sorted_preference_sections():
+    for section in sections:
         context = section.context(request)
         if context is not None:
             html.append(render_to_string(section.template, context, request=request))
     return html
+
+
+def rendered_preference_sections(request, sections: Registry = registry) -> list[str]:
+    """The HTML of each section other apps add to the preferences page, for those it concerns."""
+    return _rendered_sections(request, sections.sorted_preference_sections())
 
 
 def rendered_my_data_sections(request, sections: Registry = registry) -> list[str]:
     """The HTML of each section other apps add to "Mes données", for the data they hold on this person."""
-    html: list[str] = []
-    for section in sections.sorted_my_data_sections():
-        context = section.context(request)
-        if context is not None:
-            html.append(render_to_string(section.template, context, request=request))
-    return html
+    return _rendered_sections(request, sections.sorted_my_data_sections())
