@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cartable.directory.models import Group, Membership, Person, Profile, School, Subject
+from cartable.timetable.importer import HEADER
 from cartable.timetable.models import ExceptionKind, TimeSlot, Weekday, Weeks, Zone
 
 
@@ -164,9 +165,12 @@ class SettingsForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    # The page shows the header line the file must start with.
+    header = HEADER
+
     file = forms.FileField(
         label=_("Fichier CSV"),
-        help_text=_("Une ligne par cours : jour;debut;fin;classe;matiere;enseignant;salle;semaine"),
+        help_text=_("Une ligne d'en-tête, puis une ligne par cours."),
     )
     valid_from = forms.DateField(
         label=_("Valable à partir du"), widget=DateInput(), initial=timezone.localdate

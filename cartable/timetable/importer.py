@@ -50,6 +50,18 @@ COLUMNS = {
     "week": "weeks",
 }
 REQUIRED = ("day", "start", "end", "groups", "subject")
+# Messages name the columns as the user writes them in the file, not by their internal names.
+HEADER_NAMES = {
+    "day": "jour",
+    "start": "debut",
+    "end": "fin",
+    "groups": "classe",
+    "subject": "matiere",
+    "teachers": "enseignant",
+    "room": "salle",
+    "weeks": "semaine",
+}
+HEADER = ";".join(HEADER_NAMES.values())
 DAYS = {
     "lundi": 0,
     "lun": 0,
@@ -174,15 +186,9 @@ def parse(text: str, school: School) -> Preview:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, [])
     columns = [COLUMNS.get(plain(name)) for name in header]
-    missing = [name for name in REQUIRED if name not in columns]
+    missing = [HEADER_NAMES[name] for name in REQUIRED if name not in columns]
     if missing:
-        preview.errors.append(
-            _(
-                "Colonnes manquantes : %(names)s. La première ligne doit nommer les colonnes "
-                "(jour;debut;fin;classe;matiere;enseignant;salle;semaine)."
-            )
-            % {"names": ", ".join(missing)}
-        )
+        preview.errors.append(header_error(header, missing))
         return preview
     directory = Directory(school)
     for number, row in enumerate(reader, start=2):
@@ -195,6 +201,16 @@ def parse(text: str, school: School) -> Preview:
     if not preview.lines:
         preview.errors.append(_("Le fichier ne contient aucun cours."))
     return preview
+
+
+def header_error(header: list[str], missing: list[str]) -> str:
+    # A file that starts with a course, not a header, is the usual mistake: say what the first line must be.
+    if header and plain(header[0]) in DAYS:
+        return _("La première ligne doit être l'en-tête des colonnes : %(header)s") % {"header": HEADER}
+    return _("Colonnes manquantes : %(names)s. La première ligne doit nommer les colonnes : %(header)s") % {
+        "names": ", ".join(missing),
+        "header": HEADER,
+    }
 
 
 def read_line(number: int, values: dict[str, str], directory: Directory) -> Line:

@@ -90,6 +90,46 @@ def test_missing_columns_and_empty_file(client, world):
     assert not Course.objects.exists()
 
 
+HEADER = "jour;debut;fin;classe;matiere;enseignant;salle;semaine"
+
+
+def test_missing_columns_are_named_as_written_in_the_file(client, world):
+    world.login(client, "ada")
+    body = upload(client, world, text="jour;debut\nlundi;08:00\n").content.decode()
+    assert "Colonnes manquantes : fin, classe, matiere." in body
+    assert HEADER in body
+    assert "groups" not in body and "subject" not in body
+
+
+def test_a_file_without_header_says_the_first_line_must_be_the_header(client, world):
+    world.login(client, "ada")
+    body = upload(client, world, text="lundi;08:00;09:00;6A;Mathématiques;LEROY Tom;101;A\n").content.decode()
+    assert f"La première ligne doit être l&#x27;en-tête des colonnes : {HEADER}" in body
+    assert "Colonnes manquantes" not in body
+    assert not Course.objects.exists()
+
+
+def test_the_header_messages_in_english(world):
+    from django.utils import translation
+
+    from cartable.timetable.importer import parse
+
+    with translation.override("en"):
+        no_header = parse("Lundi;08:00;09:00;6A;Maths\n", world.school_a)
+        missing = parse("jour;debut;fin\nlundi;08:00;09:00\n", world.school_a)
+    assert no_header.errors == [f"The first line must be the column header: {HEADER}"]
+    assert missing.errors == [
+        f"Missing columns: classe, matiere. The first line must name the columns: {HEADER}"
+    ]
+
+
+def test_the_page_shows_the_required_header_line(client, world):
+    world.login(client, "ada")
+    body = client.get(reverse("timetable:import", args=[world.school_a.uai])).content.decode()
+    assert "La première ligne du fichier est obligatoirement l'en-tête des colonnes" in body
+    assert f"<code>{HEADER}</code>" in body
+
+
 def test_latin1_file_and_comma_separator(client, world):
     world.login(client, "ada")
     text = (
