@@ -104,7 +104,13 @@ def login(request):
                 start_session(request, user)
                 actions.record_login_event(user, LoginEvent.Kind.SUCCESS, request)
                 return redirect(safe_next(request))
-    context = {"form": form, "error": error, "next": safe_next(request, ""), "ended": "ended" in request.GET}
+    context = {
+        "form": form,
+        "error": error,
+        "next": safe_next(request, ""),
+        "ended": "ended" in request.GET,
+        "charter_refused": "charter_refused" in request.GET,
+    }
     return render(request, "accounts/login.html", context, status=status)
 
 
@@ -226,11 +232,8 @@ def charter(request):
 def _refuse_charter(request):
     actions.record_login_event(request.user, LoginEvent.Kind.LOGOUT, request)
     auth.logout(request)
-    messages.info(
-        request,
-        _("Charte refusée : vous êtes déconnecté. Vous pourrez l'accepter à votre prochaine connexion."),
-    )
-    return redirect("accounts:login")
+    # Logging out empties the session, so the login page is told why through its address.
+    return redirect(f"{reverse('accounts:login')}?charter_refused=1")
 
 
 # Second factor (rule C6)

@@ -64,13 +64,33 @@ def test_a_new_version_is_accepted_again_at_next_login(world, client):
     assert client.get("/").status_code == 200
 
 
-def test_refusing_the_charter_logs_out(world, client):
+def test_refusing_the_charter_logs_out_and_the_login_page_says_why(world, client):
     CharterAcceptance.objects.filter(user=world.users["bob"]).delete()
     world.login(client, "bob")
     response = client.post(reverse("accounts:charter"), {"refuse": "1"})
-    assert response.url == reverse("accounts:login")
+    assert response.url == f"{reverse('accounts:login')}?charter_refused=1"
     assert "_auth_user_id" not in client.session
     assert not CharterAcceptance.objects.filter(user=world.users["bob"]).exists()
+    login_page = text(client.get(response.url))
+    assert "Vous avez été déconnecté parce que vous avez refusé la charte" in login_page
+
+
+def test_the_login_page_mentions_the_charter_only_after_a_refusal(client, world):
+    assert "refusé la charte" not in text(client.get(reverse("accounts:login")))
+
+
+def test_refusal_is_a_form_of_its_own_below_the_acceptance(world, client):
+    CharterAcceptance.objects.filter(user=world.users["bob"]).delete()
+    world.login(client, "bob")
+    page = text(client.get(reverse("accounts:charter")))
+    forms = page.split("<form")[1:]
+    accept = next(form for form in forms if 'name="accept"' in form)
+    refuse = next(form for form in forms if 'name="refuse"' in form)
+    assert 'name="refuse"' not in accept
+    assert 'name="accept"' not in refuse
+    assert page.index(accept) < page.index(refuse)
+    assert "Cartable ne peut pas être utilisé sans accepter la charte" in page
+    assert "vous serez déconnecté" in page
 
 
 def test_no_charter_published_lets_people_through(world, client):
