@@ -1,10 +1,19 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from cartable.portal import views as portal_views
 
 urlpatterns = [
     path("healthz", portal_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the pages link to; the icon address is worked out per request.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("cartable/icons/app.svg"), permanent=True),
+        name="favicon",
+    ),
     path("auth/", include("cartable.accounts.urls")),
     # Console pages owned by other apps come first: communication rules (access), imports (feeds).
     path("admin-ecole/", include("cartable.access.urls")),

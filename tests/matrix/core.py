@@ -32,6 +32,7 @@ def _person(name: str) -> Callable[[World], str]:
 
 ROUTES: dict[str, Route] = {
     "healthz": Route(lambda w: "/healthz"),
+    "favicon": Route(lambda w: "/favicon.ico"),
     "accounts:login": Route(lambda w: "/auth/login"),
     "accounts:logout": Route(lambda w: "/auth/logout"),
     "accounts:activate": Route(lambda w: "/auth/activate"),
@@ -86,6 +87,7 @@ ROUTES: dict[str, Route] = {
 
 MATRIX: dict[str, dict[str, int]] = {
     "healthz": expect(200),
+    "favicon": expect(301),
     "accounts:login": expect(302, anon=200),
     "accounts:logout": expect(405),
     "accounts:activate": expect(200),
