@@ -239,9 +239,29 @@ OTP_TOTP_ISSUER = "Cartable"
 # Where an activation letter tells people to go.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's default "django" logger prints with a handler of its own and also passes each record
+        # on to the root handler: every line of the autoreloader and of the task worker ("Task id=…
+        # state=RUNNING") came out twice. One handler, no passing on. The worker sets the level of its
+        # own logger ("django.tasks"), so its lines show whatever LOG_LEVEL says.
+        "django": {"handlers": ["console"], "level": "INFO" if DEBUG else LOG_LEVEL, "propagate": False},
+        # Configuring "django" resets its children: runserver's request lines keep Django's own format.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
