@@ -1,9 +1,9 @@
 """French elision of "de" before a name: "le cahier d’Enzo", "les parents d’Élise", but "de Marie".
 
 A first name can begin with a vowel, so a sentence written "de %(name)s" would read "de Enzo". The rule is
-kept simple: a vowel (accented or not, and y) elides; every h counts as a consonant ("de Hugo"), since
-telling a silent h from an aspirated one needs a dictionary of names. In another language than French the
-word is "of" and the translation writes its own sentence around it.
+kept simple: a vowel (accented or not, and y before a consonant) elides; every h counts as a consonant
+("de Hugo"), since telling a silent h from an aspirated one needs a dictionary of names. In another language
+than French the word is "of" and the translation writes its own sentence around it.
 """
 
 from __future__ import annotations
@@ -27,8 +27,16 @@ def begins_with_vowel(word: str) -> bool:
     first = text[0].casefold()
     if first in LIGATURES:
         return True
-    base = unicodedata.normalize("NFD", first)[0]
+    base = _plain(first)
+    if base == "y":
+        # Before a vowel, y is sounded as a consonant: "de Yanis", "de Yasmine", but "d’Yves".
+        return len(text) > 1 and _plain(text[1].casefold()) not in VOWELS
     return base in VOWELS
+
+
+def _plain(letter: str) -> str:
+    """The letter without its accent."""
+    return unicodedata.normalize("NFD", letter)[0]
 
 
 def french_active() -> bool:

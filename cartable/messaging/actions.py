@@ -361,6 +361,11 @@ def recall(user: Any, message: Message) -> None:
     recipients = Recipient.objects.filter(message=message)
     access.forget_summaries(list(recipients.values_list("person_id", flat=True)))
     recipients.update(folder=Folder.DELETED)
+    # Nor is it in their timelines any more, nor in an email still to come.
+    from cartable.notifications.actions import withdraw
+
+    if message.sent_at is not None:
+        withdraw(NEW_MESSAGE, reverse("messaging:message", args=[message.pk]), since=message.sent_at)
 
 
 def can_report(user: Any, message: Message) -> bool:

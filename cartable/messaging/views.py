@@ -503,7 +503,13 @@ def _compose_post(request):
     forward_of = _optional_message(request.user, request.POST.get("forward_of"))
     to = [int(v) for v in request.POST.getlist("to") if v.isdigit()]
     groups = [str(v)[:40] for v in request.POST.getlist("groups")]
-    context: dict[str, Any] = {"draft": draft, "reply_to": reply_to, "forward_of": forward_of}
+    context: dict[str, Any] = {
+        "draft": draft,
+        "reply_to": reply_to,
+        "forward_of": forward_of,
+        # A browser does not keep chosen files when a page comes back with a mistake: say so, if there were.
+        "files_lost": bool(request.FILES.getlist("attachments")),
+    }
     intent = request.POST.get("intent", "send")
     if intent == "find":
         q = request.POST.get("q", "")

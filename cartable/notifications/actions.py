@@ -62,6 +62,17 @@ def publish(
     return event
 
 
+def withdraw(kind: str, url: str, since: datetime.datetime) -> int:
+    """Take back the events of `kind` leading to `url`, published since `since` (a recalled message): their
+    timeline entries go, and emails not sent yet will not be. Returns how many events went."""
+    events = Event.objects.filter(kind=kind, url=url, created_at__gte=since)
+    people = sorted(set(Notification.objects.filter(event__in=events).values_list("recipient_id", flat=True)))
+    deleted, by_model = events.delete()
+    if people:
+        counts.changed(people)
+    return by_model.get(Event._meta.label, 0)
+
+
 def mark_read(notification: Notification) -> bool:
     """The recipient has seen it (the notification comes from access.own). False when it already was."""
     updated = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(

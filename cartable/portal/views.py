@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cartable.access.policy import viewer_for
 from cartable.accounts import actions as account_actions
+from cartable.accounts.mfa import staff_mfa_required
 from cartable.directory import actions as directory_actions
 from cartable.directory.models import Function, Guardianship, Membership, Person, School
 from cartable.directory.queries import current_classes, home_facts
@@ -67,9 +68,11 @@ def selected_child_id(request, child_ids: list[int]) -> int | None:
 
 
 @login_required
+@staff_mfa_required
 def home(request):
     """The directory facts come from the shared cache while the directory is unchanged (see
-    cartable.directory.versions): beyond the session and the user, one query for the app switches."""
+    cartable.directory.versions): beyond the session and the user, no query for a family. The widgets show
+    classes, messages and timelines: staff give their second factor first (rule C6)."""
     facts = home_facts(request.user)
     child_id = selected_child_id(request, [c.pk for c in facts.children])
     child = next((c for c in facts.children if c.pk == child_id), None)

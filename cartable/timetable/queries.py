@@ -596,7 +596,9 @@ def describe(lesson: Lesson) -> str:
     if lesson.status == Status.CANCELLED and lesson.moved_to:
         return _("Cours déplacé au %(date)s") % {"date": lesson.moved_to.strftime("%d/%m/%Y")}
     if lesson.status == Status.CANCELLED:
-        return _("Cours annulé") + (f" : {lesson.reason}" if lesson.reason else "")
+        if lesson.reason:
+            return _("Cours annulé : %(reason)s") % {"reason": lesson.reason}
+        return _("Cours annulé")
     parts = []
     if lesson.room_changed:
         parts.append(

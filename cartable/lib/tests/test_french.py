@@ -13,7 +13,10 @@ from cartable.lib.french import begins_with_vowel, de
         ("Élise", "d’Élise"),
         ("éloïse", "d’éloïse"),
         ("Îlona", "d’Îlona"),
-        ("Yanis", "d’Yanis"),
+        ("Yves", "d’Yves"),
+        # Y before a vowel is sounded as a consonant.
+        ("Yanis", "de Yanis"),
+        ("Yasmine", "de Yasmine"),
         ("Œdipe", "d’Œdipe"),
         ("Ugo", "d’Ugo"),
         ("Marie", "de Marie"),

@@ -10,6 +10,7 @@ from cartable.accounts.models import User
 from cartable.messaging import actions
 from cartable.messaging.models import Folder, Message, Recipient, Report
 from cartable.messaging.tests.helpers import parents_of, pdf, send
+from cartable.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +125,11 @@ def test_recall_only_while_nobody_has_read_it(world):
     marie = client_for(world, "marie")
     assert "Erreur de destinataire" not in marie.get("/messagerie/").content.decode()
     assert marie.get(f"/messagerie/{message.pk}").status_code == 404
+    # Nor in her timeline, her notifications or her unread count: nothing tells what it was.
+    for page in ("/", "/notifications/"):
+        assert "Erreur de destinataire" not in marie.get(page).content.decode()
+    mine = Notification.objects.filter(recipient=world.person("marie"))
+    assert not mine.filter(event__url__endswith=f"/{message.pk}").exists()
     # Once read, it can no longer be recalled.
     second = send(world, "tom", to=["marie", "marc"], subject="Déjà lu")
     assert marie.get(f"/messagerie/{second.pk}").status_code == 200

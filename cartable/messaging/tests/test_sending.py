@@ -131,6 +131,11 @@ def test_a_message_needs_a_recipient_and_a_subject(world):
     assert response.status_code == 200 and "Donnez un objet" in response.content.decode()
     response = client.post(COMPOSE, {"subject": "Objet", "body": "x"})
     assert response.status_code == 200 and "au moins un destinataire" in response.content.decode()
+    # No file was chosen: nothing to choose again.
+    assert "joints à nouveau" not in response.content.decode()
+    response = client.post(COMPOSE, {"subject": "Objet", "body": "x", "attachments": [pdf()]})
+    assert "au moins un destinataire" in response.content.decode()
+    assert "joints à nouveau" in response.content.decode()  # the browser does not keep them
     assert not Message.objects.exists()
 
 

@@ -294,3 +294,15 @@ def test_the_child_chosen_on_the_home_page_is_kept_by_the_timetable_and_homework
     assert f'href="/cahier-de-textes/?enfant={leo.pk}"' in body
     # Apps that do not show one child keep their plain address.
     assert 'href="/messagerie/"' in body
+
+
+def test_staff_give_their_second_factor_before_the_home_page(client, world):
+    # The widgets show classes, messages and timelines: rule C6 applies to the home page too.
+    world.login(client, "tom", verified=False)
+    response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:mfa"))
+    world.login(client, "tom")
+    assert client.get("/").status_code == 200
+    # Families have no second factor to give.
+    world.login(client, "marie", verified=False)
+    assert client.get("/").status_code == 200

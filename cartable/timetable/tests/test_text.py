@@ -133,3 +133,15 @@ def test_editing_forms_name_the_room_once(client, world, named_rooms):
     assert ", Gymnase</p>" in body and "salle Gymnase" not in body
     body = client.get(reverse("timetable:course_edit", args=[named_rooms.pk])).content.decode()
     assert ", Salle de technologie" in body and "salle Salle" not in body
+
+
+def test_a_cancellation_reads_well_in_both_languages():
+    from types import SimpleNamespace
+
+    from cartable.timetable.queries import Status, describe
+
+    cancelled = SimpleNamespace(status=Status.CANCELLED, moved_to=None, reason="Sortie pédagogique")
+    with translation.override("fr"):
+        assert describe(cancelled) == "Cours annulé : Sortie pédagogique"  # type: ignore[arg-type]
+    with translation.override("en"):
+        assert describe(cancelled) == "Lesson cancelled: Sortie pédagogique"  # type: ignore[arg-type]
