@@ -3,6 +3,7 @@
 from cartable.access.policy import viewer_for
 from cartable.notifications import counts, timeline
 from cartable.notifications.forms import PreferencesForm
+from cartable.notifications.kinds import kinds_for
 from cartable.portal.registry import PreferenceSection, Widget, registry
 
 
@@ -23,11 +24,13 @@ def timeline_widget(request, child):
 def preferences_section(request):
     from cartable.notifications.views import preferences_initial
 
-    person_id = viewer_for(request.user).person_id
-    if person_id is None:
+    viewer = viewer_for(request.user)
+    if viewer.person_id is None:
         return None
     return {
-        "notifications_form": PreferencesForm(initial=preferences_initial(person_id)),
+        "notifications_form": PreferencesForm(
+            initial=preferences_initial(viewer.person_id, request.user), kinds=kinds_for(viewer)
+        ),
         "has_email": bool(request.user.email),
     }
 
