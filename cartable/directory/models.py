@@ -202,6 +202,23 @@ class TeachingAssignment(models.Model):
         return f"{self.teacher} → {self.group} ({self.subject or '-'})"
 
 
+# How a family link reads. AAF feeds give the code of the national nomenclature (ENTElevePersRelEleve);
+# the console and the demo give words. A code not listed here is not shown: a bare number tells a family
+# nothing.
+RELATIONSHIPS = {
+    "10": _("mère"),
+    "20": _("père"),
+    "mère": _("mère"),
+    "père": _("père"),
+    "grand-mère": _("grand-mère"),
+    "grand-père": _("grand-père"),
+    "tuteur": _("tuteur"),
+    "tutrice": _("tutrice"),
+    "belle-mère": _("belle-mère"),
+    "beau-père": _("beau-père"),
+}
+
+
 class Guardianship(models.Model):
     """A relative responsible for a pupil; both legal guardians have equal rights."""
 
@@ -219,3 +236,13 @@ class Guardianship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.relative} → {self.student}"
+
+    @property
+    def relationship_label(self) -> str:
+        """The link in the reader's language ("mère", "mother"), as typed when it is not a known word, and
+        nothing for an unknown code."""
+        raw = self.relationship.strip()
+        known = RELATIONSHIPS.get(raw.casefold())
+        if known is not None:
+            return str(known)
+        return "" if raw.isdigit() else raw
