@@ -148,6 +148,8 @@ def test_the_principal_consults_and_signs_any_class_of_his_school_only(world, cl
     assert client.post(f"/cahier-de-textes/classe/{world.class_6c.pk}/viser").status_code == 404
     listing = client.get("/cahier-de-textes/visas").content.decode()
     assert "6A" in listing and "5B" in listing and "6C" not in listing
+    # Each class's name leads to its cahier (the first column, the one a phone shows).
+    assert f'<a href="{group_url(world.class_6a)}">6A</a>' in listing
     answer = client.post(
         f"/cahier-de-textes/classe/{world.class_6a.pk}/viser", {"comment": "Cahier bien tenu."}
     )
