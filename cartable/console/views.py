@@ -73,13 +73,16 @@ def home(request):
 
 @staff_mfa_required
 def _choose_school(request):
-    schools = list(policy.schools_administered_by(request.user).order_by("name")[:2])
-    if len(schools) == 1:
-        return redirect("console:people", uai=schools[0].uai)
-    page = Paginator(policy.schools_administered_by(request.user).order_by("name"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "console/home.html", {"page": page})
+    schools = policy.schools_administered_by(request.user).order_by("name")
+    first_two = list(schools[:2])
+    if len(first_two) == 1:
+        return redirect("console:people", uai=first_two[0].uai)
+    # The platform admin may have hundreds of schools: search by name, town or UAI.
+    text = " ".join(request.GET.get("q", "").split())[:100]
+    if text:
+        schools = schools.filter(Q(name__icontains=text) | Q(city__icontains=text) | Q(uai__iexact=text))
+    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "console/home.html", {"page": page, "text": text})
 
 
 @login_required

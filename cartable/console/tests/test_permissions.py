@@ -59,6 +59,19 @@ def test_home_lists_schools_for_the_platform_admin(world, client):
     response = client.get(reverse("console:home"))
     assert response.status_code == 200
     assert world.school_a.name in response.text and world.school_b.name in response.text
+    # Searching by name, town or UAI narrows the list.
+    for text in (world.school_a.name[-6:].lower(), world.school_a.uai.lower()):
+        found = client.get(reverse("console:home"), {"q": text}).text
+        assert world.school_a.name in found and world.school_b.name not in found, text
+    nothing = client.get(reverse("console:home"), {"q": "zzz introuvable"}).text
+    assert "Aucun établissement ne correspond" in nothing and world.school_a.name not in nothing
+
+
+def test_a_school_admin_searching_still_sees_only_their_schools(world, client):
+    world.login(client, "ada")
+    response = client.get(reverse("console:home"), {"q": world.school_b.name})
+    assert response.status_code == 302  # one school: straight to it, whatever is searched
+    assert response["Location"] == reverse("console:people", args=[world.school_a.uai])
 
 
 @pytest.mark.parametrize("name", NOT_ADMINS)
