@@ -818,26 +818,31 @@ def _outcomes(
     return result
 
 
-def _import_pupils(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> list[Outcome]:
-    known = _known_pupils(job.school, lines)
+def _match(
+    lines: list[Line], known: dict, ambiguous: str
+) -> tuple[dict[int, Known], list[Line], list[Outcome]]:
+    """Each line against the people the school already has: the one it names (line number -> person), a new
+    person, or a rejection with `ambiguous` when several people fit."""
     matches: dict[int, Known] = {}
     new: list[Line] = []
     rejected: list[Outcome] = []
     for line in lines:
         found = known.get(line.identity, [])
         if len({k.person_id for k in found}) > 1:
-            rejected.append(
-                Outcome(
-                    line.line,
-                    line.name,
-                    REJECTED,
-                    _("plusieurs élèves de l’établissement ont ce nom et cette date de naissance"),
-                )
-            )
+            rejected.append(Outcome(line.line, line.name, REJECTED, ambiguous))
         elif found:
             matches[line.line] = found[0]
         else:
             new.append(line)
+    return matches, new, rejected
+
+
+def _import_pupils(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> list[Outcome]:
+    matches, new, rejected = _match(
+        lines,
+        _known_pupils(job.school, lines),
+        _("plusieurs élèves de l’établissement ont ce nom et cette date de naissance"),
+    )
     changed: set[int] = set()
     details: dict[int, str] = {}
     created = _create_people(job, new, Profile.STUDENT)
@@ -887,28 +892,11 @@ def _import_pupils(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> lis
 
 
 def _import_staff(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> list[Outcome]:
-    known = _known_staff(job.school)
-    matches: dict[int, Known] = {}
-    new: list[Line] = []
-    rejected: list[Outcome] = []
-    for line in lines:
-        found = known.get(line.identity, [])
-        if len({k.person_id for k in found}) > 1:
-            rejected.append(
-                Outcome(
-                    line.line,
-                    line.name,
-                    REJECTED,
-                    _(
-                        "plusieurs personnels de l’établissement portent ce nom : "
-                        "modifiez-les depuis la console"
-                    ),
-                )
-            )
-        elif found:
-            matches[line.line] = found[0]
-        else:
-            new.append(line)
+    matches, new, rejected = _match(
+        lines,
+        _known_staff(job.school),
+        _("plusieurs personnels de l’établissement portent ce nom : modifiez-les depuis la console"),
+    )
     changed: set[int] = set()
     details: dict[int, str] = {}
     created = _create_people(job, new, "")  # each line gives its own profile
