@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cartable.console.access import current_classes_of, pupils_of
 from cartable.directory import actions as directory
 from cartable.directory.models import STAFF_PROFILES, Function, Group, Person, Profile, School
+from cartable.lib.widgets import DateInput
 from cartable.portal.models import CorrectionRequest
 
 
@@ -46,7 +47,7 @@ class NewPersonForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Date de naissance"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=_("Obligatoire pour un élève."),
     )
     classe = ClassChoiceField(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cartable.homework.access import Teaching
+from cartable.lib.widgets import DateInput, DateTimeInput, TimeInput
 
 # What a teacher joins to a lesson: documents, spreadsheets, slides, images, sound and video of a lesson.
 ALLOWED_EXTENSIONS = frozenset(
@@ -79,27 +80,6 @@ class AttachmentsField(forms.FileField):
                     % {"name": upload.name, "size": limit // (1024 * 1024)}
                 )
         return cleaned
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 RICH_TEXT_HELP = _(

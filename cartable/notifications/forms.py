@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cartable.lib.widgets import TimeInput
 from cartable.notifications import sms
 from cartable.notifications.kinds import KINDS, Channel, EventKind
 
@@ -27,12 +28,8 @@ class PreferencesForm(forms.Form):
         required=False,
         help_text=_("Les courriels de cette période partent à la fin des heures calmes, heure de Paris."),
     )
-    quiet_start = forms.TimeField(
-        label=_("Début des heures calmes"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    quiet_end = forms.TimeField(
-        label=_("Fin des heures calmes"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+    quiet_start = forms.TimeField(label=_("Début des heures calmes"), widget=TimeInput())
+    quiet_end = forms.TimeField(label=_("Fin des heures calmes"), widget=TimeInput())
 
     sms_phone = forms.CharField(
         label=_("Numéro de mobile pour recevoir aussi par SMS les notifications immédiates"),

@@ -5,22 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cartable.directory.models import Group, Membership, Person, Profile, School, Subject
+from cartable.lib.widgets import DateInput, TimeInput
 from cartable.timetable.importer import HEADER
 from cartable.timetable.models import ExceptionKind, TimeSlot, Weekday, Weeks, Zone
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
 
 
 class PersonChoiceField(forms.ModelChoiceField):
