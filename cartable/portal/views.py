@@ -53,11 +53,12 @@ def my_person(user) -> Person | None:
     return Person.objects.select_related("user").get(pk=person_id)
 
 
-def selected_child_id(request, child_ids: list[int]) -> int | None:
-    """The child chosen with ?enfant=<id>; anything but one of the user's own children answers 404."""
+def selected_child_id(request, child_ids: list[int], *, first_by_default: bool = True) -> int | None:
+    """The child chosen with ?enfant=<id>; anything but one of the user's own children answers 404. Without
+    a choice, the first child (or None when `first_by_default` is False)."""
     raw = request.GET.get("enfant")
     if raw is None:
-        return child_ids[0] if child_ids else None
+        return child_ids[0] if child_ids and first_by_default else None
     try:
         child_id = int(raw)
     except ValueError:

@@ -22,6 +22,7 @@ from cartable.access.policy import viewer_for
 from cartable.accounts.mfa import staff_mfa_required
 from cartable.directory.models import Membership, Profile, School
 from cartable.directory.queries import home_facts
+from cartable.portal.views import selected_child_id
 from cartable.timetable import access, actions, ical, importer, queries
 from cartable.timetable.forms import (
     ChangeForm,
@@ -102,25 +103,13 @@ def _week_letter(lessons: list[Lesson]) -> str:
     return letters.pop() if len(letters) == 1 else ""
 
 
-def _child_param(request, child_ids: list[int]) -> int | None:
-    raw = request.GET.get("enfant")
-    if raw is None:
-        return None
-    try:
-        child_id = int(raw)
-    except ValueError:
-        raise Http404 from None
-    if child_id not in child_ids:
-        raise Http404
-    return child_id
-
-
 @login_required
 def week(request):
     """My week: a pupil's or a teacher's own, or a guardian's child's (?enfant=<id>, one of their own)."""
     viewer = viewer_for(request.user)
     children = home_facts(request.user).children
-    child_id = _child_param(request, [c.pk for c in children])
+    # A parent who also teaches sees their own week unless they choose a child.
+    child_id = selected_child_id(request, [c.pk for c in children], first_by_default=False)
     own = access.has_own_timetable(request.user)
     if child_id is None and not own and children:
         child_id = children[0].pk
