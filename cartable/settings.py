@@ -224,9 +224,11 @@ HOMEWORK_MAX_ATTACHMENT_BYTES = env_int("HOMEWORK_MAX_ATTACHMENT_BYTES", 10 * 10
 NOTIFICATIONS_DIGEST_TIME = env_str("NOTIFICATIONS_DIGEST_TIME", "07:30")
 NOTIFICATIONS_SMS_PROVIDER = env_str("NOTIFICATIONS_SMS_PROVIDER", "cartable.notifications.sms.LogProvider")
 
-# Brute-force limits (issue: 5 failures per account, 20 per IP, within 15 minutes).
+# Brute-force limits within LOGIN_FAILURE_WINDOW (15 minutes): failures per account name typed, per client
+# address and name typed, and per client address alone (high: a whole school may share one address).
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 200)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 PASSWORD_RESET_REQUESTS_PER_IP = env_int("PASSWORD_RESET_REQUESTS_PER_IP", 10)
 ACTIVATION_CODE_DAYS = env_int("ACTIVATION_CODE_DAYS", 90)

@@ -1,7 +1,13 @@
-"""Login throttling on the shared cache (Redis in production): per account name and per client IP.
+"""Login throttling on the shared cache (Redis in production): per account name, per client address and
+account name, and per client address.
 
 Counters are keyed by the *name typed*, whether or not such an account exists, so that a blocked
 login says nothing about the account's existence.
+
+A whole school may reach Cartable from one address (a NAT, a regional network): pupils' typing mistakes
+there must not lock everyone out. So the lockout of an address counts the failures of each name typed from
+it (LOGIN_FAILURES_PER_IP), and only a much higher ceiling (LOGIN_FAILURES_PER_ADDRESS) stops the address
+as a whole, against someone trying many names from one machine.
 """
 
 import hashlib
@@ -15,14 +21,21 @@ def _key(kind: str, value: str) -> str:
     return f"login-fail:{kind}:{digest}"
 
 
+def _address_and_name(ip: str, username: str) -> str:
+    # A NUL cannot be typed in a login nor appear in an address: "a" + "bc" never meets "ab" + "c".
+    return _key("ip-account", f"{ip}\0{username.strip().lower()}")
+
+
 def _count(key: str) -> int:
     return int(cache.get(key) or 0)
 
 
 def is_throttled(username: str, ip: str) -> bool:
+    counts = cache.get_many([_key("account", username), _address_and_name(ip, username), _key("ip", ip)])
     return (
-        _count(_key("account", username)) >= settings.LOGIN_FAILURES_PER_ACCOUNT
-        or _count(_key("ip", ip)) >= settings.LOGIN_FAILURES_PER_IP
+        int(counts.get(_key("account", username)) or 0) >= settings.LOGIN_FAILURES_PER_ACCOUNT
+        or int(counts.get(_address_and_name(ip, username)) or 0) >= settings.LOGIN_FAILURES_PER_IP
+        or int(counts.get(_key("ip", ip)) or 0) >= settings.LOGIN_FAILURES_PER_ADDRESS
     )
 
 
@@ -37,6 +50,7 @@ def _bump(key: str) -> None:
 
 def record_failure(username: str, ip: str) -> None:
     _bump(_key("account", username))
+    _bump(_address_and_name(ip, username))
     _bump(_key("ip", ip))
 
 
@@ -49,5 +63,10 @@ def record_reset_request(ip: str) -> None:
     _bump(_key("reset-ip", ip))
 
 
-def clear_account(username: str) -> None:
-    cache.delete(_key("account", username))
+def clear_account(username: str, ip: str | None = None) -> None:
+    """After a success: the account's failures are forgotten (and, when known, those of its name from
+    this address). The address's own count is not: a success proves nothing about the other names."""
+    keys = [_key("account", username)]
+    if ip is not None:
+        keys.append(_address_and_name(ip, username))
+    cache.delete_many(keys)

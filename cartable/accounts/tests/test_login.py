@@ -87,13 +87,53 @@ def test_an_unknown_login_is_throttled_the_same_way(world, client, settings):
     assert THROTTLED in text(response)
 
 
-def test_twenty_failures_from_one_address_block_that_address(world, client, settings):
+def test_a_school_behind_one_address_is_not_locked_out_by_its_pupils_typing_mistakes(world, client, settings):
+    """Twenty pupils of a class behind the school's one address each mistype their password: the others,
+    and each of them with the right password, still log in."""
     for number in range(settings.LOGIN_FAILURES_PER_IP):
-        assert log_in(client, f"essai.{number}", "mauvais", ip="192.0.2.7").status_code == 401
-    blocked = log_in(client, "alice.martin", ip="192.0.2.7")
+        assert log_in(client, f"eleve.{number}", "mauvais", ip="192.0.2.7").status_code == 401
+    assert log_in(Client(), "alice.martin", ip="192.0.2.7").status_code == 302
+    assert log_in(Client(), "eleve.3", "mauvais", ip="192.0.2.7").status_code == 401
+
+
+def test_failures_of_one_name_from_one_address_lock_that_name_there_only(world, settings):
+    # An operator may loosen the per-account lock (so that nobody can lock someone out from afar): the
+    # lock of a name from one address still holds.
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 1000
+    for _ in range(settings.LOGIN_FAILURES_PER_IP):
+        assert log_in(Client(), "alice.martin", "mauvais", ip="192.0.2.7").status_code == 401
+    blocked = log_in(Client(), "alice.martin", ip="192.0.2.7")
+    assert blocked.status_code == 429 and THROTTLED in text(blocked)
+    assert log_in(Client(), "bob.durand", ip="192.0.2.7").status_code == 302
+    assert log_in(Client(), "alice.martin", ip="192.0.2.8").status_code == 302
+
+
+def test_a_name_that_does_not_exist_is_locked_the_same_way(world, settings):
+    """No user enumeration: an unknown name meets the same counters and the same answers."""
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 1000
+    answers = {}
+    for name in ("alice.martin", "personne.inconnue"):
+        answers[name] = [
+            log_in(Client(), name, "mauvais", ip="192.0.2.9").status_code
+            for _ in range(settings.LOGIN_FAILURES_PER_IP + 1)
+        ]
+    assert answers["alice.martin"] == answers["personne.inconnue"]
+    assert answers["alice.martin"][-1] == 429
+
+
+def test_many_failures_from_one_address_block_that_address(world, settings):
+    """Someone trying many names from one machine is stopped at the address's ceiling."""
+    settings.LOGIN_FAILURES_PER_ADDRESS = 30
+    for number in range(30):
+        assert log_in(Client(), f"essai.{number}", "mauvais", ip="192.0.2.7").status_code == 401
+    blocked = log_in(Client(), "alice.martin", ip="192.0.2.7")
     assert blocked.status_code == 429
     assert THROTTLED in text(blocked)
     assert log_in(Client(), "alice.martin", ip="192.0.2.8").status_code == 302
+
+
+def test_the_address_ceiling_is_well_above_the_lock_of_one_name(settings):
+    assert settings.LOGIN_FAILURES_PER_ADDRESS >= 5 * settings.LOGIN_FAILURES_PER_IP
 
 
 def test_behind_a_proxy_each_client_address_is_throttled_on_its_own(world, settings):
@@ -101,7 +141,7 @@ def test_behind_a_proxy_each_client_address_is_throttled_on_its_own(world, setti
     REMOTE_ADDR would let one person lock everyone out. The proxy's X-Forwarded-For entry is used, and
     what the client wrote to the left of it is not believed."""
     settings.TRUSTED_PROXY_HOPS = 1
-    settings.LOGIN_FAILURES_PER_IP = 3
+    settings.LOGIN_FAILURES_PER_ADDRESS = 3
     proxy = "10.0.0.254"
     attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
     for n in range(3):
