@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,11 +11,12 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django_otp.models import Device
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from cartable.accounts.models import Charter, CharterAcceptance, LoginEvent, User
-from cartable.lib import net
+from cartable.lib import facts, net
 
 # No 0/O, 1/I/L: codes are typed from a paper letter.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -115,6 +117,27 @@ def current_charter() -> Charter | None:
     return Charter.objects.order_by("-version").first()
 
 
+# Renewed by publish_charter: every session sees a new version at its next request.
+CHARTER_VERSION_KEY = "accounts:charter"
+# A charter written behind publish_charter's back (a shell, a data migration) is seen within this delay.
+CHARTER_FACT_MAX_AGE = 300
+
+
+def current_charter_version() -> int | None:
+    """The version number of the charter in force (None: no charter), from the shared cache: the account
+    gate asks it on every request without a query."""
+
+    def load() -> tuple[int | None, float]:
+        version = Charter.objects.order_by("-version").values_list("version", flat=True).first()
+        return version, time.time() + CHARTER_FACT_MAX_AGE
+
+    return facts.cached_until("accounts:charter-version", [CHARTER_VERSION_KEY], load)
+
+
+def has_accepted_charter_version(user: User, version: int) -> bool:
+    return CharterAcceptance.objects.filter(user=user, charter__version=version).exists()
+
+
 def has_accepted_current_charter(user: User) -> bool:
     charter = current_charter()
     if charter is None:
@@ -124,6 +147,17 @@ def has_accepted_current_charter(user: User) -> bool:
 
 def accept_charter(user: User, charter: Charter) -> None:
     CharterAcceptance.objects.get_or_create(user=user, charter=charter)
+
+
+@transaction.atomic
+def publish_charter(title: str, body: str) -> Charter:
+    """A new version of the charter, in force at once: everyone accepts it again at their next request."""
+    last = Charter.objects.select_for_update().order_by("-version").first()
+    charter = Charter.objects.create(
+        version=(last.version + 1) if last is not None else 1, title=title, body=body
+    )
+    facts.bump([CHARTER_VERSION_KEY])
+    return charter
 
 
 def record_login_event(user: User | None, kind: str, request=None) -> None:
@@ -154,12 +188,16 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def start_totp_enrolment(user: User) -> TOTPDevice:
-    """The unconfirmed device being enrolled, kept across reloads so that the QR code stays the same."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Cartable", confirmed=False)
-    return device
+def new_totp_key() -> str:
+    """A fresh TOTP secret (hex, as TOTPDevice stores it) for one enrolment attempt. The enrolment page keeps
+    it in the session, never in the database before it is confirmed: a secret seen in another session (a
+    shared computer, a shoulder) gives nothing, and showing the page writes nothing."""
+    return default_key()
+
+
+def totp_device_for_enrolment(user: User, key: str) -> TOTPDevice:
+    """The device being enrolled, not saved: it gives the QR code's address and the secret to type."""
+    return TOTPDevice(user=user, name="Cartable", key=key, confirmed=False)
 
 
 def normalize_recovery_code(code: str) -> str:
@@ -188,15 +226,26 @@ def new_recovery_codes(user: User) -> list[str]:
 
 
 @transaction.atomic
-def confirm_totp_enrolment(device: TOTPDevice, token: str) -> list[str] | None:
-    """Confirm the device when the code matches; returns the new recovery codes, or None for a wrong code."""
-    if not device.verify_token(token):
+def confirm_totp_enrolment(user: User, key: str, token: str) -> tuple[TOTPDevice, list[str]] | None:
+    """Save the authenticator when `token` is a current code of the session's secret `key`, and end the
+    user's other sessions (the caller keeps its own). Returns the device and the new recovery codes, or
+    None for a wrong code.
+
+    Wrong codes are not throttled: the secret is on the screen of this very session, guessing its codes
+    would give nothing more."""
+    device = totp_device_for_enrolment(user, key)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not (token.isascii() and token.isdigit()) or not totp.verify(int(token), device.tolerance):
         return None
-    # Another device confirmed meanwhile (second tab) is replaced: one authenticator per account.
-    TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    return new_recovery_codes(device.user)
+    device.last_t = totp.t()  # the code just given cannot be given again
+    device.drift = totp.drift
+    # One authenticator per account: one enrolled meanwhile (another tab) is replaced.
+    TOTPDevice.objects.filter(user=user).delete()
+    device.save()
+    end_all_sessions(user)
+    return device, new_recovery_codes(user)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Gates every request of a logged-in user: ended sessions, idle timeout, language, the charter (C2)."""
+"""Gates every request of a logged-in user: ended sessions, idle timeout, language, the second factor (C6),
+the charter (C2)."""
 
 import time
 
@@ -9,21 +10,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 
-from cartable.accounts import actions
+from cartable.accounts import actions, mfa
 
 SESSION_GENERATION_KEY = "cartable_generation"
 LAST_SEEN_KEY = "cartable_last_seen"
 # Set at login for anyone who enrolled a second factor (required or by choice): until the code is given,
-# only the second-factor step, logging out and the public pages answer.
+# only the second-factor step, logging out and the public pages answer (cartable.accounts.mfa).
 SECOND_FACTOR_PENDING_KEY = "cartable_second_factor_pending"
-SECOND_FACTOR_OPEN_PREFIXES = (
-    "/auth/mfa",
-    "/auth/logout",
-    "/static/",
-    "/charte",
-    "/informations",
-    "/healthz",
-)
+# The charter version this session's user accepted: a newer one is asked at the next request.
+CHARTER_VERSION_KEY = "cartable_charter_version"
 # Paths a user may reach before accepting the charter: the charter itself, the notice, logging out, static.
 OPEN_PREFIXES = ("/auth/", "/static/", "/charte", "/informations", "/healthz", "/i18n/")
 
@@ -44,18 +39,26 @@ class AccountGateMiddleware:
                 return ended
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
-            if request.session.get(SECOND_FACTOR_PENDING_KEY):
-                if user.is_verified():
-                    del request.session[SECOND_FACTOR_PENDING_KEY]
-                elif not request.path.startswith(SECOND_FACTOR_OPEN_PREFIXES):
-                    return redirect(
-                        f"{reverse('accounts:mfa')}?{urlencode({'next': request.get_full_path()})}"
-                    )
-            if not request.path.startswith(OPEN_PREFIXES) and not request.session.get("charter_ok"):
-                if not actions.has_accepted_current_charter(user):
-                    return redirect(with_next("accounts:charter", request.get_full_path()))
-                request.session["charter_ok"] = True
+            pending = bool(request.session.get(SECOND_FACTOR_PENDING_KEY))
+            if pending and user.is_verified():
+                del request.session[SECOND_FACTOR_PENDING_KEY]
+                pending = False
+            if mfa.second_factor_due(request, pending=pending):
+                return redirect(with_next("accounts:mfa", request.get_full_path()))
+            if not request.path.startswith(OPEN_PREFIXES) and not self._charter_accepted(request, user):
+                return redirect(with_next("accounts:charter", request.get_full_path()))
         return self.get_response(request)
+
+    def _charter_accepted(self, request, user) -> bool:
+        # The version in force comes from the shared cache; the database is asked once per session and
+        # charter version only.
+        current = actions.current_charter_version()
+        if current is None or request.session.get(CHARTER_VERSION_KEY) == current:
+            return True
+        if not actions.has_accepted_charter_version(user, current):
+            return False
+        request.session[CHARTER_VERSION_KEY] = current
+        return True
 
     def _session_ended(self, request, user):
         session = request.session
@@ -70,6 +73,11 @@ class AccountGateMiddleware:
         if now - last_seen >= 60:
             session[LAST_SEEN_KEY] = now
         return None
+
+
+def keep_this_session(request, user) -> None:
+    """After an action that ended every session of `user` (session_generation bumped): this one stays open."""
+    request.session[SESSION_GENERATION_KEY] = user.session_generation
 
 
 def start_session(request, user) -> None:

@@ -31,13 +31,15 @@ from cartable.accounts.forms import (
     PasswordResetForm,
     SecondFactorForm,
 )
-from cartable.accounts.middleware import start_session
+from cartable.accounts.middleware import CHARTER_VERSION_KEY, keep_this_session, start_session
 from cartable.accounts.models import LoginEvent, User
 from cartable.lib import net
 
 BACKEND = "cartable.accounts.backends.CartableBackend"
 ACTIVATION_SESSION_KEY = "cartable_activation"
 RECOVERY_CODES_SESSION_KEY = "cartable_recovery_codes"
+# The TOTP secret shown on the enrolment page, until the user confirms it with a code.
+TOTP_ENROLMENT_KEY = "cartable_totp_enrolment"
 LOGIN_HISTORY_LENGTH = 50
 
 
@@ -99,7 +101,7 @@ def login(request):
                 error = _("Identifiant ou mot de passe incorrect.")
                 status = 401
             else:
-                throttle.clear_account(username)
+                throttle.clear_account(username, ip)
                 auth.login(request, user)
                 start_session(request, user)
                 actions.record_login_event(user, LoginEvent.Kind.SUCCESS, request)
@@ -196,7 +198,7 @@ def activate_password(request):
         auth.login(request, user, backend=BACKEND)
         start_session(request, user)
         actions.record_login_event(user, LoginEvent.Kind.SUCCESS, request)
-        throttle.clear_account(user.username)
+        throttle.clear_account(user.username, client_ip(request))
         return redirect(with_next("accounts:charter", reverse("accounts:welcome")))
     return render(request, "accounts/activate_password.html", {"form": form, "account": user})
 
@@ -219,12 +221,12 @@ def charter(request):
     if request.method == "POST" and "refuse" in request.POST:
         return _refuse_charter(request)
     if request.method != "POST" and actions.has_accepted_current_charter(request.user):
-        request.session["charter_ok"] = True
+        request.session[CHARTER_VERSION_KEY] = current.version
         return redirect(next_url)
     form = CharterForm(posted(request))
     if request.method == "POST" and form.is_valid():
         actions.accept_charter(request.user, current)
-        request.session["charter_ok"] = True
+        request.session[CHARTER_VERSION_KEY] = current.version
         return redirect(next_url)
     return render(request, "accounts/charter.html", {"charter": current, "form": form, "next": next_url})
 
@@ -260,23 +262,27 @@ def _locked_message(locked_until) -> str:
 
 
 def _mfa_enrol(request, next_url: str):
-    device = actions.start_totp_enrolment(request.user)
+    # One secret per enrolment attempt, kept in this session only until it is confirmed.
+    key = request.session.get(TOTP_ENROLMENT_KEY)
+    if not key:
+        key = request.session[TOTP_ENROLMENT_KEY] = actions.new_totp_key()
     form = EnrolmentForm(posted(request))
-    status = 200
     if request.method == "POST" and form.is_valid():
-        allowed, details = device.verify_is_allowed()
-        if not allowed:
-            form.add_error("code", _locked_message((details or {}).get("locked_until")))
-            status = 429
-        else:
-            codes = actions.confirm_totp_enrolment(device, form.cleaned_data["code"])
-            if codes is not None:
-                django_otp.login(request, device)
-                request.session[RECOVERY_CODES_SESSION_KEY] = codes
-                return redirect(with_next("accounts:mfa_recovery_codes", next_url))
-            form.add_error(
-                "code", _("Ce code ne correspond pas. Vérifiez l'heure de votre téléphone et réessayez.")
-            )
+        confirmed = actions.confirm_totp_enrolment(request.user, key, form.cleaned_data["code"])
+        if confirmed is not None:
+            device, codes = confirmed
+            # Every other session of the account ended with the enrolment; this one goes on, verified,
+            # under a new session key.
+            del request.session[TOTP_ENROLMENT_KEY]
+            request.session.cycle_key()
+            keep_this_session(request, request.user)
+            django_otp.login(request, device)
+            request.session[RECOVERY_CODES_SESSION_KEY] = codes
+            return redirect(with_next("accounts:mfa_recovery_codes", next_url))
+        form.add_error(
+            "code", _("Ce code ne correspond pas. Vérifiez l'heure de votre téléphone et réessayez.")
+        )
+    device = actions.totp_device_for_enrolment(request.user, key)
     context = {
         "form": form,
         "next": next_url,
@@ -285,7 +291,7 @@ def _mfa_enrol(request, next_url: str):
         ),
         "secret": _grouped(base64.b32encode(device.bin_key).decode()),
     }
-    return render(request, "accounts/mfa_enrol.html", context, status=status)
+    return render(request, "accounts/mfa_enrol.html", context)
 
 
 def _grouped(secret: str) -> str:

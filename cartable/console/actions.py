@@ -165,6 +165,8 @@ def set_mfa_required_for_staff(actor: Any, school: School, required: bool) -> No
     _require_admin(actor, school)
     school.mfa_required_for_staff = required
     school.save(update_fields=["mfa_required_for_staff"])
+    # Read on every request from the cache kept under the directory version (cartable.accounts.mfa).
+    versions.bump()
 
 
 def purge_old_admin_actions(now=None) -> int:

@@ -126,8 +126,9 @@ class SchoolSettingsForm(forms.Form):
         label=_("Double authentification obligatoire pour les enseignants et les personnels"),
         required=False,
         help_text=_(
-            "Recommandé (exigé par la CNIL pour consulter les notes en ligne). Les administrateurs de l'ENT "
-            "doivent toujours utiliser un second facteur, quel que soit ce réglage."
+            "Recommandé (exigé par la CNIL pour consulter les notes en ligne). Quel que soit ce réglage, les "
+            "administrateurs de l'ENT doivent toujours utiliser un second facteur pour ouvrir la console "
+            "d'administration."
         ),
     )
 

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cartable.access import communication
-from cartable.accounts.mfa import staff_mfa_required
 from cartable.directory.models import Person
 from cartable.lib.french import de
 from cartable.lib.html import plain_text
@@ -37,7 +36,6 @@ def mailbox_view(view):
     without one (the platform admin) has no mailbox."""
 
     @login_required
-    @staff_mfa_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if access.me(request.user) is None:
@@ -507,7 +505,6 @@ def forward(request, pk):
 
 def reports_view(view):
     @login_required
-    @staff_mfa_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not access.may_see_reports(request.user):

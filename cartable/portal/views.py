@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from cartable.access.policy import viewer_for
 from cartable.accounts import actions as account_actions
-from cartable.accounts.mfa import staff_mfa_required
 from cartable.directory import actions as directory_actions
 from cartable.directory.models import Function, Guardianship, Membership, Person, School
 from cartable.directory.queries import current_classes, home_facts
@@ -69,7 +68,6 @@ def selected_child_id(request, child_ids: list[int], *, first_by_default: bool =
 
 
 @login_required
-@staff_mfa_required
 def home(request):
     """The directory facts come from the shared cache while the directory is unchanged (see
     cartable.directory.versions): beyond the session and the user, no query for a family. The widgets show

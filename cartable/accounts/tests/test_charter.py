@@ -1,8 +1,11 @@
 """Rule C2: the charter is accepted before anything else, and each new version again."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cartable.accounts import actions
 from cartable.accounts.models import Charter, CharterAcceptance
 from cartable.accounts.tests.helpers import text
 from tests.world import PASSWORD
@@ -50,7 +53,7 @@ def test_a_new_version_is_accepted_again_at_next_login(world, client):
     assert log_in(client, "alice.martin").status_code == 302
     assert client.get("/").status_code == 200
 
-    Charter.objects.create(version=2, title="Charte 2027", body="Premier article.\n\nSecond article.")
+    actions.publish_charter("Charte 2027", "Premier article.\n\nSecond article.")
     client.post(reverse("accounts:logout"))
     response = log_in(client, "alice.martin")
     assert client.get(response.url).url.startswith(reverse("accounts:charter"))
@@ -62,6 +65,45 @@ def test_a_new_version_is_accepted_again_at_next_login(world, client):
 
     client.post(reverse("accounts:charter"), {"accept": "on"})
     assert client.get("/").status_code == 200
+
+
+def test_a_new_version_is_asked_at_the_next_request_of_people_already_logged_in(world, client):
+    world.login(client, "marie")
+    assert client.get("/").status_code == 200
+    assert client.get("/me").status_code == 200
+
+    charter = actions.publish_charter("Charte 2027", "Premier article.")
+    assert charter.version == 2
+    response = client.get("/me")
+    assert response.url == f"{reverse('accounts:charter')}?next=%2Fme"
+    client.post(reverse("accounts:charter"), {"accept": "on", "next": "/me"})
+    assert CharterAcceptance.objects.filter(user=world.users["marie"], charter=charter).exists()
+    assert client.get("/me").status_code == 200
+
+
+def test_once_accepted_no_page_asks_the_database_about_the_charter(world, client):
+    world.login(client, "marie")
+    client.get("/me")  # the first page of the session checks the acceptance once
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/me").status_code == 200
+        assert client.get("/").status_code == 200
+    assert not [q["sql"] for q in queries.captured_queries if "charter" in q["sql"]]
+
+
+def test_the_command_publishes_a_new_version(world, client, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    world.login(client, "bob")
+    assert client.get("/").status_code == 200
+    source = tmp_path / "charte.txt"
+    source.write_text("Je respecte les autres.\n\nJe protège mon mot de passe.\n", encoding="utf-8")
+    out = StringIO()
+    call_command("publish_charter", str(source), "--title", "Charte 2027", stdout=out)
+    assert "version 2" in out.getvalue()
+    assert Charter.objects.get(version=2).body == "Je respecte les autres.\n\nJe protège mon mot de passe."
+    assert client.get("/").url.startswith(reverse("accounts:charter"))
 
 
 def test_refusing_the_charter_logs_out_and_the_login_page_says_why(world, client):

@@ -1,4 +1,5 @@
-"""Rule C6: staff enrol a TOTP authenticator (QR code + recovery codes), then give a code on guarded pages."""
+"""Rule C6: staff enrol a TOTP authenticator (QR code + recovery codes), then give a code before any page
+(the account gate, cartable.accounts.mfa; tests/test_second_factor_gate.py checks every route)."""
 
 import base64
 import re
@@ -7,17 +8,14 @@ from datetime import timedelta
 import pyotp
 import pytest
 import time_machine
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.sessions.backends.db import SessionStore
-from django.http import HttpResponse
-from django.test import RequestFactory
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cartable.accounts.mfa import staff_mfa_required
 from cartable.accounts.tests.helpers import text
 
 pytestmark = pytest.mark.django_db
@@ -27,46 +25,44 @@ def code_for(device) -> str:
     return pyotp.TOTP(base64.b32encode(device.bin_key).decode()).now()
 
 
-def guarded_request(user, device=None):
-    """A request as the middlewares leave it: the user, and the second factor when one was given."""
-    request = RequestFactory().get("/notes/6A?trimestre=1")
-    request.session = SessionStore()
-    if device is not None:
-        request.session["otp_device_id"] = device.persistent_id
-    request.user = user
-    OTPMiddleware(lambda r: None)(request)
-    return request
-
-
-@staff_mfa_required
-def grades_page(request):
-    return HttpResponse("notes")
-
-
-def test_staff_without_a_device_are_sent_to_enrolment_then_back(world):
+def test_staff_without_a_device_are_sent_to_enrolment_then_back(world, client):
     TOTPDevice.objects.filter(user=world.users["tom"]).delete()
-    response = grades_page(guarded_request(world.users["tom"]))
+    world.login(client, "tom", verified=False)
+    response = client.get("/emploi-du-temps/?semaine=2026-09-07")
     assert response.status_code == 302
-    assert response.url == f"{reverse('accounts:mfa')}?next=%2Fnotes%2F6A%3Ftrimestre%3D1"
+    assert response.url == f"{reverse('accounts:mfa')}?next=%2Femploi-du-temps%2F%3Fsemaine%3D2026-09-07"
 
 
-def test_staff_with_an_unverified_session_are_asked_a_code(world):
-    assert grades_page(guarded_request(world.users["tom"])).status_code == 302
-    verified = guarded_request(world.users["tom"], world.devices["tom"])
-    assert grades_page(verified).status_code == 200
+def test_staff_with_an_unverified_session_are_asked_a_code(world, client):
+    world.login(client, "tom", verified=False)
+    assert client.get("/notifications/").url.startswith(reverse("accounts:mfa"))
+    world.login(client, "tom")
+    assert client.get("/notifications/").status_code == 200
 
 
-def test_pupils_and_guardians_pass_without_a_second_factor(world):
+def test_pupils_and_guardians_pass_without_a_second_factor(world, client):
     for name in ("alice", "marie"):
-        assert grades_page(guarded_request(world.users[name])).status_code == 200
+        world.login(client, name)
+        assert client.get("/notifications/").status_code == 200, name
 
 
-def test_anonymous_requests_are_left_to_the_login_check(world):
-    assert grades_page(guarded_request(AnonymousUser())).status_code == 200
+def test_anonymous_requests_are_left_to_the_login_check(world, client):
+    assert client.get("/notifications/").url.startswith(reverse("accounts:login"))
 
 
 def enrol_page(client, next_url="/"):
     return client.get(reverse("accounts:mfa"), {"next": next_url})
+
+
+def shown_secret(page) -> str:
+    """The secret as the page shows it for typing by hand, without its spaces."""
+    match = re.search(r'<code class="code secret">([A-Z2-7 ]+)</code>', text(page))
+    assert match is not None
+    return match.group(1).replace(" ", "")
+
+
+def code_of(secret: str) -> str:
+    return pyotp.TOTP(secret).now()
 
 
 def test_enrolment_shows_a_qr_code_and_the_secret_then_confirms(world, client):
@@ -75,21 +71,18 @@ def test_enrolment_shows_a_qr_code_and_the_secret_then_confirms(world, client):
     world.login(client, "tom", verified=False)
 
     page = enrol_page(client, "/annuaire/")
-    content = text(page)
-    device = TOTPDevice.objects.get(user=tom)
-    assert not device.confirmed
-    assert 'class="qr-code"' in content
-    secret = base64.b32encode(device.bin_key).decode()
-    assert secret[:4] + " " + secret[4:8] in content
-    # A reload shows the same secret (the phone may already have scanned it).
-    assert enrol_page(client).status_code == 200
-    assert TOTPDevice.objects.filter(user=tom).count() == 1
+    assert 'class="qr-code"' in text(page)
+    secret = shown_secret(page)
+    # A reload shows the same secret (the phone may already have scanned it); nothing is in the database.
+    assert shown_secret(enrol_page(client)) == secret
+    assert not TOTPDevice.objects.filter(user=tom).exists()
 
-    response = client.post(reverse("accounts:mfa"), {"code": code_for(device), "next": "/annuaire/"})
+    response = client.post(reverse("accounts:mfa"), {"code": code_of(secret), "next": "/annuaire/"})
     assert response.status_code == 302
     assert response.url == f"{reverse('accounts:mfa_recovery_codes')}?next=%2Fannuaire%2F"
-    device.refresh_from_db()
+    device = TOTPDevice.objects.get(user=tom)
     assert device.confirmed
+    assert base64.b32encode(device.bin_key).decode() == secret
     assert client.session["otp_device_id"] == device.persistent_id
 
     codes_page = client.get(response.url)
@@ -98,25 +91,73 @@ def test_enrolment_shows_a_qr_code_and_the_secret_then_confirms(world, client):
     assert StaticToken.objects.filter(device__user=tom).count() == 10
     # Shown once only.
     assert client.get(response.url).status_code == 302
+    assert client.get("/annuaire/").status_code == 200
+
+
+def test_showing_the_enrolment_page_writes_nothing_but_the_session(world, client):
+    TOTPDevice.objects.filter(user=world.users["tom"]).delete()
+    world.login(client, "tom", verified=False)
+    with CaptureQueriesContext(connection) as queries:
+        assert enrol_page(client).status_code == 200
+        assert enrol_page(client).status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+    ]
+    assert writes == []
+
+
+def test_each_session_gets_its_own_secret_and_only_its_own_works(world):
+    """Secret fixation: a secret seen in another session (a shared computer, over a shoulder) is no use."""
+    TOTPDevice.objects.filter(user=world.users["tom"]).delete()
+    mine = world.login(Client(), "tom", verified=False)
+    theirs = world.login(Client(), "tom", verified=False)
+    my_secret, their_secret = shown_secret(enrol_page(mine)), shown_secret(enrol_page(theirs))
+    assert my_secret != their_secret
+
+    refused = theirs.post(reverse("accounts:mfa"), {"code": code_of(my_secret)})
+    assert refused.status_code == 200 and "ne correspond pas" in text(refused)
+    assert not TOTPDevice.objects.filter(user=world.users["tom"]).exists()
+
+    assert mine.post(reverse("accounts:mfa"), {"code": code_of(my_secret)}).status_code == 302
+    # Confirming ends the account's other sessions and keeps this one, now verified.
+    assert theirs.get("/").url == f"{reverse('accounts:login')}?ended=1"
+    assert mine.get("/").status_code == 200
+
+
+def test_a_new_attempt_in_a_new_session_gets_a_new_secret(world):
+    TOTPDevice.objects.filter(user=world.users["tom"]).delete()
+    first = world.login(Client(), "tom", verified=False)
+    old_secret = shown_secret(enrol_page(first))
+    first.post(reverse("accounts:logout"))
+    again = world.login(Client(), "tom", verified=False)
+    assert shown_secret(enrol_page(again)) != old_secret
 
 
 def test_wrong_enrolment_code_is_refused(world, client):
     TOTPDevice.objects.filter(user=world.users["tom"]).delete()
     world.login(client, "tom", verified=False)
-    enrol_page(client)
-    response = client.post(reverse("accounts:mfa"), {"code": "000000"})
-    assert response.status_code == 200
-    assert "ne correspond pas" in text(response)
-    assert not TOTPDevice.objects.get(user=world.users["tom"]).confirmed
+    secret = shown_secret(enrol_page(client))
+    for wrong in ("000000", "²²²²²²"):
+        response = client.post(reverse("accounts:mfa"), {"code": wrong})
+        assert response.status_code == 200
+        assert not TOTPDevice.objects.filter(user=world.users["tom"]).exists()
+    assert "ne correspond pas" in text(client.post(reverse("accounts:mfa"), {"code": "000000"}))
+    # The same secret stays on the page: the phone that scanned it is still right.
+    assert shown_secret(enrol_page(client)) == secret
 
 
 def confirmed_device_with_codes(world, client, name="paul") -> tuple[TOTPDevice, list[str]]:
     """Enrol `name` through the pages and return the device and the recovery codes shown."""
     TOTPDevice.objects.filter(user=world.users[name]).delete()
     world.login(client, name, verified=False)
-    enrol_page(client)
+    secret = shown_secret(enrol_page(client))
+    response = client.post(reverse("accounts:mfa"), {"code": code_of(secret)})
     device = TOTPDevice.objects.get(user=world.users[name])
-    response = client.post(reverse("accounts:mfa"), {"code": code_for(device)})
+    # Enrolling ended the account's other sessions: later logins of the world stamp the new generation.
+    world.users[name].refresh_from_db()
     codes = re.findall(r'<code class="code">([a-z0-9-]+)</code>', text(client.get(response.url)))
     device.refresh_from_db()
     return device, codes
@@ -197,9 +238,8 @@ def test_the_directory_sends_staff_through_enrolment_and_back(world, client):
     assert response.status_code == 302
     assert response.url == f"{reverse('accounts:mfa')}?next=%2Fannuaire%2F"
 
-    enrol_page(client, "/annuaire/")
-    device = TOTPDevice.objects.get(user=tom)
-    confirmed = client.post(reverse("accounts:mfa"), {"code": code_for(device), "next": "/annuaire/"})
+    secret = shown_secret(enrol_page(client, "/annuaire/"))
+    confirmed = client.post(reverse("accounts:mfa"), {"code": code_of(secret), "next": "/annuaire/"})
     codes_page = client.get(confirmed.url)
     assert 'href="/annuaire/"' in text(codes_page)
     assert client.get(reverse("directory:search")).status_code == 200

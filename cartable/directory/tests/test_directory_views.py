@@ -104,8 +104,9 @@ def test_staff_without_second_factor_must_verify_before_opening_a_pupil(client, 
     assert "next=" in response["Location"]
 
 
-def test_staff_without_second_factor_may_open_their_own_profile(client, world):
-    assert get_profile(client, world, "tom", "tom", verified=False).status_code == 200
+def test_staff_without_second_factor_give_it_before_their_own_profile_too(client, world):
+    response = get_profile(client, world, "tom", "tom", verified=False)
+    assert response.status_code == 302 and response["Location"].startswith("/auth/mfa?next=")
 
 
 def search(client, world, viewer, text="", **params):

@@ -53,8 +53,15 @@ class Command(BaseCommand):
             if school.mfa_required_for_staff:
                 rule = "le personnel doit utiliser une application TOTP (second facteur) à la connexion"
             else:
-                rule = "le personnel se connecte sans second facteur (réglage de l'établissement)"
+                rule = (
+                    "le personnel se connecte sans second facteur (réglage de l'établissement), "
+                    "sauf l'administrateur de l'ENT, qui en ajoute un avant d'ouvrir la console"
+                )
             self.stdout.write(f"Double authentification — {school.name} ({kind}) : {rule}.")
+        self.stdout.write(
+            "Double authentification — administrateur de la plateforme : toujours demandée. "
+            "Toute application TOTP convient (FreeOTP, Aegis, Google Authenticator…)."
+        )
 
 
 def site_url() -> str:
