@@ -25,6 +25,13 @@ urlpatterns = [
     path(
         "<str:uai>/personnes/<int:person_id>/mot-de-passe", views.person_reset_password, name="person_reset"
     ),
+    path("<str:uai>/personnes/<int:person_id>/modifier", views.person_edit, name="person_edit"),
+    path("<str:uai>/personnes/<int:person_id>/famille", views.person_family, name="person_family"),
+    path(
+        "<str:uai>/personnes/<int:person_id>/famille/<int:link_id>/retirer",
+        views.person_unlink,
+        name="person_unlink",
+    ),
     path("<str:uai>/lettres", views.letters_page, name="letters"),
     path("<str:uai>/corrections", views.corrections, name="corrections"),
     path("<str:uai>/corrections/<int:request_id>", views.correction_answer, name="correction_answer"),

@@ -23,6 +23,7 @@ from cartable.directory import versions
 from cartable.directory.models import (
     Enrolment,
     Group,
+    GroupKind,
     Guardianship,
     Membership,
     Person,
@@ -203,6 +204,69 @@ def link_guardian(
     )
     versions.bump()
     return guardianship
+
+
+def unlink_guardian(relative: Person, student: Person) -> bool:
+    """The relative is no longer responsible for the pupil; True when there was such a link."""
+    deleted, _by_model = Guardianship.objects.filter(relative=relative, student=student).delete()
+    if deleted:
+        versions.bump()
+    return bool(deleted)
+
+
+# -- corrections made by a school's admin (console) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """What the console may correct about a person: their names, birth date and e-mail address."""
+
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    email: str
+
+
+@transaction.atomic
+def update_person(person: Person, details: PersonDetails) -> list[str]:
+    """Write the details that differ; returns the names of the fields changed ("first_name", "email"…)."""
+    changed = [
+        name
+        for name in ("first_name", "last_name", "birth_date")
+        if getattr(person, name) != getattr(details, name)
+    ]
+    if changed:
+        for name in changed:
+            setattr(person, name, getattr(details, name))
+        person.save(update_fields=changed)
+    user = person.user
+    if user.email != details.email:
+        user.email = details.email
+        user.save(update_fields=["email"])
+        changed.append("email")
+    if changed:
+        versions.bump()
+    return changed
+
+
+@transaction.atomic
+def move_to_class(student: Person, school: School, group: Group | None) -> list[Group]:
+    """The pupil's class in `school` this year becomes `group` (None: no class); their other classes of
+    this school and year are left. Returns the classes left. Groups (options, languages) are not touched."""
+    if group is not None and (group.school_id != school.pk or not group.is_class):
+        raise ValueError(group)
+    left = [
+        enrolment.group
+        for enrolment in Enrolment.objects.filter(
+            student=student, group__school=school, group__kind=GroupKind.CLASS, group__year__is_current=True
+        ).select_related("group")
+        if group is None or enrolment.group_id != group.pk
+    ]
+    Enrolment.objects.filter(student=student, group__in=left).delete()
+    if group is not None:
+        Enrolment.objects.get_or_create(student=student, group=group)
+    versions.bump()
+    return left
 
 
 # -- account lifecycle (rule C5) ---------------------------------------------------------------------------
