@@ -144,6 +144,10 @@ class SchoolYearForm(forms.Form):
         help_text=_("Sous la forme AAAA-AAAA, par exemple 2027-2028."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "2027-2028"}),
     )
+    force = forms.BooleanField(
+        label=_("Commencer cette année même si elle débute dans plus de trois mois"),
+        required=False,
+    )
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

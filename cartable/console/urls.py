@@ -7,6 +7,7 @@ app_name = "console"
 urlpatterns = [
     path("", views.home, name="home"),
     path("annee-scolaire", views.school_year, name="school_year"),
+    path("annee-scolaire/annuler", views.school_year_undo, name="school_year_undo"),
     path("<str:uai>/", views.school_home, name="school"),
     path("<str:uai>/personnes", views.people, name="people"),
     path("<str:uai>/personnes/nouvelle", views.person_new, name="person_new"),

@@ -43,7 +43,15 @@ from cartable.console.forms import (
 from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
 from cartable.directory.actions import NewPerson
-from cartable.directory.models import Enrolment, Guardianship, Membership, Person, Profile, SchoolYear
+from cartable.directory.models import (
+    Enrolment,
+    Guardianship,
+    Membership,
+    Person,
+    Profile,
+    SchoolYear,
+    SchoolYearChange,
+)
 from cartable.directory.ordering import in_school_order
 from cartable.notifications import actions as notifications
 from cartable.portal.models import AppSwitch, CorrectionRequest
@@ -93,39 +101,95 @@ def _choose_school(request):
     return render(request, "console/home.html", {"page": page, "text": text})
 
 
-@login_required
-@never_cache
+def _platform_admin_only(view):
+    """Logged in, the platform admin (else 404), with the second factor (rule C6)."""
+    guarded = staff_mfa_required(view)
+
+    @login_required
+    @never_cache
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not policy.is_platform_admin(request.user):
+            raise Http404
+        return guarded(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _school_year_context(form) -> dict:
+    change = directory.last_rollover()
+    return {
+        "form": form,
+        "current": SchoolYear.objects.filter(is_current=True).first(),
+        "last_change": change,
+        "undo_refusal": directory.undo_refusal(change),
+        "history": SchoolYearChange.objects.select_related("by", "undone_by")[:10],
+    }
+
+
+@_platform_admin_only
 def school_year(request):
-    """The yearly rollover for the platform admin (ADMC): the same action as `manage.py start_school_year`."""
-    if not policy.is_platform_admin(request.user):
-        raise Http404
-    return _school_year(request)
-
-
-@staff_mfa_required
-def _school_year(request):
+    """The yearly rollover for the platform admin (ADMC): the same action as `manage.py start_school_year`.
+    A first POST shows what the new year closes, in numbers; the second (`confirm`) starts it."""
     current = SchoolYear.objects.filter(is_current=True).first()
     suggested = f"{current.start.year + 1}-{current.start.year + 2}" if current is not None else ""
     form = SchoolYearForm(request.POST or None, initial={"name": suggested})
-    if request.method == "POST" and form.is_valid():
-        try:
-            rollover = directory.start_school_year(form.cleaned_data["name"])
-        except directory.SchoolYearError as error:
-            form.add_error("name", str(error))
-        else:
-            if rollover.changed:
-                messages.success(
-                    request,
-                    _("L’année %(name)s est désormais l’année en cours.") % {"name": rollover.year.name},
-                )
-            else:
-                messages.info(
-                    request,
-                    _("L’année %(name)s est déjà l’année en cours : rien n’a changé.")
-                    % {"name": rollover.year.name},
-                )
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "console/school_year.html", _school_year_context(form))
+    name, force = form.cleaned_data["name"], form.cleaned_data["force"]
+    try:
+        plan = directory.plan_school_year(name)
+    except directory.SchoolYearError as error:
+        form.add_error("name", str(error))
+        return render(request, "console/school_year.html", _school_year_context(form))
+    if plan.already_current:
+        messages.info(
+            request, _("L’année %(name)s est déjà l’année en cours : rien n’a changé.") % {"name": name}
+        )
+        return redirect("console:school_year")
+    if plan.too_far and not force:
+        form.add_error("force", directory.too_far_message(plan))
+        return render(request, "console/school_year.html", _school_year_context(form))
+    if not request.POST.get("confirm"):
+        return render(request, "console/school_year_confirm.html", {"plan": plan, "force": force})
+    try:
+        rollover = directory.start_school_year(name, force=force, by=request.user)
+    except directory.SchoolYearError as error:
+        form.add_error("name", str(error))
+        return render(request, "console/school_year.html", _school_year_context(form))
+    messages.success(
+        request,
+        _(
+            "L’année %(name)s est désormais l’année en cours. Vous pouvez revenir en arrière tant "
+            "qu’aucun import ne l’a remplie."
+        )
+        % {"name": rollover.year.name},
+    )
+    return redirect("console:school_year")
+
+
+@_platform_admin_only
+def school_year_undo(request):
+    """Going back to the previous year, until the new year's first import: a GET says what it does."""
+    change = directory.last_rollover()
+    refusal = directory.undo_refusal(change)
+    if request.method != "POST" or refusal is not None:
+        if request.method == "POST":
+            messages.error(request, refusal)
             return redirect("console:school_year")
-    return render(request, "console/school_year.html", {"form": form, "current": current})
+        return render(request, "console/school_year_undo.html", {"change": change, "refusal": refusal})
+    try:
+        undone = directory.undo_school_year(by=request.user)
+    except directory.SchoolYearError as error:
+        messages.error(request, str(error))
+        return redirect("console:school_year")
+    assert undone.previous is not None
+    messages.success(
+        request,
+        _("Retour à l’année %(name)s : ses classes, inscriptions et services donnent de nouveau accès.")
+        % {"name": undone.previous.name},
+    )
+    return redirect("console:school_year")
 
 
 @console_view

@@ -58,6 +58,7 @@ ROUTES: dict[str, Route] = {
     ),
     "console:home": Route(lambda w: "/admin-ecole/"),
     "console:school_year": Route(lambda w: "/admin-ecole/annee-scolaire"),
+    "console:school_year_undo": Route(lambda w: "/admin-ecole/annee-scolaire/annuler"),
     "console:school": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/"),
     "console:people": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/personnes"),
     "console:person_new": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/personnes/nouvelle"),
@@ -120,6 +121,7 @@ MATRIX: dict[str, dict[str, int]] = {
     # Ada and Bruno are sent to their own school; root chooses among all.
     "console:home": console(ada=302, root=200, bruno=302),
     "console:school_year": console(ada=404, root=200),
+    "console:school_year_undo": console(ada=404, root=200),
     "console:school": console(ada=302),
     "console:people": console(ada=200),
     "console:person_new": console(ada=200),

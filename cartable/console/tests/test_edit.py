@@ -2,7 +2,6 @@
 correction request carried out in one step, the warning before creating someone twice, classes in school
 order."""
 
-
 from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
 from cartable.directory.models import Enrolment, Group, Guardianship, Membership, Person, Profile
