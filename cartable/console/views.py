@@ -443,7 +443,8 @@ def person_new_code(request, school, person_id):
 def _reset_explanation(person) -> str:
     explanation = _(
         "Le mot de passe actuel cessera de fonctionner et la personne sera déconnectée de partout. Un "
-        "nouveau code d’activation sera créé : remettez-le lui, elle choisira un nouveau mot de passe avec."
+        "nouveau code d’activation sera créé : remettez-le-lui, elle s’en servira pour choisir un nouveau "
+        "mot de passe."
     )
     if person.user.email:
         return (
