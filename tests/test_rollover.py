@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cartable.access import policy
 from cartable.accounts.models import User
@@ -13,10 +15,27 @@ from cartable.console.access import current_classes_of
 from cartable.console.views import with_school_details
 from cartable.directory import actions as directory
 from cartable.directory import versions
-from cartable.directory.models import Enrolment, Group, Person, SchoolYear, TeachingAssignment
+from cartable.directory.models import (
+    Enrolment,
+    Group,
+    Person,
+    SchoolYear,
+    SchoolYearChange,
+    TeachingAssignment,
+)
 from cartable.directory.queries import home_facts, taught_groups
+from cartable.feeds.models import FeedImport, ImportJob
 
 pytestmark = pytest.mark.django_db
+
+# Early July 2027: 2027-2028 starts within three months, 2028-2029 does not.
+SUMMER = dt.datetime(2027, 7, 1, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _summer():
+    with time_machine.travel(SUMMER):
+        yield
 
 
 def fresh_user(world, name):
@@ -156,18 +175,19 @@ def test_home_page_and_console_show_only_the_new_years_classes(world):
 
 
 def test_command_rolls_over_once_and_refuses_bad_names(world, capsys):
-    call_command("start_school_year", "2027-2028")
+    call_command("start_school_year", "2027-2028", interactive=False)
     assert "2027-2028" in capsys.readouterr().out
     assert SchoolYear.objects.get(is_current=True).name == "2027-2028"
-    call_command("start_school_year", "2027-2028")
+    call_command("start_school_year", "2027-2028", interactive=False)
     assert "déjà" in capsys.readouterr().out
     with pytest.raises(CommandError):
-        call_command("start_school_year", "2027-2029")
+        call_command("start_school_year", "2027-2029", interactive=False)
 
 
 # --- The console page for the platform admin (ADMC) ------------------------------------------------------
 
 SCHOOL_YEAR_URL = "/admin-ecole/annee-scolaire"
+UNDO_URL = "/admin-ecole/annee-scolaire/annuler"
 
 
 def test_platform_admin_starts_the_new_year_from_the_console(client, world):
@@ -175,19 +195,22 @@ def test_platform_admin_starts_the_new_year_from_the_console(client, world):
     page = client.get(SCHOOL_YEAR_URL)
     assert page.status_code == 200
     assert 'value="2027-2028"' in page.content.decode()  # the next year is suggested
-    response = client.post(SCHOOL_YEAR_URL, {"name": "2027-2028"}, follow=True)
+    confirm = client.post(SCHOOL_YEAR_URL, {"name": "2027-2028"})
+    assert confirm.status_code == 200 and 'name="confirm"' in confirm.content.decode()
+    assert SchoolYear.objects.get(is_current=True) == world.year  # nothing yet
+    response = client.post(SCHOOL_YEAR_URL, {"name": "2027-2028", "confirm": "1"}, follow=True)
     assert response.redirect_chain[-1][0] == SCHOOL_YEAR_URL
     assert SchoolYear.objects.get(is_current=True).name == "2027-2028"
     assert not sees(world, "tom", "alice")
-    again = client.post(SCHOOL_YEAR_URL, {"name": "2027-2028"}, follow=True)
-    assert again.status_code == 200
+    again = client.post(SCHOOL_YEAR_URL, {"name": "2027-2028", "confirm": "1"}, follow=True)
+    assert again.status_code == 200 and "déjà l’année en cours" in again.content.decode()
     assert SchoolYear.objects.count() == 2
 
 
 @pytest.mark.parametrize("name", ["2027-2029", "2025-2026", "n'importe quoi"])
 def test_console_refuses_bad_or_older_years(client, world, name):
     world.login(client, "root")
-    response = client.post(SCHOOL_YEAR_URL, {"name": name})
+    response = client.post(SCHOOL_YEAR_URL, {"name": name, "confirm": "1"})
     assert response.status_code == 200
     assert 'class="field-errors"' in response.content.decode()
     assert SchoolYear.objects.get(is_current=True) == world.year
@@ -196,12 +219,148 @@ def test_console_refuses_bad_or_older_years(client, world, name):
 @pytest.mark.parametrize("name", ["ada", "bruno", "paul", "tom"])
 def test_only_the_platform_admin_may_roll_over(client, world, name):
     world.login(client, name)
-    assert client.post(SCHOOL_YEAR_URL, {"name": "2027-2028"}).status_code == 404
+    assert client.post(SCHOOL_YEAR_URL, {"name": "2027-2028", "confirm": "1"}).status_code == 404
+    assert client.post(UNDO_URL).status_code == 404
     assert SchoolYear.objects.get(is_current=True) == world.year
 
 
 def test_platform_admin_needs_the_second_factor(client, world):
     world.login(client, "root", verified=False)
-    response = client.post(SCHOOL_YEAR_URL, {"name": "2027-2028"})
+    response = client.post(SCHOOL_YEAR_URL, {"name": "2027-2028", "confirm": "1"})
     assert response.status_code == 302
+    assert SchoolYear.objects.get(is_current=True) == world.year
+
+
+# --- Confirmation with the consequences, a year too far ahead, undo (issue 10, item 16) ------------------
+
+
+def test_plan_counts_what_the_new_year_closes(world):
+    plan = directory.plan_school_year("2027-2028")
+    assert plan.previous == world.year and not plan.already_current and not plan.too_far
+    # 6A, 5B (school A) and 6C (school B); Alice, Bob, Carl, Léo, Zoé; Tom, Tess, Xavier.
+    assert (plan.classes, plan.groups, plan.enrolments, plan.assignments) == (3, 0, 5, 3)
+    Group.objects.create(school=world.school_a, year=world.year, name="6A-ANG", kind="teaching")
+    assert directory.plan_school_year("2027-2028").groups == 1
+    assert SchoolYear.objects.count() == 1  # planning writes nothing
+
+
+def test_console_confirmation_gives_the_numbers(client, world):
+    world.login(client, "root")
+    page = client.post(SCHOOL_YEAR_URL, {"name": "2027-2028"}).content.decode()
+    counts = page.split('id="rollover-counts">')[1].split("</ul>")[0]
+    assert "3 classes" in counts and "0 groupe" in counts
+    assert "5 inscriptions d’élèves" in counts and "3 services d’enseignement" in counts
+    assert SchoolYear.objects.get(is_current=True) == world.year
+
+
+def test_a_year_more_than_three_months_ahead_needs_forcing(world):
+    assert months_ahead_refused("2028-2029")
+    rollover = directory.start_school_year("2028-2029", force=True, by=world.users["root"])
+    assert rollover.changed
+    change = SchoolYearChange.objects.get()
+    assert (change.year_name, change.forced, change.by, change.previous) == (
+        "2028-2029",
+        True,
+        world.users["root"],
+        world.year,
+    )
+
+
+def months_ahead_refused(name: str) -> bool:
+    try:
+        directory.start_school_year(name)
+    except directory.SchoolYearError as error:
+        return "plus de 3 mois" in str(error)
+    return False
+
+
+def test_three_months_ahead_is_measured_from_today(world):
+    with time_machine.travel(dt.datetime(2027, 5, 31, 12, 0, tzinfo=dt.UTC)):
+        assert months_ahead_refused("2027-2028")  # 1 September is 3 months and a day away
+    with time_machine.travel(dt.datetime(2027, 6, 1, 12, 0, tzinfo=dt.UTC)):
+        assert directory.start_school_year("2027-2028").changed
+
+
+def test_console_refuses_a_far_year_unless_the_box_is_ticked(client, world):
+    world.login(client, "root")
+    response = client.post(SCHOOL_YEAR_URL, {"name": "2028-2029", "confirm": "1"})
+    assert "dans plus de 3 mois" in response.content.decode()
+    assert SchoolYear.objects.get(is_current=True) == world.year
+    confirm = client.post(SCHOOL_YEAR_URL, {"name": "2028-2029", "force": "on"}).content.decode()
+    assert "dans plus de trois mois" in confirm and 'name="force" value="on"' in confirm
+    client.post(SCHOOL_YEAR_URL, {"name": "2028-2029", "force": "on", "confirm": "1"})
+    assert SchoolYear.objects.get(is_current=True).name == "2028-2029"
+
+
+def test_command_asks_for_confirmation_and_refuses_a_far_year_unless_forced(world, capsys, monkeypatch):
+    answers = iter(["non", "oui"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    call_command("start_school_year", "2027-2028")
+    out = capsys.readouterr().out
+    assert "3 classe(s), 0 groupe(s), 5 inscription(s) d'élèves, 3 service(s) d'enseignement" in out
+    assert "Rien n'a changé" in out and SchoolYear.objects.get(is_current=True) == world.year
+    call_command("start_school_year", "2027-2028")
+    assert SchoolYear.objects.get(is_current=True).name == "2027-2028"
+    with pytest.raises(CommandError, match="--force"):
+        call_command("start_school_year", "2029-2030", interactive=False)
+    call_command("start_school_year", "2029-2030", force=True, interactive=False)
+    assert SchoolYear.objects.get(is_current=True).name == "2029-2030"
+
+
+def test_undo_goes_back_until_the_first_import_of_the_new_year(world, capsys):
+    call_command("start_school_year", "2027-2028", interactive=False)
+    assert not sees(world, "tom", "alice")
+    call_command("start_school_year", undo=True, interactive=False)
+    assert "Retour à l'année 2026-2027" in capsys.readouterr().out
+    assert SchoolYear.objects.get(is_current=True) == world.year
+    assert sees(world, "tom", "alice")  # last year's classes give access again
+    # The year the rollover created, empty, is gone again; the history keeps the change, undone.
+    assert not SchoolYear.objects.filter(name="2027-2028").exists()
+    assert SchoolYearChange.objects.get().undone_at is not None
+    with pytest.raises(CommandError, match="Aucun changement"):
+        call_command("start_school_year", undo=True, interactive=False)
+
+    # Once a feed has been imported into the new year, there is no going back.
+    call_command("start_school_year", "2027-2028", interactive=False)
+    FeedImport.objects.create(
+        source=FeedImport.Source.AAF, digest="x", year=SchoolYear.objects.get(is_current=True)
+    )
+    with pytest.raises(CommandError, match="ne peut plus être annulé"):
+        call_command("start_school_year", undo=True, interactive=False)
+    assert SchoolYear.objects.get(is_current=True).name == "2027-2028"
+
+
+def test_a_console_spreadsheet_import_since_the_rollover_also_ends_the_undo(world):
+    directory.start_school_year("2027-2028")
+    ImportJob.objects.create(
+        school=world.school_a, kind=ImportJob.Kind.PUPILS, filename="eleves.csv", started_at=timezone.now()
+    )
+    with pytest.raises(directory.SchoolYearError):
+        directory.undo_school_year()
+
+
+def test_a_year_prepared_in_advance_stays_after_an_undo(world):
+    SchoolYear.objects.create(name="2027-2028", start=dt.date(2027, 9, 2), end=dt.date(2028, 7, 4))
+    directory.start_school_year("2027-2028")
+    directory.undo_school_year()
+    assert SchoolYear.objects.filter(name="2027-2028", is_current=False).exists()
+    assert SchoolYear.objects.get(is_current=True) == world.year
+
+
+def test_platform_admin_undoes_from_the_console(client, world):
+    world.login(client, "root")
+    assert "Aucun changement d’année à annuler" in client.get(UNDO_URL).content.decode()
+    client.post(SCHOOL_YEAR_URL, {"name": "2027-2028", "confirm": "1"})
+    page = client.get(SCHOOL_YEAR_URL).content.decode()
+    assert UNDO_URL in page and "root" in page
+    confirm = client.get(UNDO_URL).content.decode()
+    assert "L’année 2026-2027 redeviendra l’année en cours" in confirm
+    assert SchoolYear.objects.get(is_current=True).name == "2027-2028"  # a GET changes nothing
+    response = client.post(UNDO_URL, follow=True)
+    assert "Retour à l’année 2026-2027" in response.content.decode()
+    assert SchoolYear.objects.get(is_current=True) == world.year
+    assert SchoolYearChange.objects.get().undone_by == world.users["root"]
+    # Nothing left to undo: a POST says so and changes nothing.
+    again = client.post(UNDO_URL, follow=True).content.decode()
+    assert "Aucun changement d’année à annuler" in again
     assert SchoolYear.objects.get(is_current=True) == world.year

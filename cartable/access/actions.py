@@ -109,7 +109,7 @@ def resume_sending(actor: Any, school: School | None, profile: str) -> bool:
 @dataclass(frozen=True)
 class PupilsReset:
     reset: int  # accounts whose password and sessions were ended, with a new activation code
-    skipped: int  # accounts the actor may not manage (their own, or an admin's)
+    skipped: int  # accounts the actor may not manage (their own, or reaching a school they do not administer)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cartable.console.access import current_classes_of
 from cartable.directory.models import Profile, School
+from cartable.directory.ordering import in_school_order
 
 
 class PupilsResetForm(forms.Form):
@@ -18,7 +19,7 @@ class PupilsResetForm(forms.Form):
 
     def __init__(self, school: School, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.classes = {str(g.pk): g for g in current_classes_of(school)}
+        self.classes = {str(g.pk): g for g in in_school_order(current_classes_of(school))}
         cast(forms.ChoiceField, self.fields["classe"]).choices = [
             ("", _("Tous les élèves de l’établissement"))
         ] + [(pk, _("Classe %(name)s") % {"name": g.name}) for pk, g in self.classes.items()]

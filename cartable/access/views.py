@@ -20,7 +20,8 @@ from cartable.access import actions, communication, policy
 from cartable.access.communication import ALL_CELLS, CLASS_AUDIENCES, Cell
 from cartable.access.forms import ProfileChoiceForm, PupilsResetForm
 from cartable.access.models import Audience, CommunicationChange, Scope, SendingPause
-from cartable.console.access import people_of, pupils_of
+from cartable.accounts.models import User
+from cartable.console.access import manageable_accounts, people_of, pupils_of
 from cartable.console.views import console_view
 from cartable.directory.models import Membership, Person, Profile
 
@@ -246,9 +247,27 @@ def pupils_reset(request, school):
         pupils = pupils_of(school)
         if group is not None:
             pupils = pupils.filter(enrolments__group=group)
-        context.update(group=group, count=pupils.count(), confirming=True)
+        users = list(User.objects.filter(pk__in=pupils.values("user_id")))
+        reset = {user.pk for user in manageable_accounts(request.user, users)}
+        # Pupils whose account also reaches a school the admin does not administer are left alone.
+        elsewhere = Person.objects.filter(user__in=[u for u in users if u.pk not in reset]).order_by(
+            "last_name", "first_name"
+        )
+        context.update(group=group, count=len(reset), elsewhere=elsewhere, confirming=True)
         return render(request, "access/pupils_reset.html", context)
     done = actions.reset_pupil_passwords(request.user, school, group)
+    if done.skipped:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s compte n’a pas été réinitialisé : c’est le vôtre, ou il est rattaché aussi à un "
+                "établissement que vous n’administrez pas.",
+                "%(count)s comptes n’ont pas été réinitialisés : le vôtre, ou des comptes rattachés aussi à "
+                "un établissement que vous n’administrez pas.",
+                done.skipped,
+            )
+            % {"count": done.skipped},
+        )
     messages.success(
         request,
         ngettext(

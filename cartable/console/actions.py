@@ -12,15 +12,23 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cartable.access import policy
 from cartable.accounts import actions as accounts
 from cartable.accounts.models import User
-from cartable.console.access import can_manage_account, manageable_accounts
+from cartable.console.access import (
+    can_manage_account,
+    current_classes_of,
+    manageable_accounts,
+    people_of,
+    pupils_of,
+)
 from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
 from cartable.directory import versions
-from cartable.directory.models import Person, School
+from cartable.directory.models import Group, Guardianship, Membership, Person, Profile, School
+from cartable.notifications import actions as notifications
 from cartable.portal.models import AppSwitch, CorrectionRequest
 
 
@@ -35,9 +43,12 @@ def _require_manageable(actor: Any, school: School, target: User) -> None:
         raise PermissionDenied
 
 
-def _trace(actor: Any, school: School, targets: list[User], kind: str) -> None:
+def _trace(actor: Any, school: School, targets: list[User], kind: str, detail: str = "") -> None:
     AdminAction.objects.bulk_create(
-        [AdminAction(school=school, actor=actor, target=target, kind=kind) for target in targets]
+        [
+            AdminAction(school=school, actor=actor, target=target, kind=kind, detail=detail[:200])
+            for target in targets
+        ]
     )
 
 
@@ -85,32 +96,173 @@ def withdraw_objection(actor: Any, school: School, target: User) -> None:
     _trace(actor, school, [target], AdminAction.Kind.OBJECTION_WITHDRAWN)
 
 
+class AccountAlreadyActivated(Exception):
+    """A new activation code is only for an account not activated yet: an activated one is reset
+    (reset_account), which ends its password and sessions and tells its owner."""
+
+
 @transaction.atomic
 def new_activation_code(actor: Any, school: School, target: User) -> str:
+    """A fresh code for an account that has not been activated (a lost letter); the old code stops working.
+
+    An activated account would otherwise get a second way in beside its password, unknown to its owner:
+    that is a reset, done by reset_account."""
     _require_manageable(actor, school, target)
+    if target.is_activated:
+        raise AccountAlreadyActivated
     code = accounts.issue_activation_code(target)
     _trace(actor, school, [target], AdminAction.Kind.NEW_CODE)
     return code
 
 
 @transaction.atomic
-def reset_password(actor: Any, school: School, target: User) -> str:
+def reset_account(actor: Any, school: School, target: User) -> str:
+    """The password stops working, every session ends and a new activation code is made for the admin to
+    hand over. The owner is told by e-mail when they have an address: a reset they did not ask for is how
+    they would learn that someone else took their account."""
     _require_manageable(actor, school, target)
     code = accounts.reset_password_by_admin(target)
     _trace(actor, school, [target], AdminAction.Kind.RESET_PASSWORD)
+    if target.email:
+        from cartable.console.tasks import tell_owner_of_reset
+
+        user_id, school_id = target.pk, school.pk
+        transaction.on_commit(lambda: tell_owner_of_reset.enqueue(user_id, school_id))
     return code
 
 
 @transaction.atomic
 def codes_for_letters(actor: Any, school: School, users: list[User]) -> dict[int, str]:
-    """Fresh codes for the accounts about to get a letter; their previous codes stop working."""
+    """Fresh codes for the accounts about to get a letter; their previous codes stop working. Only for
+    accounts not activated yet (an activated one is reset, never given a code beside its password)."""
     _require_admin(actor, school)
-    manageable = manageable_accounts(actor, users)
+    manageable = [user for user in manageable_accounts(actor, users) if not user.is_activated]
     if not manageable:
         return {}
     codes = accounts.issue_activation_codes(manageable)
     _trace(actor, school, manageable, AdminAction.Kind.LETTER)
     return codes
+
+
+# --- Corrections of a person's details (names, address, phone, class, family) ---------------------------
+
+
+@dataclass(frozen=True)
+class PersonChanges:
+    details: directory.PersonDetails
+    phone: str  # normalized (notifications.sms.normalize_phone), "" for none
+    # Pupils only: their class this year in the school (None for none). Left alone when not `set_class`.
+    classe: Group | None = None
+    set_class: bool = False
+
+
+def _field_labels() -> dict[str, str]:
+    return {
+        "first_name": _("prénom"),
+        "last_name": _("nom"),
+        "birth_date": _("date de naissance"),
+        "email": _("adresse électronique"),
+        "phone": _("téléphone"),
+    }
+
+
+@transaction.atomic
+def edit_person(
+    actor: Any,
+    school: School,
+    person: Person,
+    changes: PersonChanges,
+    *,
+    correction: CorrectionRequest | None = None,
+    answer: str = "",
+) -> list[str]:
+    """Correct a person's details; returns the words for what changed ("prénom, téléphone"…), traced.
+
+    Names, address and phone belong to the person wherever they are known, and an address is a way into the
+    account (password reset): only an admin who may manage the account changes them. A correction request
+    of the person, given with `correction`, is answered as done in the same step."""
+    _require_manageable(actor, school, person.user)
+    if correction is not None and (
+        correction.person_id != person.pk
+        or correction.school_id != school.pk
+        or correction.status != CorrectionRequest.Status.OPEN
+    ):
+        raise ValueError(correction)
+    changed = directory.update_person(person, changes.details)
+    if notifications.set_sms_phone(person.pk, changes.phone):
+        changed.append("phone")
+    labels = _field_labels()
+    words = [labels[name] for name in changed]
+    if words:
+        _trace(actor, school, [person.user], AdminAction.Kind.EDIT, ", ".join(words))
+    if changes.set_class:
+        moved = _set_class(actor, school, person, changes.classe)
+        if moved:
+            words.append(_("classe"))
+    if correction is not None:
+        answer_correction_request(actor, correction, status=CorrectionRequest.Status.DONE, answer=answer)
+    return words
+
+
+def _set_class(actor: Any, school: School, pupil: Person, group: Group | None) -> bool:
+    if group is not None and group.school_id != school.pk:
+        raise PermissionDenied
+    current = [
+        e.group for e in pupil.enrolments.filter(group__in=current_classes_of(school)).select_related("group")
+    ]
+    if [g.pk for g in current] == ([group.pk] if group is not None else []):
+        return False
+    if not pupils_of(school).filter(pk=pupil.pk).exists():
+        raise PermissionDenied  # only a pupil of the school is put in a class
+    directory.move_to_class(pupil, school, group)
+    before = ", ".join(g.name for g in current) or "—"
+    _trace(actor, school, [pupil.user], AdminAction.Kind.CLASS, f"{before} → {group.name if group else '—'}")
+    return True
+
+
+def _require_family_change(actor: Any, school: School, relative: Person, student: Person) -> None:
+    """A family link opens the pupil's data to the relative: the actor must be able to manage the pupil's
+    account (a pupil of another school too is that school's business), and both must be people of the
+    school. The relative's own account is not handed over by it, so theirs may be out of the actor's hands."""
+    _require_admin(actor, school)
+    if not pupils_of(school).filter(pk=student.pk).exists():
+        raise PermissionDenied
+    if not people_of(school).filter(pk=relative.pk).exists():
+        raise PermissionDenied
+    if not can_manage_account(actor, student.user):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def add_family_link(
+    actor: Any,
+    school: School,
+    relative: Person,
+    student: Person,
+    *,
+    relationship: str = "",
+    legal_guardian: bool = True,
+) -> Guardianship:
+    _require_family_change(actor, school, relative, student)
+    if relative.pk == student.pk:
+        raise ValueError(relative)
+    if not Membership.objects.filter(person=relative, school=school, profile=Profile.RELATIVE).exists():
+        directory.add_membership(relative, school, Profile.RELATIVE)
+    link = directory.link_guardian(
+        relative, student, legal_guardian=legal_guardian, relationship=relationship
+    )
+    _trace(actor, school, [relative.user], AdminAction.Kind.LINK_ADDED, student.full_name)
+    _trace(actor, school, [student.user], AdminAction.Kind.LINK_ADDED, relative.full_name)
+    return link
+
+
+@transaction.atomic
+def remove_family_link(actor: Any, school: School, link: Guardianship) -> None:
+    relative, student = link.relative, link.student
+    _require_family_change(actor, school, relative, student)
+    if directory.unlink_guardian(relative, student):
+        _trace(actor, school, [relative.user], AdminAction.Kind.LINK_REMOVED, student.full_name)
+        _trace(actor, school, [student.user], AdminAction.Kind.LINK_REMOVED, relative.full_name)
 
 
 # Reads of a person's data in the console (rule C8: sensitive access is traced, not only changes).

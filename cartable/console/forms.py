@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cartable.console.access import current_classes_of, pupils_of
 from cartable.directory import actions as directory
-from cartable.directory.models import STAFF_PROFILES, Function, Group, Person, Profile, School
+from cartable.directory.forms import ClassChoiceField
+from cartable.directory.models import RELATIONSHIPS, STAFF_PROFILES, Function, Group, Person, Profile, School
 from cartable.lib.widgets import DateInput
+from cartable.notifications import sms
 from cartable.portal.models import CorrectionRequest
 
 
@@ -17,7 +19,7 @@ class PeopleSearchForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    classe = forms.ModelChoiceField(
+    classe = ClassChoiceField(
         label=_("Classe"), queryset=Group.objects.none(), required=False, empty_label=_("Toutes")
     )
     profil = forms.ChoiceField(label=_("Profil"), required=False)
@@ -26,11 +28,6 @@ class PeopleSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["classe"]).queryset = current_classes_of(school)
         cast(forms.ChoiceField, self.fields["profil"]).choices = [("", _("Tous")), *Profile.choices]
-
-
-class ClassChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Group) -> str:
-        return obj.name
 
 
 class NewPersonForm(forms.Form):
@@ -72,6 +69,10 @@ class NewPersonForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Ticked after the console warned that the person may exist already: create them anyway.
+    confirm_duplicate = forms.BooleanField(
+        label=_("Il s’agit d’une autre personne : la créer quand même"), required=False
+    )
 
     def __init__(self, school: School, *args, shown_pupils=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +98,10 @@ class NewPersonForm(forms.Form):
         if profile != Profile.RELATIVE and data.get("children"):
             self.add_error("children", _("Seul un parent est responsable d'un élève."))
         return data
+
+
+# The words a console admin may pick for a link (the feeds' numeric codes are not offered).
+RELATIONSHIP_CHOICES = [(word, label) for word, label in RELATIONSHIPS.items() if not word.isdigit()]
 
 
 def pupil_label(pupil: Person) -> str:
@@ -140,6 +145,10 @@ class SchoolYearForm(forms.Form):
         help_text=_("Sous la forme AAAA-AAAA, par exemple 2027-2028."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "2027-2028"}),
     )
+    force = forms.BooleanField(
+        label=_("Commencer cette année même si elle débute dans plus de trois mois"),
+        required=False,
+    )
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -148,3 +157,88 @@ class SchoolYearForm(forms.Form):
         except directory.SchoolYearError as error:
             raise forms.ValidationError(str(error)) from error
         return f"{first_year}-{first_year + 1}"
+
+
+class PersonEditForm(forms.Form):
+    """The details the school's admin may correct on a person's page; the class only for a pupil."""
+
+    last_name = forms.CharField(label=_("Nom"), max_length=120)
+    first_name = forms.CharField(label=_("Prénom"), max_length=120)
+    birth_date = forms.DateField(label=_("Date de naissance"), required=False, widget=DateInput())
+    email = forms.EmailField(
+        label=_("Adresse électronique"),
+        required=False,
+        help_text=_("Elle sert aux notifications et à retrouver son mot de passe seul."),
+    )
+    phone = forms.CharField(
+        label=_("Téléphone mobile"),
+        required=False,
+        max_length=25,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        help_text=_("Facultatif : les notifications immédiates lui sont aussi envoyées par SMS."),
+    )
+    classe = ClassChoiceField(
+        label=_("Classe cette année"), queryset=Group.objects.none(), required=False, empty_label=_("Aucune")
+    )
+    answer = forms.CharField(
+        label=_("Réponse à la demande de correction"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("La personne lira cette réponse dans « Mes données »."),
+    )
+
+    def __init__(self, school: School, *args, is_pupil: bool, with_request: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_pupil = is_pupil
+        if is_pupil:
+            cast(forms.ModelChoiceField, self.fields["classe"]).queryset = current_classes_of(school)
+        else:
+            del self.fields["classe"]
+        if not with_request:
+            del self.fields["answer"]
+
+    def clean_first_name(self) -> str:
+        return " ".join(self.cleaned_data["first_name"].split())
+
+    def clean_last_name(self) -> str:
+        return " ".join(self.cleaned_data["last_name"].split())
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone", "").strip()
+        if not raw:
+            return ""
+        phone = sms.normalize_phone(raw)
+        if phone is None:
+            raise forms.ValidationError(
+                _("Ce numéro de téléphone n'est pas valide (par exemple 06 12 34 56 78).")
+            )
+        return phone
+
+
+class FamilyLinkForm(forms.Form):
+    """A link between a relative and a pupil of the school, chosen among the people found by a search."""
+
+    query = forms.CharField(
+        label=_("Chercher par le nom"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    other = forms.ModelChoiceField(
+        label=_("Personne"), queryset=Person.objects.none(), widget=forms.RadioSelect, required=True
+    )
+    relationship = forms.ChoiceField(label=_("Lien"), required=False)
+    legal_guardian = forms.BooleanField(label=_("Responsable légal"), required=False, initial=True)
+
+    def __init__(self, candidates, *args, shown=(), other_label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        other = cast(forms.ModelChoiceField, self.fields["other"])
+        other.queryset = candidates
+        other.widget.choices = [(p.pk, pupil_label(p)) for p in shown]
+        if other_label:
+            other.label = other_label
+        cast(forms.ChoiceField, self.fields["relationship"]).choices = [
+            ("", _("Non précisé")),
+            *[(word, label) for word, label in RELATIONSHIP_CHOICES],
+        ]

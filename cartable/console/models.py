@@ -19,12 +19,16 @@ class AdminAction(models.Model):
         BLOCK = "block", _("Compte bloqué")
         UNBLOCK = "unblock", _("Compte débloqué")
         NEW_CODE = "new_code", _("Nouveau code d'activation")
-        RESET_PASSWORD = "reset_password", _("Mot de passe réinitialisé")
+        RESET_PASSWORD = "reset_password", _("Compte réinitialisé (mot de passe et sessions)")
         LETTER = "letter", _("Lettre d'activation imprimée (nouveau code)")
         VIEW = "view", _("Fiche consultée")
         VIEW_LOGINS = "view_logins", _("Historique des connexions consulté")
         OBJECTION = "objection", _("Opposition à la conservation des contributions enregistrée")
         OBJECTION_WITHDRAWN = "objection_off", _("Opposition à la conservation des contributions levée")
+        EDIT = "edit", _("Fiche modifiée")
+        CLASS = "class", _("Classe changée")
+        LINK_ADDED = "link_added", _("Lien familial ajouté")
+        LINK_REMOVED = "link_removed", _("Lien familial retiré")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(
@@ -34,6 +38,8 @@ class AdminAction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="admin_actions"
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    # What changed, in the admin's words: the fields corrected, "6A → 5B", the other person of a link.
+    detail = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

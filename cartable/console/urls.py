@@ -7,6 +7,7 @@ app_name = "console"
 urlpatterns = [
     path("", views.home, name="home"),
     path("annee-scolaire", views.school_year, name="school_year"),
+    path("annee-scolaire/annuler", views.school_year_undo, name="school_year_undo"),
     path("<str:uai>/", views.school_home, name="school"),
     path("<str:uai>/personnes", views.people, name="people"),
     path("<str:uai>/personnes/nouvelle", views.person_new, name="person_new"),
@@ -24,6 +25,13 @@ urlpatterns = [
     path("<str:uai>/personnes/<int:person_id>/code", views.person_new_code, name="person_code"),
     path(
         "<str:uai>/personnes/<int:person_id>/mot-de-passe", views.person_reset_password, name="person_reset"
+    ),
+    path("<str:uai>/personnes/<int:person_id>/modifier", views.person_edit, name="person_edit"),
+    path("<str:uai>/personnes/<int:person_id>/famille", views.person_family, name="person_family"),
+    path(
+        "<str:uai>/personnes/<int:person_id>/famille/<int:link_id>/retirer",
+        views.person_unlink,
+        name="person_unlink",
     ),
     path("<str:uai>/lettres", views.letters_page, name="letters"),
     path("<str:uai>/corrections", views.corrections, name="corrections"),

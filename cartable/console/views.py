@@ -1,6 +1,7 @@
 """The school admin console (ADML, and the platform admin above schools). Views are thin: parse, call an
 action or a query from console.access, render. Every view answers 404 outside the schools one administers."""
 
+import re
 from functools import wraps
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -18,25 +20,39 @@ from cartable.accounts.models import LoginEvent
 from cartable.console import actions, letters
 from cartable.console.access import (
     administered_school_or_404,
-    can_manage_account,
     class_of_school_or_404,
     correction_request_or_404,
     current_classes_of,
+    manageable_accounts,
+    management_refusal,
     people_of,
     person_of_school_or_404,
+    possible_duplicates,
     pupils_of,
 )
 from cartable.console.forms import (
     CorrectionAnswerForm,
+    FamilyLinkForm,
     NewPersonForm,
     PeopleSearchForm,
+    PersonEditForm,
     SchoolSettingsForm,
     SchoolYearForm,
 )
 from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
 from cartable.directory.actions import NewPerson
-from cartable.directory.models import Enrolment, Guardianship, Membership, Person, Profile, SchoolYear
+from cartable.directory.models import (
+    Enrolment,
+    Guardianship,
+    Membership,
+    Person,
+    Profile,
+    SchoolYear,
+    SchoolYearChange,
+)
+from cartable.directory.ordering import in_school_order
+from cartable.notifications import actions as notifications
 from cartable.portal.models import AppSwitch, CorrectionRequest
 from cartable.portal.registry import registry
 
@@ -80,38 +96,94 @@ def _choose_school(request):
     return render(request, "console/home.html", {"page": page, "text": text})
 
 
-@login_required
-@never_cache
+def _platform_admin_only(view):
+    """Logged in, the platform admin (else 404); the account gate has asked the second factor (rule C6)."""
+
+    @login_required
+    @never_cache
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not policy.is_platform_admin(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _school_year_context(form) -> dict:
+    change = directory.last_rollover()
+    return {
+        "form": form,
+        "current": SchoolYear.objects.filter(is_current=True).first(),
+        "last_change": change,
+        "undo_refusal": directory.undo_refusal(change),
+        "history": SchoolYearChange.objects.select_related("by", "undone_by")[:10],
+    }
+
+
+@_platform_admin_only
 def school_year(request):
-    """The yearly rollover for the platform admin (ADMC): the same action as `manage.py start_school_year`."""
-    if not policy.is_platform_admin(request.user):
-        raise Http404
-    return _school_year(request)
-
-
-def _school_year(request):
+    """The yearly rollover for the platform admin (ADMC): the same action as `manage.py start_school_year`.
+    A first POST shows what the new year closes, in numbers; the second (`confirm`) starts it."""
     current = SchoolYear.objects.filter(is_current=True).first()
     suggested = f"{current.start.year + 1}-{current.start.year + 2}" if current is not None else ""
     form = SchoolYearForm(request.POST or None, initial={"name": suggested})
-    if request.method == "POST" and form.is_valid():
-        try:
-            rollover = directory.start_school_year(form.cleaned_data["name"])
-        except directory.SchoolYearError as error:
-            form.add_error("name", str(error))
-        else:
-            if rollover.changed:
-                messages.success(
-                    request,
-                    _("L’année %(name)s est désormais l’année en cours.") % {"name": rollover.year.name},
-                )
-            else:
-                messages.info(
-                    request,
-                    _("L’année %(name)s est déjà l’année en cours : rien n’a changé.")
-                    % {"name": rollover.year.name},
-                )
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "console/school_year.html", _school_year_context(form))
+    name, force = form.cleaned_data["name"], form.cleaned_data["force"]
+    try:
+        plan = directory.plan_school_year(name)
+    except directory.SchoolYearError as error:
+        form.add_error("name", str(error))
+        return render(request, "console/school_year.html", _school_year_context(form))
+    if plan.already_current:
+        messages.info(
+            request, _("L’année %(name)s est déjà l’année en cours : rien n’a changé.") % {"name": name}
+        )
+        return redirect("console:school_year")
+    if plan.too_far and not force:
+        form.add_error("force", directory.too_far_message(plan))
+        return render(request, "console/school_year.html", _school_year_context(form))
+    if not request.POST.get("confirm"):
+        return render(request, "console/school_year_confirm.html", {"plan": plan, "force": force})
+    try:
+        rollover = directory.start_school_year(name, force=force, by=request.user)
+    except directory.SchoolYearError as error:
+        form.add_error("name", str(error))
+        return render(request, "console/school_year.html", _school_year_context(form))
+    messages.success(
+        request,
+        _(
+            "L’année %(name)s est désormais l’année en cours. Vous pouvez revenir en arrière tant "
+            "qu’aucun import ne l’a remplie."
+        )
+        % {"name": rollover.year.name},
+    )
+    return redirect("console:school_year")
+
+
+@_platform_admin_only
+def school_year_undo(request):
+    """Going back to the previous year, until the new year's first import: a GET says what it does."""
+    change = directory.last_rollover()
+    refusal = directory.undo_refusal(change)
+    if request.method != "POST" or refusal is not None:
+        if request.method == "POST":
+            messages.error(request, refusal)
             return redirect("console:school_year")
-    return render(request, "console/school_year.html", {"form": form, "current": current})
+        return render(request, "console/school_year_undo.html", {"change": change, "refusal": refusal})
+    try:
+        undone = directory.undo_school_year(by=request.user)
+    except directory.SchoolYearError as error:
+        messages.error(request, str(error))
+        return redirect("console:school_year")
+    assert undone.previous is not None
+    messages.success(
+        request,
+        _("Retour à l’année %(name)s : ses classes, inscriptions et services donnent de nouveau accès.")
+        % {"name": undone.previous.name},
+    )
+    return redirect("console:school_year")
 
 
 @console_view
@@ -221,7 +293,11 @@ def person_detail(request, school, person_id):
         "admin_actions": admin_actions,
         "admin_reads": admin_reads,
         "fresh_code": _pop_fresh_code(request, person),
-        "can_manage": can_manage_account(request.user, person.user),
+        "refusal": management_refusal(request.user, person.user),
+        "family_side": _family_side(person),
+        "open_requests": CorrectionRequest.objects.filter(
+            person=person, school=school, status=CorrectionRequest.Status.OPEN
+        ).order_by("created_at"),
     }
     return render(request, "console/person_detail.html", context)
 
@@ -239,17 +315,16 @@ def person_logins(request, school, person_id):
 # --- Account actions: a GET shows what will happen, a POST does it -----------------------------------
 
 
-def _account_action(request, school, person_id, *, confirm, act, done):
-    person = person_of_school_or_404(school, person_id)
-    if not can_manage_account(request.user, person.user):
-        messages.error(
-            request,
-            _(
-                "Vous ne pouvez pas modifier ce compte depuis la console : c'est le vôtre, "
-                "ou il a des droits d'administration que vous n'avez pas."
-            ),
-        )
-        return redirect("console:person", uai=school.uai, person_id=person.pk)
+def _refused(request, school, person, refusal) -> HttpResponse:
+    """The account is out of the admin's hands: back to the person's page, read-only, saying who can act."""
+    messages.error(request, refusal.message)
+    return redirect("console:person", uai=school.uai, person_id=person.pk)
+
+
+def _account_action(request, school, person, *, confirm, act, done):
+    refusal = management_refusal(request.user, person.user)
+    if refusal is not None:
+        return _refused(request, school, person, refusal)
     if request.method != "POST":
         return render(request, "console/confirm.html", {"school": school, "person": person, **confirm})
     code = act(request.user, school, person.user)
@@ -264,7 +339,7 @@ def person_block(request, school, person_id):
     return _account_action(
         request,
         school,
-        person_id,
+        person_of_school_or_404(school, person_id),
         confirm={
             "title": _("Bloquer le compte"),
             "explanation": _(
@@ -284,7 +359,7 @@ def person_objection(request, school, person_id):
     return _account_action(
         request,
         school,
-        person_id,
+        person_of_school_or_404(school, person_id),
         confirm={
             "title": _("Enregistrer l’opposition"),
             "explanation": _(
@@ -304,7 +379,7 @@ def person_objection_withdraw(request, school, person_id):
     return _account_action(
         request,
         school,
-        person_id,
+        person_of_school_or_404(school, person_id),
         confirm={
             "title": _("Lever l’opposition"),
             "explanation": _(
@@ -324,7 +399,7 @@ def person_unblock(request, school, person_id):
     return _account_action(
         request,
         school,
-        person_id,
+        person_of_school_or_404(school, person_id),
         confirm={
             "title": _("Débloquer le compte"),
             "explanation": _("La personne pourra de nouveau se connecter avec son mot de passe."),
@@ -337,10 +412,15 @@ def person_unblock(request, school, person_id):
 
 @console_view
 def person_new_code(request, school, person_id):
+    """A new code for an account not activated yet; an activated account is reset instead (its own page,
+    which says what a reset does), so that a code never opens an account beside its owner's password."""
+    person = person_of_school_or_404(school, person_id)
+    if person.user.is_activated:
+        return redirect("console:person_reset", uai=school.uai, person_id=person.pk)
     return _account_action(
         request,
         school,
-        person_id,
+        person,
         confirm={
             "title": _("Nouveau code d'activation"),
             "explanation": _(
@@ -354,25 +434,263 @@ def person_new_code(request, school, person_id):
     )
 
 
+def _reset_explanation(person) -> str:
+    explanation = _(
+        "Le mot de passe actuel cessera de fonctionner et la personne sera déconnectée de partout. Un "
+        "nouveau code d’activation sera créé : remettez-le-lui, elle s’en servira pour choisir un nouveau "
+        "mot de passe."
+    )
+    if person.user.email:
+        return (
+            explanation
+            + " "
+            + _("Elle sera prévenue par courriel à l’adresse %(email)s (le code n’y figure pas).")
+            % {"email": person.user.email}
+        )
+    return explanation + " " + _("Elle n’a pas d’adresse électronique : prévenez-la vous-même.")
+
+
 @console_view
 def person_reset_password(request, school, person_id):
+    person = person_of_school_or_404(school, person_id)
     return _account_action(
         request,
         school,
-        person_id,
+        person,
         confirm={
-            "title": _("Réinitialiser le mot de passe"),
-            "explanation": _(
-                "Le mot de passe actuel cessera de fonctionner et la personne sera déconnectée. "
-                "Elle choisira un nouveau mot de passe avec le code d'activation que vous allez "
-                "lui remettre."
-            ),
-            "button": _("Réinitialiser le mot de passe"),
+            "title": _("Réinitialiser le compte"),
+            "explanation": _reset_explanation(person),
+            "button": _("Réinitialiser le compte"),
             "danger": True,
         },
-        act=actions.reset_password,
-        done=_("Le mot de passe est réinitialisé. Remettez le nouveau code à la personne."),
+        act=actions.reset_account,
+        done=_("Le compte est réinitialisé. Remettez le nouveau code à la personne."),
     )
+
+
+# --- Correcting a person's details and family links --------------------------------------------------
+
+ID = re.compile(r"[0-9]{1,18}")
+
+
+def _id_or_404(value) -> int:
+    """An id typed in a query string or a form: digits that fit the database's integers, else 404."""
+    if not isinstance(value, str) or not ID.fullmatch(value):
+        raise Http404
+    return int(value)
+
+
+def _open_request_or_404(school, person, value) -> CorrectionRequest | None:
+    """The person's open correction request named by ?demande= (None without one)."""
+    if not value:
+        return None
+    found = CorrectionRequest.objects.filter(
+        pk=_id_or_404(value), school=school, person=person, status=CorrectionRequest.Status.OPEN
+    ).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _profiles_here(person) -> set[str]:
+    return {m.profile for m in person.school_memberships}
+
+
+@console_view
+def person_edit(request, school, person_id):
+    person = with_school_details(people_of(school).filter(pk=person_id), school).first()
+    if person is None:
+        raise Http404
+    refusal = management_refusal(request.user, person.user)
+    if refusal is not None:
+        return _refused(request, school, person, refusal)
+    correction = _open_request_or_404(
+        school, person, request.POST.get("demande") or request.GET.get("demande")
+    )
+    is_pupil = Profile.STUDENT in _profiles_here(person)
+    classes = [e.group for e in person.current_classes]
+    initial = {
+        "last_name": person.last_name,
+        "first_name": person.first_name,
+        "birth_date": person.birth_date,
+        "email": person.user.email,
+        "phone": notifications.sms_phone_of(person.pk),
+        "classe": classes[0].pk if classes else None,
+        "answer": _("Votre fiche est corrigée. Merci de nous l’avoir signalé."),
+    }
+    form = PersonEditForm(
+        school,
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        is_pupil=is_pupil,
+        with_request=correction is not None,
+    )
+    context = {"school": school, "person": person, "form": form, "correction": correction, "classes": classes}
+    if request.method != "POST":
+        return render(request, "console/person_edit.html", context)
+    if not form.is_valid():
+        return render(request, "console/person_edit.html", context, status=400)
+    data = form.cleaned_data
+    changes = actions.PersonChanges(
+        details=directory.PersonDetails(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            birth_date=data["birth_date"],
+            email=data["email"],
+        ),
+        phone=data["phone"],
+        classe=data.get("classe"),
+        # A pupil in two classes of the school (rare, by a feed) keeps them unless the admin picks one.
+        set_class=is_pupil and (len(classes) <= 1 or data.get("classe") not in classes),
+    )
+    words = actions.edit_person(
+        request.user, school, person, changes, correction=correction, answer=data.get("answer", "")
+    )
+    if words:
+        messages.success(request, _("Fiche modifiée : %(fields)s.") % {"fields": ", ".join(words)})
+    else:
+        messages.info(request, _("Rien n’a changé sur la fiche."))
+    if correction is not None:
+        messages.success(request, _("La demande de correction est traitée et la réponse envoyée."))
+    return redirect("console:person", uai=school.uai, person_id=person.pk)
+
+
+def _family_side(person) -> str | None:
+    """On a pupil's page one adds guardians; on a parent's, children; other people have no family here."""
+    profiles = _profiles_here(person)
+    if Profile.STUDENT in profiles:
+        return "guardians"
+    if Profile.RELATIVE in profiles:
+        return "children"
+    return None
+
+
+def _family_candidates(school, side: str):
+    if side == "children":
+        return pupils_of(school)
+    return people_of(school).exclude(pk__in=pupils_of(school).values("pk"))
+
+
+def _family_found(school, side: str, query: str, chosen) -> list[Person]:
+    """The person already chosen plus at most 20 matching the words typed, with their classes."""
+    words = query.split()
+    ids = [chosen] if chosen else []
+    if words:
+        matches = _family_candidates(school, side)
+        for word in words:
+            matches = matches.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+        ids += list(matches.order_by("last_name", "first_name").values_list("pk", flat=True)[:20])
+    if not ids:
+        return []
+    return list(
+        with_school_details(_family_candidates(school, side).filter(pk__in=ids), school).order_by(
+            "last_name", "first_name"
+        )
+    )
+
+
+@console_view
+def person_family(request, school, person_id):
+    person = with_school_details(people_of(school).filter(pk=person_id), school).first()
+    if person is None:
+        raise Http404
+    side = _family_side(person)
+    if side is None:
+        raise Http404
+    refusal = management_refusal(request.user, person.user)
+    if refusal is not None:
+        return _refused(request, school, person, refusal)
+    data = request.POST if request.method == "POST" else request.GET
+    query = data.get("query", "")[:100]
+    chosen = data.get("other", "")
+    chosen_id = int(chosen) if ID.fullmatch(chosen) else None
+    shown = _family_found(school, side, query, chosen_id)
+    other_label = _("Enfant") if side == "children" else _("Responsable")
+    searching = request.method != "POST" or "find" in request.POST
+    form = FamilyLinkForm(
+        _family_candidates(school, side),
+        None if searching else request.POST,
+        initial={"query": query, "other": chosen_id, "legal_guardian": True},
+        shown=shown,
+        other_label=other_label,
+    )
+    guardians, children = _related_people(person, school)
+    context = {
+        "school": school,
+        "person": person,
+        "form": form,
+        "side": side,
+        "links": children if side == "children" else guardians,
+        "searched": bool(query),
+    }
+    if searching:
+        return render(request, "console/person_family.html", context)
+    if not form.is_valid():
+        return render(request, "console/person_family.html", context, status=400)
+    other = form.cleaned_data["other"]
+    relative, student = (person, other) if side == "children" else (other, person)
+    pupil_refusal = management_refusal(request.user, student.user)
+    if pupil_refusal is not None:
+        form.add_error("other", pupil_refusal.message)
+        return render(request, "console/person_family.html", context, status=400)
+    actions.add_family_link(
+        request.user,
+        school,
+        relative,
+        student,
+        relationship=form.cleaned_data["relationship"],
+        legal_guardian=form.cleaned_data["legal_guardian"],
+    )
+    messages.success(
+        request,
+        _("%(relative)s est désormais responsable de %(student)s.")
+        % {"relative": relative.full_name, "student": student.full_name},
+    )
+    return redirect("console:person_family", uai=school.uai, person_id=person.pk)
+
+
+@console_view
+def person_unlink(request, school, person_id, link_id):
+    person = person_of_school_or_404(school, person_id)
+    members = Membership.objects.filter(school=school).values("person_id")
+    link = (
+        Guardianship.objects.filter(pk=link_id, relative__in=members, student__in=members)
+        .filter(Q(relative=person) | Q(student=person))
+        .select_related("relative__user", "student__user")
+        .first()
+    )
+    if link is None:
+        raise Http404
+    refusal = management_refusal(request.user, person.user) or management_refusal(
+        request.user, link.student.user
+    )
+    if refusal is not None:
+        return _refused(request, school, person, refusal)
+    if request.method != "POST":
+        return render(
+            request,
+            "console/confirm.html",
+            {
+                "school": school,
+                "person": person,
+                "title": _("Retirer le lien familial"),
+                "explanation": _(
+                    "%(relative)s ne sera plus responsable de %(student)s : ses données (emploi du temps, "
+                    "cahier de textes, messages de l’école à son sujet) ne lui seront plus montrées."
+                )
+                % {"relative": link.relative.full_name, "student": link.student.full_name},
+                "button": _("Retirer le lien"),
+                "danger": True,
+                "back": reverse("console:person_family", args=[school.uai, person.pk]),
+            },
+        )
+    actions.remove_family_link(request.user, school, link)
+    messages.success(
+        request,
+        _("%(relative)s n’est plus responsable de %(student)s.")
+        % {"relative": link.relative.full_name, "student": link.student.full_name},
+    )
+    return redirect("console:person_family", uai=school.uai, person_id=person.pk)
 
 
 # --- Creating a person -------------------------------------------------------------------------------
@@ -418,6 +736,17 @@ def person_new(request, school):
     if not form.is_valid():
         return render(request, "console/person_new.html", {"school": school, "form": form}, status=400)
     data = form.cleaned_data
+    duplicates = possible_duplicates(
+        school,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        birth_date=data["birth_date"],
+        email=data["email"],
+    )
+    if duplicates and not data["confirm_duplicate"]:
+        # Warn, link to who is there already, and let the admin confirm that it is someone else.
+        context = {"school": school, "form": form, "duplicates": duplicates}
+        return render(request, "console/person_new.html", context)
     new = NewPerson(
         first_name=data["first_name"].strip(),
         last_name=data["last_name"].strip(),
@@ -459,13 +788,22 @@ def letters_page(request, school):
         if not person_id.isdigit():
             raise Http404
         person = person_of_school_or_404(school, int(person_id))
-        context.update(person=person, needs_letter=letters.needs_letter(person.user))
+        context.update(
+            person=person,
+            needs_letter=letters.needs_letter(person.user),
+            refusal=management_refusal(request.user, person.user),
+        )
         return render(request, "console/letters_person.html", context)
     if request.GET.get("classe"):
         group = class_of_school_or_404(school, request.GET["classe"])
-        context.update(group=group, found=letters.class_recipients(group))
+        found = letters.class_recipients(group)
+        # Accounts that also reach a school the admin does not administer get no code from here.
+        manageable = {u.pk for u in manageable_accounts(request.user, [p.user for p in found.recipients])}
+        elsewhere = [p for p in found.recipients if p.user.pk not in manageable]
+        found.recipients = [p for p in found.recipients if p.user.pk in manageable]
+        context.update(group=group, found=found, elsewhere=elsewhere)
         return render(request, "console/letters_class.html", context)
-    context["classes"] = current_classes_of(school)
+    context["classes"] = in_school_order(current_classes_of(school))
     return render(request, "console/letters.html", context)
 
 
@@ -511,7 +849,7 @@ def _print_letters(request, school):
 # --- Correction requests (right of rectification, rule C9) -----------------------------------------
 
 
-def _corrections_context(school, forms_by_id=None):
+def _corrections_context(school, request_user, forms_by_id=None):
     forms_by_id = forms_by_id or {}
     open_requests = list(
         CorrectionRequest.objects.filter(school=school, status=CorrectionRequest.Status.OPEN)
@@ -525,12 +863,14 @@ def _corrections_context(school, forms_by_id=None):
         .select_related("person", "handled_by")
         .order_by("-handled_at")[:20]
     )
-    return {"school": school, "rows": rows, "handled": handled}
+    people = [r.person.user for r in open_requests]
+    editable = {user.pk for user in manageable_accounts(request_user, people)} if request_user else set()
+    return {"school": school, "rows": rows, "handled": handled, "editable": editable}
 
 
 @console_view
 def corrections(request, school):
-    return render(request, "console/corrections.html", _corrections_context(school))
+    return render(request, "console/corrections.html", _corrections_context(school, request.user))
 
 
 @console_view
@@ -542,7 +882,7 @@ def correction_answer(request, school, request_id):
         messages.info(request, _("Cette demande a déjà été traitée."))
         return redirect("console:corrections", uai=school.uai)
     if not form.is_valid():
-        context = _corrections_context(school, {correction.pk: form})
+        context = _corrections_context(school, request.user, {correction.pk: form})
         return render(request, "console/corrections.html", context, status=400)
     actions.answer_correction_request(
         request.user, correction, status=form.cleaned_data["status"], answer=form.cleaned_data["answer"]

@@ -4,6 +4,8 @@ Each write bumps the directory version, which the cached directory facts are key
 (cartable.directory.versions): the next request reads the new facts.
 """
 
+import calendar
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,8 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import F, JSONField, Model, Q
+from django.db.models import F, JSONField, Model, ProtectedError, Q
 from django.db.models.fields import AutoFieldMixin
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cartable.accounts.models import CharterAcceptance, LoginEvent, User
@@ -23,11 +26,13 @@ from cartable.directory import versions
 from cartable.directory.models import (
     Enrolment,
     Group,
+    GroupKind,
     Guardianship,
     Membership,
     Person,
     School,
     SchoolYear,
+    SchoolYearChange,
     Subject,
     TeachingAssignment,
 )
@@ -205,6 +210,69 @@ def link_guardian(
     return guardianship
 
 
+def unlink_guardian(relative: Person, student: Person) -> bool:
+    """The relative is no longer responsible for the pupil; True when there was such a link."""
+    deleted, _by_model = Guardianship.objects.filter(relative=relative, student=student).delete()
+    if deleted:
+        versions.bump()
+    return bool(deleted)
+
+
+# -- corrections made by a school's admin (console) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """What the console may correct about a person: their names, birth date and e-mail address."""
+
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    email: str
+
+
+@transaction.atomic
+def update_person(person: Person, details: PersonDetails) -> list[str]:
+    """Write the details that differ; returns the names of the fields changed ("first_name", "email"…)."""
+    changed = [
+        name
+        for name in ("first_name", "last_name", "birth_date")
+        if getattr(person, name) != getattr(details, name)
+    ]
+    if changed:
+        for name in changed:
+            setattr(person, name, getattr(details, name))
+        person.save(update_fields=changed)
+    user = person.user
+    if user.email != details.email:
+        user.email = details.email
+        user.save(update_fields=["email"])
+        changed.append("email")
+    if changed:
+        versions.bump()
+    return changed
+
+
+@transaction.atomic
+def move_to_class(student: Person, school: School, group: Group | None) -> list[Group]:
+    """The pupil's class in `school` this year becomes `group` (None: no class); their other classes of
+    this school and year are left. Returns the classes left. Groups (options, languages) are not touched."""
+    if group is not None and (group.school_id != school.pk or not group.is_class):
+        raise ValueError(group)
+    left = [
+        enrolment.group
+        for enrolment in Enrolment.objects.filter(
+            student=student, group__school=school, group__kind=GroupKind.CLASS, group__year__is_current=True
+        ).select_related("group")
+        if group is None or enrolment.group_id != group.pk
+    ]
+    Enrolment.objects.filter(student=student, group__in=left).delete()
+    if group is not None:
+        Enrolment.objects.get_or_create(student=student, group=group)
+    versions.bump()
+    return left
+
+
 # -- account lifecycle (rule C5) ---------------------------------------------------------------------------
 
 ANCIEN_FIRST_NAME = "Ancien"
@@ -353,6 +421,28 @@ class Rollover:
     changed: bool  # False when the year was already the current one: nothing was written
 
 
+# A year starting further ahead is most likely a typing mistake ("2072-2073"): refused unless forced.
+MAX_MONTHS_AHEAD = 3
+
+
+@dataclass(frozen=True)
+class RolloverPlan:
+    """What starting the year `name` would do, shown before asking for confirmation."""
+
+    name: str
+    start: date
+    end: date
+    previous: SchoolYear | None
+    already_current: bool
+    too_far: bool  # starts more than MAX_MONTHS_AHEAD months from today
+    # What stops giving access (last year's, kept as history): classes, other groups, enrolments in them,
+    # teaching assignments.
+    classes: int = 0
+    groups: int = 0
+    enrolments: int = 0
+    assignments: int = 0
+
+
 def school_year_dates(first_year: int) -> tuple[date, date]:
     """A school year runs from 1 September to the first Saturday of July of the next calendar year.
 
@@ -375,41 +465,162 @@ def parse_school_year_name(name: str) -> int:
     return int(match[1])
 
 
+def months_later(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day (31 → 30)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _year_being_started(name: str) -> tuple[str, date, date, SchoolYear | None, SchoolYear | None]:
+    """(normalized name, start, end, current year, existing year of that name); SchoolYearError when the
+    name is not a school year or the year would go backwards."""
+    first_year = parse_school_year_name(name)
+    name = f"{first_year}-{first_year + 1}"
+    start, end = school_year_dates(first_year)
+    current = SchoolYear.objects.filter(is_current=True).first()
+    existing = SchoolYear.objects.filter(name=name).first()
+    if existing is not None:
+        start, end = existing.start, existing.end
+    if current is not None and current.name != name and start <= current.start:
+        raise SchoolYearError(
+            _(
+                "L’année %(name)s ne suit pas l’année en cours (%(current)s) : "
+                "le changement d’année ne revient pas en arrière."
+            )
+            % {"name": name, "current": current.name}
+        )
+    return name, start, end, current, existing
+
+
+def plan_school_year(name: str, *, today: date | None = None) -> RolloverPlan:
+    """What start_school_year(name) would close, in numbers (a few counting queries), to confirm first."""
+    name, start, end, current, _existing = _year_being_started(name)
+    today = today or timezone.localdate()
+    plan = RolloverPlan(
+        name=name,
+        start=start,
+        end=end,
+        previous=current,
+        already_current=current is not None and current.name == name,
+        too_far=start > months_later(today, MAX_MONTHS_AHEAD),
+    )
+    if current is None or plan.already_current:
+        return plan
+    groups = Group.objects.filter(year=current)
+    return dataclasses.replace(
+        plan,
+        classes=groups.filter(kind=GroupKind.CLASS).count(),
+        groups=groups.exclude(kind=GroupKind.CLASS).count(),
+        enrolments=Enrolment.objects.filter(group__year=current).count(),
+        assignments=TeachingAssignment.objects.filter(group__year=current).count(),
+    )
+
+
+def too_far_message(plan: RolloverPlan) -> str:
+    return _(
+        "L’année %(name)s commence le %(start)s, dans plus de %(months)s mois : vérifiez l’année, ou "
+        "confirmez que vous voulez vraiment la commencer dès maintenant."
+    ) % {"name": plan.name, "start": plan.start.strftime("%d/%m/%Y"), "months": MAX_MONTHS_AHEAD}
+
+
 @transaction.atomic
-def start_school_year(name: str) -> Rollover:
+def start_school_year(
+    name: str, *, force: bool = False, by: User | None = None, today: date | None = None
+) -> Rollover:
     """Make the school year `name` (e.g. "2027-2028") the current one, creating it if needed.
 
     Last year's classes, groups, enrolments and teaching assignments stay in the database as history:
     they belong to last year, and only the current year's give access (cartable.access.policy), so
     nobody keeps seeing anyone through last year's classes. Accounts, memberships and guardianships are
     kept; the rentrée feed then fills the new year's classes. Running it again for the current year
-    changes nothing. A year older than the current one is refused: the rollover only goes forward.
+    changes nothing. A year older than the current one is refused: the rollover only goes forward; a
+    year starting more than MAX_MONTHS_AHEAD months from `today` is refused unless `force`d. The change
+    is recorded (SchoolYearChange) and may be undone until the new year's first feed (undo_school_year).
     """
-    first_year = parse_school_year_name(name)
-    name = f"{first_year}-{first_year + 1}"
-    start, end = school_year_dates(first_year)
     # Lock the current year's row: two rollovers at once cannot both pass the checks below.
-    previous = SchoolYear.objects.select_for_update().filter(is_current=True).first()
-    if previous is not None and previous.name == name:
+    list(SchoolYear.objects.select_for_update().filter(is_current=True))
+    plan = plan_school_year(name, today=today)
+    previous = plan.previous
+    if plan.already_current:
+        assert previous is not None
         return Rollover(year=previous, previous=previous, created=False, changed=False)
-    existing = SchoolYear.objects.filter(name=name).first()
-    if previous is not None and (existing.start if existing else start) <= previous.start:
-        raise SchoolYearError(
-            _(
-                "L’année %(name)s ne suit pas l’année en cours (%(current)s) : "
-                "le changement d’année ne revient pas en arrière."
-            )
-            % {"name": name, "current": previous.name}
-        )
+    if plan.too_far and not force:
+        raise SchoolYearError(too_far_message(plan))
+    existing = SchoolYear.objects.filter(name=plan.name).first()
     if previous is not None:
         # One current year at most (constraint one_current_school_year): unset the old one first.
         SchoolYear.objects.filter(pk=previous.pk).update(is_current=False)
         previous.is_current = False
     if existing is None:
-        year = SchoolYear.objects.create(name=name, start=start, end=end, is_current=True)
+        year = SchoolYear.objects.create(name=plan.name, start=plan.start, end=plan.end, is_current=True)
     else:
         SchoolYear.objects.filter(pk=existing.pk).update(is_current=True)
         existing.is_current = True
         year = existing
+    SchoolYearChange.objects.create(
+        year=year,
+        year_name=year.name,
+        previous=previous,
+        created_year=existing is None,
+        forced=plan.too_far,
+        by=by,
+    )
     versions.bump()
     return Rollover(year=year, previous=previous, created=existing is None, changed=True)
+
+
+def last_rollover() -> SchoolYearChange | None:
+    """The rollover that made the current year current, when it has not been undone."""
+    change = (
+        SchoolYearChange.objects.select_related("year", "previous").filter(undone_at__isnull=True).first()
+    )
+    if change is None or change.year is None or not change.year.is_current:
+        return None
+    return change
+
+
+def undo_refusal(change: SchoolYearChange | None) -> str | None:
+    """Why the last rollover can no longer be undone, or None when it can."""
+    if change is None:
+        return _("Aucun changement d’année à annuler : l’année en cours n’a pas été commencée ici.")
+    if change.previous is None:
+        return _("L’année %(name)s est la première : il n’y a pas d’année à laquelle revenir.") % {
+            "name": change.year_name
+        }
+    # Imported late: the feeds build on the directory. Once a feed (or a spreadsheet import) has filled
+    # the new year, going back would hide what it brought and mix two years' data.
+    from cartable.feeds.history import imported_since
+
+    if imported_since(change.year, change.at):
+        return _(
+            "Un import de l’annuaire a déjà rempli l’année %(name)s : le changement d’année ne peut plus "
+            "être annulé."
+        ) % {"name": change.year_name}
+    return None
+
+
+@transaction.atomic
+def undo_school_year(*, by: User | None = None) -> SchoolYearChange:
+    """Go back to the year before the last rollover, as long as no import has filled the new year: last
+    year's classes, enrolments and assignments give access again. A year the rollover created, with
+    nothing in it, is deleted again. SchoolYearError when it cannot be undone (the message says why)."""
+    list(SchoolYear.objects.select_for_update().filter(is_current=True))
+    change = last_rollover()
+    refusal = undo_refusal(change)
+    if refusal is not None:
+        raise SchoolYearError(refusal)
+    assert change is not None and change.year is not None and change.previous is not None
+    year, previous = change.year, change.previous
+    SchoolYear.objects.filter(pk=year.pk).update(is_current=False)
+    SchoolYear.objects.filter(pk=previous.pk).update(is_current=True)
+    SchoolYearChange.objects.filter(pk=change.pk).update(undone_at=timezone.now(), undone_by=by)
+    if change.created_year:
+        try:
+            with transaction.atomic():
+                SchoolYear.objects.filter(pk=year.pk).delete()
+        except ProtectedError:
+            pass  # classes or courses were prepared for it: the year stays, not current
+    versions.bump()
+    change.refresh_from_db()
+    return change

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,6 +59,39 @@ class SchoolYear(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SchoolYearChange(models.Model):
+    """A yearly rollover: which year became current after which, who did it and when (rule C8).
+
+    The last one may be undone until the new year's first feed is imported (cartable.directory.actions.
+    undo_school_year); it is then marked undone rather than deleted, so that the history stays whole."""
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.SET_NULL, null=True, related_name="+")
+    year_name = models.CharField(_("année commencée"), max_length=9)
+    previous = models.ForeignKey(
+        SchoolYear, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The rollover created the year: undoing it deletes the year again when nothing refers to it.
+    created_year = models.BooleanField(default=False)
+    # Started although it begins more than three months ahead.
+    forced = models.BooleanField(default=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    undone_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("changement d'année scolaire")
+        verbose_name_plural = _("changements d'année scolaire")
+
+    def __str__(self) -> str:
+        return f"{self.year_name} {self.at:%Y-%m-%d %H:%M}"
 
 
 class Subject(models.Model):

@@ -37,9 +37,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cartable.access import policy
 from cartable.accounts.models import User
 from cartable.accounts.usernames import base_username
-from cartable.console.access import manageable_accounts
+from cartable.console.access import manageable_accounts, schools_of_accounts
 from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
 from cartable.directory import versions
@@ -785,6 +786,52 @@ def _set_missing_emails(
         User.objects.bulk_update(allowed, ["email"])
 
 
+def _refuse_address_changes(
+    job: ImportJob, matches: dict[int, Known], lines: list[Line]
+) -> tuple[list[Line], list[Outcome]]:
+    """Lines that would give an address to an account the importer may not manage are rejected, with the
+    schools that stand in the way, and take no part in the rest of the import (console.access: an account
+    that also reaches another school is managed from neither school's console alone). Returns the lines
+    kept; the rejected ones are taken out of `matches`."""
+    wanting = {
+        line.line: matches[line.line]
+        for line in lines
+        if line.line in matches and line.values.get("email") and not matches[line.line].email
+    }
+    if not wanting:
+        return lines, []
+    users = list(User.objects.filter(pk__in={known.user_id for known in wanting.values()}))
+    allowed = {u.pk for u in manageable_accounts(job.created_by, users)} if job.created_by else set()
+    refused = {number for number, known in wanting.items() if known.user_id not in allowed}
+    if not refused:
+        return lines, []
+    administered = (
+        policy.viewer_for(job.created_by).schools_with_function(Function.ADML) if job.created_by else set()
+    )
+    reached = schools_of_accounts([u for u in users if u.pk not in allowed])
+    names = dict(School.objects.filter(pk__in=set().union(*reached.values())).values_list("pk", "name"))
+    outcomes = []
+    for line in lines:
+        if line.line not in refused:
+            continue
+        others = sorted(names[pk] for pk in reached.get(matches[line.line].user_id, set()) - administered)
+        outcomes.append(
+            Outcome(
+                line.line,
+                line.name,
+                REJECTED,
+                _(
+                    "adresse électronique non enregistrée : cette personne est rattachée aussi à "
+                    "%(schools)s, seul l’administrateur de la plateforme ou un administrateur ENT de tous "
+                    "ses établissements peut la changer"
+                )
+                % {"schools": ", ".join(others) or _("un autre établissement")},
+            )
+        )
+        del matches[line.line]
+    return [line for line in lines if line.line not in refused], outcomes
+
+
 def _reactivate(matches: dict[int, Known], changed: set[int]) -> None:
     returning = {k.person_id for k in matches.values() if k.left}
     if returning:
@@ -843,6 +890,8 @@ def _import_pupils(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> lis
         _known_pupils(job.school, lines),
         _("plusieurs élèves de l’établissement ont ce nom et cette date de naissance"),
     )
+    lines, refused = _refuse_address_changes(job, matches, lines)
+    rejected += refused
     changed: set[int] = set()
     details: dict[int, str] = {}
     created = _create_people(job, new, Profile.STUDENT)
@@ -897,6 +946,8 @@ def _import_staff(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> list
         _known_staff(job.school),
         _("plusieurs personnels de l’établissement portent ce nom : modifiez-les depuis la console"),
     )
+    lines, refused = _refuse_address_changes(job, matches, lines)
+    rejected += refused
     changed: set[int] = set()
     details: dict[int, str] = {}
     created = _create_people(job, new, "")  # each line gives its own profile
@@ -957,6 +1008,7 @@ def _import_guardians(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> 
             matches[line.line] = person_of_key[key]  # type: ignore[assignment]
         else:
             first_rows.setdefault(key, line)
+    lines, rejected = _refuse_address_changes(job, matches, lines)
     changed: set[int] = set()
     details: dict[int, str] = {}
     new_lines = list(first_rows.values())
@@ -1014,4 +1066,4 @@ def _import_guardians(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> 
     Guardianship.objects.bulk_create(new_links)
     if created or changed:
         versions.bump()
-    return _outcomes(lines, created, matches, changed, details)
+    return rejected + _outcomes(lines, created, matches, changed, details)

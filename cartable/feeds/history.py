@@ -9,6 +9,7 @@ through an import since (no delta, ONDE or console import after it) and the scho
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
 
 from django.db.models import Q
@@ -58,4 +59,14 @@ def record_import(source: str, digest: str, files: int, report: ImportReport) ->
         files=files,
         counts=report.as_dict()["counts"],
         year=SchoolYear.objects.filter(is_current=True).first(),
+    )
+
+
+def imported_since(year: SchoolYear | None, since: datetime) -> bool:
+    """Has a feed been imported for `year`, or a spreadsheet import run in the console, since `since`?
+    Until then a rollover to `year` may be undone (cartable.directory.actions.undo_school_year)."""
+    return (
+        FeedImport.objects.filter(year=year).exists()
+        or FeedImport.objects.filter(imported_at__gte=since).exists()
+        or ImportJob.objects.filter(Q(started_at__gte=since) | Q(finished_at__gte=since)).exists()
     )

@@ -416,7 +416,8 @@ def _require_handler(user: Any, found: Report) -> None:
 
 def may_block(user: Any, found: Report) -> bool:
     """The school's ADML blocks through the console's rules; direction and vie scolaire may block pupils and
-    parents of their school, never a member of staff (that stays with the ADML)."""
+    parents of their school, never a member of staff (that stays with the ADML), nor someone who also belongs
+    to another school (blocking reaches every school of the account: cartable.console.access)."""
     target = found.message.sender
     if found.school_id is None:
         return policy.is_platform_admin(user)
@@ -429,7 +430,11 @@ def may_block(user: Any, found: Report) -> bool:
     if target.user_id == user.pk:
         return False
     profiles = set(Membership.objects.filter(person=target).values_list("profile", flat=True))
-    return bool(profiles) and not (profiles - {"Student", "Relative"})
+    if not profiles or profiles - {"Student", "Relative"}:
+        return False
+    from cartable.console.access import belongs_only_to
+
+    return belongs_only_to(target.user, {found.school_id})
 
 
 @transaction.atomic

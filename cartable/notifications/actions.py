@@ -166,3 +166,18 @@ def purge_old_notifications(now: datetime.datetime | None = None) -> int:
     if people:
         transaction.on_commit(lambda: counts.changed(people))
     return deleted
+
+
+def sms_phone_of(person_id: int) -> str:
+    return (
+        DeliverySettings.objects.filter(person_id=person_id).values_list("sms_phone", flat=True).first() or ""
+    )
+
+
+def set_sms_phone(person_id: int, phone: str) -> bool:
+    """The mobile number the person's immediate notifications also go to (already normalized by
+    sms.normalize_phone, or "" for none), e.g. corrected by the school's admin. True when it changed."""
+    if sms_phone_of(person_id) == phone:
+        return False
+    DeliverySettings.objects.update_or_create(person_id=person_id, defaults={"sms_phone": phone})
+    return True

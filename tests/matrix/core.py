@@ -8,6 +8,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from cartable.directory.models import Guardianship
 from cartable.portal.models import CorrectionRequest
 from tests.matrix import STAFF_WITH_SECOND_FACTOR, Route, console, expect, logged_in
 from tests.world import World
@@ -24,6 +25,10 @@ def _correction(world: World) -> int:
         defaults={"message": "Mon prénom est Alice-Marie."},
     )
     return request.pk
+
+
+def _link(world: World, relative: str, student: str) -> int:
+    return Guardianship.objects.get(relative=world.person(relative), student=world.person(student)).pk
 
 
 def _person(name: str) -> Callable[[World], str]:
@@ -53,6 +58,7 @@ ROUTES: dict[str, Route] = {
     ),
     "console:home": Route(lambda w: "/admin-ecole/"),
     "console:school_year": Route(lambda w: "/admin-ecole/annee-scolaire"),
+    "console:school_year_undo": Route(lambda w: "/admin-ecole/annee-scolaire/annuler"),
     "console:school": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/"),
     "console:people": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/personnes"),
     "console:person_new": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/personnes/nouvelle"),
@@ -67,6 +73,11 @@ ROUTES: dict[str, Route] = {
     "console:person_objection_withdraw": Route(lambda w: _person("alice")(w) + "/opposition/lever"),
     "console:person_code": Route(lambda w: _person("alice")(w) + "/code", "post"),
     "console:person_reset": Route(lambda w: _person("alice")(w) + "/mot-de-passe", "post"),
+    "console:person_edit": Route(lambda w: _person("alice")(w) + "/modifier"),
+    "console:person_family": Route(lambda w: _person("alice")(w) + "/famille"),
+    "console:person_unlink": Route(
+        lambda w: _person("alice")(w) + f"/famille/{_link(w, 'marc', 'alice')}/retirer"
+    ),
     "console:letters": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/lettres"),
     "console:corrections": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/corrections"),
     "console:correction_answer": Route(
@@ -110,6 +121,7 @@ MATRIX: dict[str, dict[str, int]] = {
     # Ada and Bruno are sent to their own school; root chooses among all.
     "console:home": console(ada=302, root=200, bruno=302),
     "console:school_year": console(ada=404, root=200),
+    "console:school_year_undo": console(ada=404, root=200),
     "console:school": console(ada=302),
     "console:people": console(ada=200),
     "console:person_new": console(ada=200),
@@ -122,6 +134,9 @@ MATRIX: dict[str, dict[str, int]] = {
     "console:person_objection_withdraw": console(ada=200),
     "console:person_code": console(ada=302),
     "console:person_reset": console(ada=302),
+    "console:person_edit": console(ada=200),
+    "console:person_family": console(ada=200),
+    "console:person_unlink": console(ada=200),
     "console:letters": console(ada=200),
     "console:corrections": console(ada=200),
     # An answer with no status chosen is refused with a message.

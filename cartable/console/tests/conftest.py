@@ -1,6 +1,9 @@
 import pytest
 from django.urls import reverse
 
+# A real SMTP server on 127.0.0.1 (aiosmtpd), as in the notifications' tests.
+from cartable.notifications.tests.conftest import smtp  # noqa: F401
+
 
 @pytest.fixture
 def url_a(world):

@@ -41,9 +41,10 @@ def page_of(pages: list[str], login: str) -> str:
 
 @pytest.fixture
 def class_6a_to_print(world):
-    """6A with Alice, Bob, their guardians not activated yet (Marc has activated); Marie also guards Bob."""
-    not_activated(world, "alice", "bob", "marie", "beatrice")
-    directory.link_guardian(world.people["marie"], world.people["bob"])
+    """6A with Alice, Bob, their guardians of school A only not activated yet (Marie has activated); Marc also
+    guards Bob."""
+    not_activated(world, "alice", "bob", "marc", "beatrice")
+    directory.link_guardian(world.people["marc"], world.people["bob"])
     return world.class_6a
 
 
@@ -53,14 +54,14 @@ def test_class_letters_one_page_per_pupil_and_guardian(world, client, url_a, cla
     assert response["Content-Disposition"] == 'attachment; filename="lettres-activation-6a-0750001A.pdf"'
     assert "no-store" in response["Cache-Control"]
     pages = pages_of(response)
-    # Alice, Bob, Marie (one letter for her two children), Béatrice; Marc has activated: no letter.
+    # Alice, Bob, Marc (one letter for his two children), Béatrice; Marie has activated: no letter.
     assert len(pages) == 4
-    assert not any("marc.martin" in p for p in pages)
-    marie = page_of(pages, "marie.martin")
-    assert "Responsable de" in marie and "Alice MARTIN" in marie and "Bob DURAND" in marie
+    assert not any("marie.martin" in p for p in pages)
+    marc = page_of(pages, "marc.martin")
+    assert "Responsable de" in marc and "Alice MARTIN" in marc and "Bob DURAND" in marc
     assert "Responsable de" in page_of(pages, "beatrice.durand")
     assert all("Classe : 6A" in p for p in pages)
-    for name in ("alice", "bob", "marie", "beatrice"):
+    for name in ("alice", "bob", "marc", "beatrice"):
         user = User.objects.get(pk=world.users[name].pk)
         page = page_of(pages, user.username)
         assert accounts.check_activation_code(user, code_on(page)), name
@@ -92,23 +93,42 @@ def test_class_screen_explains_and_lists_who_gets_a_letter(world, client, url_a,
     assert "ne fonctionnent plus" in page
     assert "Classe 6A :" in page and "Classe 5B :" in page and "Classe 6C :" not in page
     detail = client.get(url_a("letters"), {"classe": class_6a_to_print.pk}).text
-    assert "4 lettres à imprimer" in detail and "Marc MARTIN" in detail
+    assert "4 lettres à imprimer" in detail and "Marie MARTIN" in detail
 
 
 def test_one_persons_letter(world, client, url_a):
-    not_activated(world, "marie")
+    not_activated(world, "marc")
     world.login(client, "ada")
-    marie = world.people["marie"]
-    assert "NOUVEAU code" in client.get(url_a("letters"), {"person": marie.pk}).text
-    response = client.post(url_a("letters"), {"person": marie.pk})
+    marc = world.people["marc"]
+    assert "NOUVEAU code" in client.get(url_a("letters"), {"person": marc.pk}).text
+    response = client.post(url_a("letters"), {"person": marc.pk})
     assert (
-        response["Content-Disposition"] == 'attachment; filename="lettre-activation-mariemartin-0750001A.pdf"'
+        response["Content-Disposition"] == 'attachment; filename="lettre-activation-marcmartin-0750001A.pdf"'
     )
     pages = pages_of(response)
     assert len(pages) == 1
-    assert "marie.martin" in pages[0] and "Alice MARTIN" in pages[0]
+    assert "marc.martin" in pages[0] and "Alice MARTIN" in pages[0]
     assert "Classe : 6A" in pages[0]
-    assert "Léo" not in pages[0]  # her child in school B is not school A's business
+    assert accounts.check_activation_code(User.objects.get(pk=marc.user_id), code_on(pages[0]))
+
+
+def test_no_letter_from_one_school_for_a_parent_of_two_schools(world, client, url_a):
+    """Marie also has a child in school B: a code from school A's console would open school B to Ada."""
+    not_activated(world, "alice", "marie")
+    marie = world.people["marie"]
+    world.login(client, "ada")
+    assert "Collège Lumière" in client.get(url_a("letters"), {"person": marie.pk}).text
+    response = client.post(url_a("letters"), {"person": marie.pk}, follow=True)
+    assert response["Content-Type"].startswith("text/html") and "Pas de lettre" in response.text
+    detail = client.get(url_a("letters"), {"classe": world.class_6a.pk}).text
+    assert "1 lettre à imprimer" in detail and "aussi à un autre établissement" in detail
+    pages = pages_of(client.post(url_a("letters"), {"classe": world.class_6a.pk}))
+    assert len(pages) == 1 and "alice.martin" in pages[0]
+    assert not User.objects.get(pk=marie.user_id).activation_code_hash
+
+    world.login(client, "root")
+    pages = pages_of(client.post(url_a("letters"), {"person": marie.pk}))
+    assert "marie.martin" in pages[0]
     assert accounts.check_activation_code(User.objects.get(pk=marie.user_id), code_on(pages[0]))
 
 
@@ -145,7 +165,7 @@ def test_a_long_letter_still_fits_one_page(world, client, url_a):
         "Lycée polyvalent régional Jean-Baptiste de La Salle et lycée des métiers du bâtiment"
     )
     world.school_a.save()
-    not_activated(world, "marie")
+    not_activated(world, "marc")
     for first in ("Anne-Charlotte", "Jean-Christophe", "Marie-Bernadette"):
         child = directory.create_person(
             directory.NewPerson(
@@ -156,9 +176,9 @@ def test_a_long_letter_still_fits_one_page(world, client, url_a):
                 groups=[world.class_6a],
             )
         )
-        directory.link_guardian(world.people["marie"], child)
+        directory.link_guardian(world.people["marc"], child)
     world.login(client, "ada")
-    pages = pages_of(client.post(url_a("letters"), {"person": world.people["marie"].pk}))
+    pages = pages_of(client.post(url_a("letters"), {"person": world.people["marc"].pk}))
     assert len(pages) == 1
 
 

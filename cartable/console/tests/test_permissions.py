@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from cartable.directory.models import Guardianship
 from cartable.portal.models import CorrectionRequest
 
 NOT_ADMINS = ("tom", "paul", "vera", "alice", "marie")
@@ -14,6 +15,7 @@ def console_urls(world, school, person, group):
     request = CorrectionRequest.objects.create(
         person=person, school=school, message="Mon prénom est mal écrit."
     )
+    link = Guardianship.objects.filter(student=person).order_by("pk")[0]
     return [
         ("school", reverse("console:school", args=[uai])),
         ("people", reverse("console:people", args=[uai])),
@@ -25,6 +27,13 @@ def console_urls(world, school, person, group):
         ("person_unblock", reverse("console:person_unblock", args=[uai, person.pk])),
         ("person_code", reverse("console:person_code", args=[uai, person.pk])),
         ("person_reset", reverse("console:person_reset", args=[uai, person.pk])),
+        ("person_edit", reverse("console:person_edit", args=[uai, person.pk])),
+        (
+            "person_edit_request",
+            reverse("console:person_edit", args=[uai, person.pk]) + f"?demande={request.pk}",
+        ),
+        ("person_family", reverse("console:person_family", args=[uai, person.pk])),
+        ("person_unlink", reverse("console:person_unlink", args=[uai, person.pk, link.pk])),
         ("letters", reverse("console:letters", args=[uai])),
         ("letters_person", reverse("console:letters", args=[uai]) + f"?person={person.pk}"),
         ("letters_class", reverse("console:letters", args=[uai]) + f"?classe={group.pk}"),
@@ -36,7 +45,8 @@ def console_urls(world, school, person, group):
 
 
 # What an admin of the school gets on a GET: pages, or redirects where the page is an action.
-EXPECTED_FOR_ADMIN = {"school": 302, "correction_answer": 405}
+# An activated account gets no new code: its page sends the admin to the reset, which says what it does.
+EXPECTED_FOR_ADMIN = {"school": 302, "correction_answer": 405, "person_code": 302}
 
 
 def urls_of_a(world):
@@ -109,7 +119,16 @@ def test_another_schools_person_is_not_found_through_ones_own_school(world, clie
     world.login(client, admin)
     uai = getattr(world, school).uai
     person_id = world.people[stranger].pk
-    for name in ("person", "person_logins", "person_block", "person_unblock", "person_code", "person_reset"):
+    for name in (
+        "person",
+        "person_logins",
+        "person_block",
+        "person_unblock",
+        "person_code",
+        "person_reset",
+        "person_edit",
+        "person_family",
+    ):
         url = reverse(f"console:{name}", args=[uai, person_id])
         assert client.get(url).status_code == 404, name
         assert client.post(url).status_code == 404, name

@@ -275,11 +275,46 @@ def test_a_file_never_hands_an_address_to_an_account_with_more_rights(
     )
     upload(ada, world, content.encode(), kind=ImportJob.Kind.STAFF)
     job = run_job(ada, world, latest_job(), django_capture_on_commit_callbacks, run_tasks)
-    assert job.counts == {"created": 0, "updated": 1, "unchanged": 1, "rejected": 0}
+    assert job.counts == {"created": 0, "updated": 1, "unchanged": 0, "rejected": 1}
     assert (
         User.objects.get(pk=world.bruno.pk).email == ""
     )  # a password reset would have given Ada his account
     assert User.objects.get(pk=world.tom.pk).email == "tom@new.test"
+    reasons = {row[0]: row[3] for row in job.report_rows}
+    assert reasons[2].startswith("adresse électronique non enregistrée")
+    assert "Collège Lumière" in reasons[2]
+
+
+def test_a_guardian_of_two_schools_gets_no_address_from_one_schools_file(
+    world, ada, django_capture_on_commit_callbacks, run_tasks
+):
+    """Marie also has a child in school B: an address set by Ada's file would let Ada reset her password
+    and read school B. Her line is rejected with the reason; the other lines go on."""
+    User.objects.filter(pk__in=[world.marie.pk, world.beatrice.pk]).update(email="")
+    content = (
+        "Nom;Prénom;Email;Nom élève;Prénom élève;Classe\n"
+        "Martin;Marie;ada@evil.test;Martin;Alice;6A\n"
+        "Martin;Marie;ada@evil.test;Durand;Bob;6A\n"
+        "Durand;Béatrice;beatrice@new.test;Durand;Bob;6A\n"
+    )
+    upload(ada, world, content.encode(), kind=ImportJob.Kind.GUARDIANS)
+    job = run_job(ada, world, latest_job(), django_capture_on_commit_callbacks, run_tasks)
+    assert job.counts == {"created": 0, "updated": 1, "unchanged": 0, "rejected": 2}
+    reasons = {row[0]: row[3] for row in job.report_rows}
+    assert "rattachée aussi à Collège Lumière" in reasons[2] and "Collège Lumière" in reasons[3]
+    assert User.objects.get(pk=world.marie.pk).email == ""
+    assert not Guardianship.objects.filter(
+        relative=world.person("marie"), student=world.person("bob")
+    ).exists()
+    assert User.objects.get(pk=world.beatrice.pk).email == "beatrice@new.test"
+    assert Person.objects.filter(first_name="Marie").count() == 1
+
+    # The platform admin's file may give it.
+    world.login(ada, "root")
+    upload(ada, world, content.encode(), kind=ImportJob.Kind.GUARDIANS)
+    job = run_job(ada, world, latest_job(), django_capture_on_commit_callbacks, run_tasks)
+    assert job.counts["rejected"] == 0
+    assert User.objects.get(pk=world.marie.pk).email == "ada@evil.test"
 
 
 def test_report_csv(world, ada, django_capture_on_commit_callbacks, run_tasks):

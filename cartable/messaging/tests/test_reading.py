@@ -337,3 +337,13 @@ def test_reply_subject_and_download_type(world):
     download = marie.get(f"/messagerie/{first.pk}/pieces/{first.attachments.get().pk}")
     assert download["Content-Type"] == "application/pdf"  # not what the sender's browser claimed
     assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_nobody_in_one_school_blocks_a_parent_who_also_belongs_to_another(world):
+    """Marie also has a child in school B: blocking her account would shut her out of school B too."""
+    message = send(world, "marie", to=["tom"], subject="Question")
+    found = actions.report(world.tom, message, "")
+    for name in ("vera", "paul", "ada"):
+        response = client_for(world, name).post(f"/messagerie/signalements/{found.pk}/bloquer", follow=True)
+        assert response.status_code in (200, 403), name
+        assert User.objects.get(pk=world.marie.pk).blocked_at is None, name
