@@ -38,6 +38,7 @@ from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
 from cartable.directory.actions import NewPerson
 from cartable.directory.models import Enrolment, Guardianship, Membership, Person, Profile, SchoolYear
+from cartable.portal import switches
 from cartable.portal.models import AppSwitch, CorrectionRequest
 from cartable.portal.registry import registry
 
@@ -61,7 +62,9 @@ def console_view(view):
         school = administered_school_or_404(request.user, uai)
         return guarded(request, school, *args, **kwargs)
 
-    return wrapper
+    # The console's pages owned by an app (the timetable's import) are the admin's work, not a use of the app:
+    # they stay open when a profile of the admin has the app switched off.
+    return switches.stays_on(wrapper)
 
 
 @login_required
