@@ -2,8 +2,8 @@
 
 An app is shown when the user holds, in one of their schools, a profile the app is made for and the
 school's admin has not switched it off for that profile (AppSwitch). The switches are read from the shared
-cache under the directory version, which every switch change bumps. A switched-off app's widgets go with
-its tile, and for a guardian's chosen child, the child's school decides (cartable.portal.switches).
+cache under their own version, which every switch change bumps. A switched-off app's widgets go with its
+tile, and for a guardian's chosen child, the child's school decides (cartable.portal.switches).
 """
 
 from __future__ import annotations

@@ -22,8 +22,9 @@ in two schools, a teacher who is also a parent:
 People for whom an app is not made at all (a guest and the directory, the platform admin) are not "switched
 off": what they may open is the app's own access policy's business.
 
-The switches are one cached fact per set of schools, kept under the directory version that saving them bumps
-(cartable.directory.versions): a page of an app costs no query for them once the fact is read.
+The switches are one cached fact per set of schools, kept under a version of their own that saving them bumps
+(`bump`, cartable.lib.facts): a page of an app costs no query for them once the fact is read, and the many
+directory changes (imports) do not make every user read them again.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from django.http import Http404
 from cartable.access.policy import Viewer, viewer_for
 from cartable.directory import versions
 from cartable.directory.models import Membership, Profile
+from cartable.lib import facts
 from cartable.portal.models import AppSwitch
 from cartable.portal.registry import PortalApp, Registry, registry
 
@@ -48,6 +50,16 @@ type Held = Iterable[tuple[int, str]]
 
 # Set on a view (see `stays_on`): the page stays open when its app is switched off.
 STAYS_ON = "cartable_stays_on"
+VERSION_KEY = "portal:switches:version"
+
+
+def bump() -> None:
+    """Call after the switches of a school changed."""
+    facts.bump([VERSION_KEY])
+
+
+def _cached[T](key: str, load: Callable[[], T]) -> T:
+    return facts.cached(f"switches:{key}", [VERSION_KEY], load)
 
 
 def switched_off(viewer: Viewer) -> Switches:
@@ -63,14 +75,14 @@ def switched_off(viewer: Viewer) -> Switches:
             )
         )
 
-    return versions.cached(f"switches:{','.join(map(str, schools))}", load)
+    return _cached(",".join(map(str, schools)), load)
 
 
 def switched_off_anywhere(app_code: str) -> frozenset[tuple[int, str]]:
     """(school id, profile) of every school that switched this app off for a profile: small (a few rows
     per school at most), and empty on most platforms, which spares notifications any further query."""
-    return versions.cached(
-        f"switches:app:{app_code}",
+    return _cached(
+        f"app:{app_code}",
         lambda: frozenset(
             AppSwitch.objects.filter(app_code=app_code, enabled=False).values_list("school_id", "profile")
         ),
