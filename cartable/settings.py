@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cartable.accounts.middleware.AccountGateMiddleware",
+    # A school's switched-off app answers 404 on every one of its pages (cartable.portal.switches).
+    "cartable.portal.switches.AppSwitchMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

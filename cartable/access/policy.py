@@ -15,7 +15,7 @@ memberships are not yearly.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -344,6 +344,37 @@ def can_view_person(user: Any, person: Person | int) -> bool:
     if viewer.person_id is None:
         return False
     return people_visible_to(user).filter(pk=person_id).exists()
+
+
+# --- What is told about a person ----------------------------------------------------------------------
+
+
+def schools_shown(user: Any, person: Person | int) -> frozenset[int] | None:
+    """The schools whose link with `person` (profile, classes) may be told to `user`; None for all of them.
+
+    Seeing someone is not seeing their whole life: a teacher of school A who may open a parent's profile
+    learns that she is a parent in A, not that she has a child in school B. The person themselves, their
+    legal guardians and the platform admin see every school; anyone else only the schools they belong to
+    too (school-wide staff of A see A's links only)."""
+    viewer = viewer_for(user)
+    person_id = _person_id(person)
+    if viewer.is_platform_admin or viewer.person_id == person_id or person_id in viewer.child_ids:
+        return None
+    return viewer.school_ids
+
+
+def shown_in_schools[T](
+    user: Any, person: Person | int, rows: Iterable[T], school_of: Callable[[T], int]
+) -> list[T]:
+    """The rows about `person` (memberships, classes…) that `user` may be told of (see `schools_shown`)."""
+    schools = schools_shown(user, person)
+    return list(rows) if schools is None else [row for row in rows if school_of(row) in schools]
+
+
+def visible_person_ids(user: Any) -> QuerySet[Any]:
+    """The ids of the people `user` may see, as a subquery: a description naming someone (« Parent de
+    Kylian ») names only people the reader may open."""
+    return people_visible_to(user).values("pk")
 
 
 def schools_administered_by(user: Any) -> QuerySet[School]:

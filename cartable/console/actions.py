@@ -29,6 +29,7 @@ from cartable.directory import actions as directory
 from cartable.directory import versions
 from cartable.directory.models import Group, Guardianship, Membership, Person, Profile, School
 from cartable.notifications import actions as notifications
+from cartable.portal import switches
 from cartable.portal.models import AppSwitch, CorrectionRequest
 
 
@@ -309,8 +310,8 @@ def save_app_switches(actor: Any, school: School, cells: list[SwitchCell]) -> No
         unique_fields=["school", "app_code", "profile"],
         update_fields=["enabled"],
     )
-    # The launcher reads the switches from the cache kept under the directory version.
-    versions.bump()
+    # Pages, launcher and notifications read the switches from the cache kept under their version.
+    switches.bump()
 
 
 def set_mfa_required_for_staff(actor: Any, school: School, required: bool) -> None:

@@ -53,6 +53,7 @@ from cartable.directory.models import (
 )
 from cartable.directory.ordering import in_school_order
 from cartable.notifications import actions as notifications
+from cartable.portal import switches
 from cartable.portal.models import AppSwitch, CorrectionRequest
 from cartable.portal.registry import registry
 
@@ -73,7 +74,9 @@ def console_view(view):
         school = administered_school_or_404(request.user, uai)
         return view(request, school, *args, **kwargs)
 
-    return wrapper
+    # The console's pages owned by an app (the timetable's import) are the admin's work, not a use of the app:
+    # they stay open when a profile of the admin has the app switched off.
+    return switches.stays_on(wrapper)
 
 
 @login_required

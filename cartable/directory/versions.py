@@ -1,7 +1,7 @@
 """The directory's version number, and the facts read from the directory (see cartable.lib.facts).
 
 Every write to the directory (people, memberships, enrolments, teaching assignments, guardianships,
-classes, subjects, school years, app switches) calls `bump()`. A fact read from the directory is used only
+classes, subjects, school years) calls `bump()`. A fact read from the directory is used only
 while the directory version it was read at is still the current one: after a write, every such fact is read
 again from the database.
 """

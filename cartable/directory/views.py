@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from cartable.access import policy
 from cartable.directory.forms import SearchForm
-from cartable.directory.models import Guardianship, Membership, Person
+from cartable.directory.models import Group, Guardianship, Membership, Person
 from cartable.directory.queries import with_directory_facts
 
 PAGE_SIZE = 25
@@ -24,7 +24,22 @@ def search(request):
     text = form.cleaned_data["q"] if form.is_valid() else ""
     people = matching(policy.people_visible_to(request.user), text).order_by("last_name", "first_name", "pk")
     page = Paginator(with_directory_facts(people), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "directory/search.html", {"form": form, "page": page, "text": text})
+    rows = [(person, *shown_facts(request.user, person)) for person in page.object_list]
+    return render(request, "directory/search.html", {"form": form, "page": page, "rows": rows, "text": text})
+
+
+def shown_facts(user, person: Person) -> tuple[list[Membership], list[Group]]:
+    """The person's memberships and classes of this year that `user` may be told of: those of the schools
+    they share, unless they see everything of the person (policy.schools_shown). Prefetched by
+    with_directory_facts: no query."""
+    memberships = policy.shown_in_schools(user, person, person.memberships.all(), lambda m: m.school_id)
+    classes = policy.shown_in_schools(
+        user,
+        person,
+        [e.group for e in person.class_enrolments],  # type: ignore[attr-defined]
+        lambda group: group.school_id,
+    )
+    return memberships, classes
 
 
 def sees_private_details(user, person: Person, memberships: list[Membership]) -> bool:
@@ -42,14 +57,13 @@ def person_page(request, person_id: int):
     person = get_object_or_404(
         with_directory_facts(policy.people_visible_to(request.user)).select_related("user"), pk=person_id
     )
-    memberships = list(person.memberships.all())
+    memberships, classes = shown_facts(request.user, person)
     private = sees_private_details(request.user, person, memberships)
     show_family = private or policy.teaches(request.user, person)
     context = {
         "person": person,
         "memberships": memberships,
-        # class_enrolments is prefetched by with_directory_facts.
-        "classes": [e.group for e in person.class_enrolments],  # type: ignore[attr-defined]
+        "classes": classes,
         "private": private,
         "guardians": family_links(request.user, Guardianship.objects.filter(student=person), "relative")
         if show_family

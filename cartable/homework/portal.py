@@ -72,6 +72,7 @@ register_kind(
         text=homework_text,
         default_channel=Channel.DIGEST,
         icon="homework",
+        app_code="homework",
     )
 )
 

@@ -26,14 +26,14 @@ from cartable.homework import access, actions, queries, sessions, text
 from cartable.homework.forms import EntryForm, HomeworkFormSet, VisaForm
 from cartable.homework.models import Attachment, Entry, Visa
 from cartable.lib.french import de
-from cartable.portal.views import selected_child_id
+from cartable.portal.views import children_for_page, selected_child_id
 
 SUBJECT_PAGE_SIZE = 20
 
 
 def _children(request) -> tuple[list, Any]:
     """A guardian's children and the one chosen with ?enfant= (404 for anyone else's child)."""
-    children = list(home_facts(request.user).children)
+    children = children_for_page(request, home_facts(request.user).children)
     if not children:
         return [], None
     child_id = selected_child_id(request, [c.pk for c in children])

@@ -58,6 +58,7 @@ register_kind(
         text=_new_message_text,
         default_channel=Channel.IMMEDIATE,
         icon="messaging",
+        app_code="messaging",
     )
 )
 
@@ -70,5 +71,7 @@ register_kind(
         default_channel=Channel.IMMEDIATE,
         icon="messaging",
         for_person=access.hears_of_reports,
+        # No app_code: a threat reported must reach the school's staff even where the messaging is switched
+        # off for their profile (their reports page stays open too).
     )
 )

@@ -15,7 +15,8 @@ from cartable.lib.french import de
 
 def describe_people(user, people: list[Person]) -> list[Person]:
     """Each person gets `role`, worked out in four queries whatever their number, from the schools the
-    writer belongs to only (a guardian's child in another school is none of the writer's business)."""
+    writer belongs to only (a guardian's child in another school is none of the writer's business), naming
+    only children the writer may see: a description tells no more than the profile would."""
     if not people:
         return people
     schools = sorted(policy.viewer_for(user).school_ids)
@@ -27,7 +28,9 @@ def describe_people(user, people: list[Person]) -> list[Person]:
         kinds[person_id].append((profile, list(functions or [])))
     teachers = [pk for pk in ids if any(p == Profile.TEACHER for p, _f in kinds[pk])]
     taught = _taught(teachers, schools)
-    children = _children([pk for pk in ids if any(p == Profile.RELATIVE for p, _f in kinds[pk])], schools)
+    children = _children(
+        user, [pk for pk in ids if any(p == Profile.RELATIVE for p, _f in kinds[pk])], schools
+    )
     pupils = [pk for pk in ids if any(p == Profile.STUDENT for p, _f in kinds[pk])]
     classes = _classes(pupils + [child for rows in children.values() for child, _name in rows], schools)
     shown: list[Any] = people  # each gets a `role` for the template
@@ -60,13 +63,19 @@ def _taught(teacher_ids: list[int], schools: list[int]) -> dict[int, tuple[list[
     return found
 
 
-def _children(relative_ids: list[int], schools: list[int]) -> dict[int, list[tuple[int, str]]]:
-    """relative -> [(child id, first name)] of the children in the writer's schools."""
+def _children(user: Any, relative_ids: list[int], schools: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """relative -> [(child id, first name)] of the children in the writer's schools whom the writer may see in
+    the directory (the policy of profiles): a teacher who may write to every parent of the school does not
+    learn from « Parent de Kylian (6B) » who Kylian is and where he is."""
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
     if not relative_ids:
         return found
     rows = (
-        Guardianship.objects.filter(relative_id__in=relative_ids, student__memberships__school_id__in=schools)
+        Guardianship.objects.filter(
+            relative_id__in=relative_ids,
+            student__memberships__school_id__in=schools,
+            student_id__in=policy.visible_person_ids(user),
+        )
         .order_by("student__first_name", "student_id")
         .values_list("relative_id", "student_id", "student__first_name")
         .distinct()

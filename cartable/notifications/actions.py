@@ -16,6 +16,7 @@ from cartable.notifications import counts
 from cartable.notifications.delivery import ALL_KINDS
 from cartable.notifications.kinds import KINDS, Channel
 from cartable.notifications.models import DeliverySettings, Event, Notification, Preference
+from cartable.portal.switches import still_notified
 
 
 def _id(value: Person | int) -> int:
@@ -37,12 +38,20 @@ def publish(
     it exists exactly when the change it tells of does; emails follow once the transaction has committed.
 
     `recipients` are people (or their ids); `about` the pupil concerned, for guardians; `data` the JSON-able
-    parameters the kind's text needs; `url` where the timeline entry leads."""
+    parameters the kind's text needs; `url` where the timeline entry leads. Nobody for whom the school
+    switched the kind's app off is told (cartable.portal.switches)."""
     if kind not in KINDS:
         raise ValueError(f"unknown event kind {kind!r}: register it with cartable.notifications.kinds")
     recipient_ids = {_id(person) for person in recipients}
     if actor is not None:
         recipient_ids.discard(actor.pk)
+    # Not those the school switched the kind's app off for (no query unless some school switched it off).
+    recipient_ids = still_notified(
+        KINDS[kind].app_code,
+        recipient_ids,
+        school_id=school.pk if school is not None else None,
+        about_id=about.pk if about is not None else None,
+    )
     if not recipient_ids:
         return None
     event = Event.objects.create(kind=kind, school=school, actor=actor, about=about, data=data or {}, url=url)

@@ -5,7 +5,8 @@ email is sent during their quiet hours (by default 20:00–07:00, Paris time): w
 waits for the end of the quiet hours and goes out then, gathered in one email. Only unread notifications are
 emailed, each at most once (`Notification.emailed_at`, set when it left by email or SMS). People without an
 email address are skipped. Those who gave a mobile number also get the immediate ones by SMS (cartable.
-notifications.sms), under the same quiet hours.
+notifications.sms), under the same quiet hours. Nothing leaves about an app the recipient's school has
+switched off for them since (cartable.portal.switches).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from cartable.directory.models import Person
 from cartable.notifications import sms
 from cartable.notifications.kinds import KINDS, Channel
 from cartable.notifications.models import DeliverySettings, DigestRun, Notification, Preference
+from cartable.portal.switches import memberships_of, notified_by
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +130,29 @@ def recipients(person_ids: Iterable[int]) -> dict[int, Recipient]:
     ):
         found[person_id].channels[kind] = channel
     return found
+
+
+def _app_of(notification: Notification) -> str:
+    kind = KINDS.get(notification.event.kind)
+    return kind.app_code if kind is not None else ""
+
+
+def still_switched_on(notifications: list[Notification]) -> list[Notification]:
+    """Without the notifications whose app the recipient's school switched off since the event (a digest
+    leaves hours later): one query for the recipients' profiles, none when no school switched such an app
+    off."""
+    wanted = {code: check for code in {_app_of(n) for n in notifications} if (check := notified_by(code))}
+    if not wanted:
+        return notifications
+    held = memberships_of({n.recipient_id for n in notifications if _app_of(n) in wanted})
+    kept = []
+    for notification in notifications:
+        check = wanted.get(_app_of(notification))
+        event = notification.event
+        recipient = notification.recipient_id
+        if check is None or check(recipient, held.get(recipient, ()), event.school_id, event.about_id):
+            kept.append(notification)
+    return kept
 
 
 def unsubscribe_token(person_id: int, kind: str) -> str:
@@ -279,6 +304,7 @@ def deliver_event(event_id: int, now: datetime.datetime | None = None) -> int:
     )
     if not notifications or notifications[0].event.kind not in KINDS:
         return 0
+    notifications = still_switched_on(notifications)
     people = recipients(n.recipient_id for n in notifications)
     due: list[tuple[Notification, Recipient]] = []
     later: dict[datetime.datetime, list[int]] = defaultdict(list)
@@ -315,7 +341,7 @@ def flush(person_ids: Iterable[int], *, digest: bool, now: datetime.datetime | N
     if not people:
         return 0
     waiting: dict[int, list[Notification]] = defaultdict(list)
-    for notification in (
+    pending = (
         Notification.objects.filter(
             recipient_id__in=list(people),
             emailed_at__isnull=True,
@@ -324,7 +350,8 @@ def flush(person_ids: Iterable[int], *, digest: bool, now: datetime.datetime | N
         )
         .select_related("event")
         .order_by("created_at", "pk")
-    ):
+    )
+    for notification in still_switched_on(list(pending)):
         waiting[notification.recipient_id].append(notification)
     messages: list[EmailMultiAlternatives] = []
     texts: list[tuple[str, str]] = []

@@ -3,7 +3,6 @@
 from cartable.access.policy import viewer_for
 from cartable.notifications import counts, timeline
 from cartable.notifications.forms import PreferencesForm
-from cartable.notifications.kinds import kinds_for
 from cartable.portal.registry import PreferenceSection, Widget, registry
 
 
@@ -22,14 +21,14 @@ def timeline_widget(request, child):
 
 
 def preferences_section(request):
-    from cartable.notifications.views import preferences_initial
+    from cartable.notifications.views import offered_kinds, preferences_initial
 
     viewer = viewer_for(request.user)
     if viewer.person_id is None:
         return None
     return {
         "notifications_form": PreferencesForm(
-            initial=preferences_initial(viewer.person_id, request.user), kinds=kinds_for(viewer)
+            initial=preferences_initial(viewer.person_id, request.user), kinds=offered_kinds(request.user)
         ),
         "has_email": bool(request.user.email),
     }

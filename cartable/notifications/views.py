@@ -20,6 +20,7 @@ from cartable.notifications import access, actions, counts, delivery, timeline
 from cartable.notifications.forms import PreferencesForm
 from cartable.notifications.kinds import KINDS, kinds_for
 from cartable.notifications.models import DeliverySettings, Preference
+from cartable.portal import switches
 
 PAGE_SIZE = 25
 
@@ -136,13 +137,22 @@ def preferences_initial(person_id: int, user: Any = None) -> dict:
     return initial
 
 
+def offered_kinds(user: Any) -> list:
+    """The kinds offered in the preferences: those that can concern the user, but none of an app their school
+    switched off for them (cartable.portal.switches)."""
+    off = {
+        code for code in {k.app_code for k in KINDS.values()} if code and switches.app_code_is_off(user, code)
+    }
+    return kinds_for(viewer_for(user), off)
+
+
 @login_required
 def preferences(request):
     """The notifications section of /preferences posts here; errors are shown on this page, nothing lost."""
     person_id = viewer_for(request.user).person_id
     if person_id is None:
         raise Http404
-    offered = kinds_for(viewer_for(request.user))
+    offered = offered_kinds(request.user)
     if request.method != "POST":
         form = PreferencesForm(initial=preferences_initial(person_id, request.user), kinds=offered)
         return render(request, "notifications/preferences.html", {"form": form})

@@ -1,16 +1,29 @@
 from django.contrib import admin
 
-from cartable.directory.admin import DirectoryAdmin
+from cartable.portal import switches
 from cartable.portal.models import AppSwitch, CorrectionRequest
 
 
 @admin.register(AppSwitch)
-class AppSwitchAdmin(DirectoryAdmin):
-    """Switches are cached with the directory facts: an edit here bumps the directory version too."""
+class AppSwitchAdmin(admin.ModelAdmin):
+    """Switches are cached under their own version (cartable.portal.switches): an edit here bumps it, as the
+    console does."""
 
     list_display = ["school", "app_code", "profile", "enabled"]
     list_filter = ["app_code", "profile", "enabled"]
     search_fields = ["school__name", "school__uai"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        switches.bump()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        switches.bump()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        switches.bump()
 
 
 @admin.register(CorrectionRequest)

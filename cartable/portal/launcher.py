@@ -2,13 +2,13 @@
 
 An app is shown when the user holds, in one of their schools, a profile the app is made for and the
 school's admin has not switched it off for that profile (AppSwitch). The switches are read from the shared
-cache under the directory version, which every switch change bumps.
+cache under their own version, which every switch change bumps. A switched-off app's widgets go with its
+tile, and for a guardian's chosen child, the child's school decides (cartable.portal.switches).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,13 +18,9 @@ from django.template.loader import get_template, render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from cartable.access.policy import Viewer, viewer_for
-from cartable.directory import versions
 from cartable.lib.urls import icon_url
-from cartable.portal.models import AppSwitch
-from cartable.portal.registry import PortalApp, Registry, registry
-
-# (school id, app code, profile) switched off
-type Switches = AbstractSet[tuple[int, str, str]]
+from cartable.portal.registry import PortalApp, Registry, Widget, registry
+from cartable.portal.switches import Switches, app_is_off, app_is_on_for_child, switchable_app, switched_off
 
 
 @dataclass(frozen=True)
@@ -35,22 +31,6 @@ class LauncherEntry:
     @property
     def icon_url(self) -> str:
         return icon_url(self.app.icon)
-
-
-def switched_off(viewer: Viewer) -> Switches:
-    """(school id, app code, profile) the user's schools switched off."""
-    if not viewer.school_ids:
-        return frozenset()
-    schools = sorted(viewer.school_ids)
-
-    def load() -> frozenset[tuple[int, str, str]]:
-        return frozenset(
-            AppSwitch.objects.filter(school_id__in=schools, enabled=False).values_list(
-                "school_id", "app_code", "profile"
-            )
-        )
-
-    return versions.cached(f"switches:{','.join(map(str, schools))}", load)
 
 
 def app_allowed(app: PortalApp, viewer: Viewer, off: Switches) -> bool:
@@ -110,10 +90,22 @@ def launcher_for(user: Any, apps: Registry = registry, child: Any = None) -> lis
         url = app_url(app.url_name)
         if url is None:
             continue
-        if child is not None and app.follows_child:
+        # A child whose school switched the app off for guardians is not chosen: the page opens on another.
+        if child is not None and app.follows_child and app_is_on_for_child(user, app, child.pk):
             url = f"{url}?enfant={child.pk}"
         entries.append(LauncherEntry(app=app, url=url))
     return entries
+
+
+def widget_on(user: Any, widget: Widget, child: Any, apps: Registry = registry) -> bool:
+    """A widget goes with its app when the app is switched off for the user; one of an app that follows the
+    chosen child also when the child's school switched the app off for guardians."""
+    app = switchable_app(widget.app_code, apps)
+    if app is None:
+        return True
+    if app_is_off(user, app):
+        return False
+    return child is None or not app.follows_child or app_is_on_for_child(user, app, child.pk)
 
 
 def rendered_widgets(request, child, widgets: Registry = registry) -> list[str]:
@@ -125,7 +117,8 @@ def rendered_widgets(request, child, widgets: Registry = registry) -> list[str]:
         # The Django engine's own template, which renders in a given context.
         (get_template(widget.template).template, values)  # type: ignore[attr-defined]
         for widget in widgets.sorted_widgets()
-        if (values := widget.context(request, child)) is not None
+        if widget_on(request.user, widget, child, widgets)
+        and (values := widget.context(request, child)) is not None
     ]
     if not shown:
         return []

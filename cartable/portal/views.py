@@ -1,4 +1,5 @@
 import time
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,10 +19,11 @@ from cartable.accounts import actions as account_actions
 from cartable.directory import actions as directory_actions
 from cartable.directory.models import Function, Guardianship, Membership, Person, School
 from cartable.directory.queries import current_classes, home_facts
-from cartable.portal import actions
+from cartable.portal import actions, switches
 from cartable.portal.forms import ContributionsForm, CorrectionRequestForm, LanguageForm
 from cartable.portal.launcher import launcher_for, rendered_preference_sections, rendered_widgets
 from cartable.portal.models import CorrectionRequest
+from cartable.portal.registry import PortalApp
 
 
 @never_cache
@@ -52,9 +54,29 @@ def my_person(user) -> Person | None:
     return Person.objects.select_related("user").get(pk=person_id)
 
 
+def page_app(request) -> PortalApp | None:
+    """The switchable app the page belongs to (from its URL namespace), if any."""
+    match = getattr(request, "resolver_match", None)
+    return switches.app_of_namespace(match.namespace.partition(":")[0]) if match is not None else None
+
+
+def children_for_page[C](request, children: Sequence[C]) -> list[C]:
+    """A guardian's children (anything with a `pk`) whom this page's app may show: not those of a school that
+    switched the app off for guardians (cartable.portal.switches)."""
+    app = page_app(request)
+    if app is None:
+        return list(children)
+    kept = set(switches.children_using(request.user, app, [c.pk for c in children]))  # type: ignore[attr-defined]
+    return [c for c in children if c.pk in kept]  # type: ignore[attr-defined]
+
+
 def selected_child_id(request, child_ids: list[int], *, first_by_default: bool = True) -> int | None:
     """The child chosen with ?enfant=<id>; anything but one of the user's own children answers 404. Without
-    a choice, the first child (or None when `first_by_default` is False)."""
+    a choice, the first child (or None when `first_by_default` is False). On an app's page, a child whose
+    school switched the app off for guardians is not one of them."""
+    app = page_app(request)
+    if app is not None:
+        child_ids = switches.children_using(request.user, app, child_ids)
     raw = request.GET.get("enfant")
     if raw is None:
         return child_ids[0] if child_ids and first_by_default else None

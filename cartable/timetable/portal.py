@@ -237,5 +237,6 @@ register_kind(
         text=change_text,
         default_channel=Channel.IMMEDIATE,
         icon="timetable",
+        app_code="timetable",
     )
 )

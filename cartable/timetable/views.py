@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 from cartable.access.policy import viewer_for
 from cartable.directory.models import Membership, Profile, School
 from cartable.directory.queries import home_facts
-from cartable.portal.views import selected_child_id
+from cartable.portal import switches
+from cartable.portal.views import children_for_page, selected_child_id
 from cartable.timetable import access, actions, ical, importer, queries
 from cartable.timetable.forms import (
     ChangeForm,
@@ -35,6 +36,8 @@ from cartable.timetable.forms import (
 )
 from cartable.timetable.models import CalendarToken, CourseException, TimeSlot, TimetableSettings
 from cartable.timetable.queries import Lesson
+
+APP_CODE = "timetable"  # as registered in cartable.timetable.portal
 
 FRESH_TOKEN_KEY = "timetable_fresh_token"
 
@@ -106,7 +109,7 @@ def _week_letter(lessons: list[Lesson]) -> str:
 def week(request):
     """My week: a pupil's or a teacher's own, or a guardian's child's (?enfant=<id>, one of their own)."""
     viewer = viewer_for(request.user)
-    children = home_facts(request.user).children
+    children = children_for_page(request, home_facts(request.user).children)
     # A parent who also teaches sees their own week unless they choose a child.
     child_id = selected_child_id(request, [c.pk for c in children], first_by_default=False)
     own = access.has_own_timetable(request.user)
@@ -557,6 +560,9 @@ def feed(request, token: str):
     if found is None or not found.user.is_active or found.user.is_blocked:
         raise Http404
     user = found.user
+    # No session here for the pages' switch check: the owner's school may have switched the timetable off.
+    if switches.app_code_is_off(user, APP_CODE):
+        raise Http404
     viewer = viewer_for(user)
     today = timezone.localdate()
     start, end = today - timedelta(weeks=FEED_WEEKS_BEFORE), today + timedelta(days=FEED_DAYS_AFTER)
@@ -580,6 +586,10 @@ def children_lessons(user, start: date, end: date) -> list[tuple[str, str, list[
     from cartable.access.policy import current_enrolments
 
     children = home_facts(user).children
+    app = switches.switchable_app(APP_CODE)
+    if app is not None:
+        kept = set(switches.children_using(user, app, [c.pk for c in children]))
+        children = tuple(c for c in children if c.pk in kept)
     groups: dict[int, set[int]] = {}
     for student_id, group_id in (
         current_enrolments()

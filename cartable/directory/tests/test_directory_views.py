@@ -181,3 +181,59 @@ def test_staff_without_second_factor_must_verify_before_searching(client, world)
 def test_pupils_and_families_search_without_a_second_factor(client, world, name):
     world.login(client, name, verified=False)
     assert client.get(reverse("directory:search")).status_code == 200
+
+
+# --- What a profile tells: only the schools and links the viewer shares (policy.schools_shown) ----------
+
+SCHOOL_A, SCHOOL_B = "Collège Jean Moulin", "Collège Lumière"
+
+
+def test_a_teacher_of_school_a_is_not_told_of_marie_s_child_in_school_b(client, world):
+    body = get_profile(client, world, "tom", "marie").content.decode()
+    assert SCHOOL_A in body
+    assert SCHOOL_B not in body and "Léo" not in body
+
+
+def test_marie_sees_all_of_herself(client, world):
+    body = get_profile(client, world, "marie", "marie").content.decode()
+    assert SCHOOL_A in body and SCHOOL_B in body
+    assert "Alice" in body and "Léo" in body
+
+
+def test_school_wide_staff_see_their_own_school_only(client, world):
+    body = get_profile(client, world, "paul", "marie").content.decode()
+    assert SCHOOL_A in body and "Alice" in body
+    assert SCHOOL_B not in body and "Léo" not in body
+    body = get_profile(client, world, "xavier", "marie").content.decode()
+    assert SCHOOL_B in body
+    assert SCHOOL_A not in body and "Alice" not in body
+
+
+def test_the_platform_admin_sees_every_school(client, world):
+    body = get_profile(client, world, "root", "marie").content.decode()
+    assert SCHOOL_A in body and SCHOOL_B in body and "Alice" in body and "Léo" in body
+
+
+def test_a_pupil_s_classes_elsewhere_are_not_told(client, world):
+    """A pupil enrolled in both schools: Tom sees 6A, not 6C."""
+    from cartable.directory import actions as directory
+    from cartable.directory.models import Profile
+
+    alice = world.person("alice")
+    directory.add_membership(alice, world.school_b, Profile.STUDENT)
+    directory.enrol(alice, world.class_6c)
+    body = get_profile(client, world, "tom", "alice").content.decode()
+    assert "6A" in body and "6C" not in body and SCHOOL_B not in body
+    body = get_profile(client, world, "marie", "alice").content.decode()
+    assert "6A" in body and "6C" in body
+
+
+def test_search_lists_only_the_profiles_the_viewer_shares(client, world):
+    world.login(client, "tom")
+    response = client.get(reverse("directory:search"), {"q": "marie"})
+    row = next(r for r in response.context["rows"] if r[0].pk == world.person("marie").pk)
+    assert [m.school_id for m in row[1]] == [world.school_a.pk]
+    world.login(client, "root")
+    response = client.get(reverse("directory:search"), {"q": "marie"})
+    row = next(r for r in response.context["rows"] if r[0].pk == world.person("marie").pk)
+    assert {m.school_id for m in row[1]} == {world.school_a.pk, world.school_b.pk}

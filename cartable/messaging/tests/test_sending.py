@@ -370,6 +370,17 @@ def test_the_picker_tells_only_of_the_writers_schools(world):
     assert "Parent d’Alice (6A)" in body and "Léo" not in body and "6C" not in body
 
 
+def test_the_picker_names_only_children_the_writer_may_see(world):
+    """Tess may write to any parent of her school, but does not teach Alice: Marie is « Parent », with no
+    child named, as the directory would not open Alice's profile to her."""
+    body = client_for(world, "tess").get("/messagerie/ecrire/personnes?q=marie").content.decode()
+    assert 'Marie MARTIN <span class="muted">— Parent</span>' in body
+    assert "Alice" not in body and "6A" not in body
+    # Those who may see the child are told.
+    body = client_for(world, "xavier").get("/messagerie/ecrire/personnes?q=marie").content.decode()
+    assert "Parent de Léo (6C)" in body and "Alice" not in body
+
+
 def test_the_picker_costs_the_same_queries_for_few_people_or_many(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
