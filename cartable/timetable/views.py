@@ -55,6 +55,10 @@ class Day:
     def is_today(self) -> bool:
         return self.date == timezone.localdate()
 
+    @property
+    def is_past(self) -> bool:
+        return self.date < timezone.localdate()
+
 
 def monday_from(request) -> date:
     """The Monday of the week asked with ?semaine=YYYY-MM-DD (any day of it), else this week's."""
@@ -89,9 +93,12 @@ def week_context(
         query["semaine"] = day.isoformat()
         return f"?{query.urlencode()}"
 
+    days = days_of_week(monday, lessons, holidays)
     return {
         "monday": monday,
-        "days": days_of_week(monday, lessons, holidays),
+        "days": days,
+        # This week, on a phone, the list starts at today (timetable.css), with a link back to Monday.
+        "from_today": any(d.is_today for d in days) and any(d.is_past for d in days),
         "previous_url": url_for(monday - timedelta(weeks=1)),
         "next_url": url_for(monday + timedelta(weeks=1)),
         "today_url": url_for(timezone.localdate()),
