@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from cartable.access.policy import current_enrolments, viewer_for
 from cartable.directory.models import Group, Guardianship, Person, School, SchoolYear, Subject
 from cartable.notifications.actions import publish
 from cartable.timetable import access, versions
+from cartable.timetable.conflicts import Booking, Conflict, find_conflicts, session_key, usual_session
 from cartable.timetable.models import (
     CalendarToken,
     Course,
@@ -34,6 +35,7 @@ from cartable.timetable.models import (
     TimetableSettings,
     Weeks,
 )
+from cartable.timetable.queries import Lesson, Status
 
 CHANGE_KIND = "timetable.change"
 
@@ -48,11 +50,32 @@ def _check_manager(user, school: School | int) -> None:
         raise PermissionDenied
 
 
-def room_named(school: School, name: str) -> Room | None:
+def existing_room(school: School | int, name: str) -> Room | None:
+    """The school's room of that name, whatever its case ("cdi" is the CDI): typing a name from the list
+    differently must not make a second room."""
     name = " ".join(name.split())
     if not name:
         return None
-    return Room.objects.get_or_create(school=school, name=name)[0]
+    return Room.objects.filter(school=school, name__iexact=name).order_by("pk").first()
+
+
+def room_named(school: School, name: str) -> Room | None:
+    """The room of that name, created when the school has none yet (rooms are typed freely as well as
+    chosen from the school's list)."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    return existing_room(school, name) or Room.objects.get_or_create(school=school, name=name)[0]
+
+
+class ConflictsFound(ValidationError):
+    """The change would put a teacher or a room in two lessons at once; saving needs a confirmation."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        super().__init__(
+            _("Ce changement entre en conflit avec d'autres cours : vérifiez la liste, puis confirmez.")
+        )
+        self.conflicts = conflicts
 
 
 # --- Who hears of a change ---------------------------------------------------------------------------
@@ -202,8 +225,47 @@ class ChangeData:
     end: time | None = None
 
 
-def add_change(user, course: Course, data: ChangeData) -> CourseException:
-    """Record a cancellation, a room change, a replacement, a move or an extra session."""
+def change_bookings(course: Course, data: ChangeData) -> list[Booking]:
+    """Where and when a change puts a teacher or a room, for the conflict check: a replacement and a new room
+    at the usual time; a moved or extra session with its teachers and its room at its new time. A
+    cancellation puts nobody anywhere."""
+    room = existing_room(course.school_id, data.room_name)
+    replacement = frozenset([data.replacement.pk]) if data.replacement is not None else frozenset()
+    if data.kind == ExceptionKind.CHANGED:
+        return [
+            Booking(
+                date=data.date,
+                start=course.start,
+                end=course.end,
+                teacher_ids=replacement,
+                room_id=room.pk if room else None,
+                session=usual_session(course.pk, data.date),
+            )
+        ]
+    if data.kind in (ExceptionKind.MOVED, ExceptionKind.EXTRA) and data.start and data.end:
+        day = data.new_date if data.kind == ExceptionKind.MOVED else data.date
+        if day is None:
+            return []
+        return [
+            Booking(
+                date=day,
+                start=data.start,
+                end=data.end,
+                teacher_ids=replacement or frozenset(t.pk for t in course.teachers.all()),
+                room_id=room.pk if room else course.room_id,
+                session=usual_session(course.pk, data.date) if data.kind == ExceptionKind.MOVED else None,
+            )
+        ]
+    return []
+
+
+def change_conflicts(course: Course, data: ChangeData) -> list[Conflict]:
+    return find_conflicts(course.school_id, change_bookings(course, data))
+
+
+def add_change(user, course: Course, data: ChangeData, confirm_conflicts: bool = False) -> CourseException:
+    """Record a cancellation, a room change, a replacement, a move or an extra session. A change that puts
+    a teacher or a room in two lessons at once raises ConflictsFound unless `confirm_conflicts`."""
     from cartable.timetable import queries
 
     _check_manager(user, course.school_id)
@@ -220,6 +282,10 @@ def add_change(user, course: Course, data: ChangeData) -> CourseException:
         raise ValidationError(_("Indiquez la nouvelle salle ou le remplaçant."))
     if data.replacement is not None and not _teaches_in(data.replacement, course.school_id):
         raise PermissionDenied
+    if not confirm_conflicts:
+        conflicts = change_conflicts(course, data)
+        if conflicts:
+            raise ConflictsFound(conflicts)
     actor = _actor(user)
     with transaction.atomic():
         if data.kind != ExceptionKind.EXTRA:
@@ -275,6 +341,201 @@ def remove_change(user, change: CourseException) -> None:
         change.delete()
         versions.bump()
         tell_about_change(course, actor, data, extra_teachers=[replacement_id] if replacement_id else [])
+
+
+# --- A teacher's absence ----------------------------------------------------------------------------
+
+# A long leave is entered at most a school year at a time.
+MAX_ABSENCE_DAYS = 366
+
+
+@dataclass
+class AbsenceData:
+    teacher: Person
+    start: date
+    end: date
+    replacement: Person | None = None  # None: the sessions are cancelled
+    reason: str = ""
+
+
+@dataclass
+class AbsencePlan:
+    lessons: list[Lesson]
+    conflicts: list[Conflict]
+
+
+def plan_absence(user, school: School, data: AbsenceData) -> AbsencePlan:
+    """What recording the absence would touch, for the preview and the action alike: the sessions the
+    teacher was to give in the school over the period and, when a replacement takes them, the replacement's
+    other lessons at those times. Writes nothing."""
+    from cartable.timetable import queries
+
+    _check_manager(user, school)
+    if not _teaches_in(data.teacher, school.pk):
+        raise PermissionDenied
+    if data.replacement is not None:
+        if not _teaches_in(data.replacement, school.pk):
+            raise PermissionDenied
+        if data.replacement.pk == data.teacher.pk:
+            raise ValidationError(_("Le remplaçant doit être un autre enseignant que l'absent."))
+    if data.end < data.start:
+        raise ValidationError(_("La fin de l'absence précède son début."))
+    if (data.end - data.start).days >= MAX_ABSENCE_DAYS:
+        raise ValidationError(_("Saisissez une absence d'un an au plus."))
+    lessons = queries.lessons_given_by(data.teacher.pk, school.pk, data.start, data.end)
+    conflicts: list[Conflict] = []
+    if data.replacement is not None and lessons:
+        replacement = frozenset([data.replacement.pk])
+        conflicts = find_conflicts(
+            school.pk,
+            [
+                Booking(
+                    date=lesson.date,
+                    start=lesson.start,
+                    end=lesson.end,
+                    teacher_ids=replacement,
+                    session=session_key(lesson),
+                )
+                for lesson in lessons
+            ],
+        )
+    return AbsencePlan(lessons, conflicts)
+
+
+def record_absence(user, school: School, data: AbsenceData, confirm_conflicts: bool = False) -> AbsencePlan:
+    """Cancel, or hand to a replacement, every session the teacher was to give in the school over the period,
+    in one step. Each session keeps a trace of the change (who, when, why) like a change made one by one;
+    each person concerned hears of it once, however many sessions it touches. A replacement already busy at
+    some of those times raises ConflictsFound unless `confirm_conflicts`."""
+    plan = plan_absence(user, school, data)
+    if not plan.lessons:
+        raise ValidationError(
+            _("%(name)s n'a aucun cours à assurer sur cette période.") % {"name": data.teacher.full_name}
+        )
+    if plan.conflicts and not confirm_conflicts:
+        raise ConflictsFound(plan.conflicts)
+    actor = _actor(user)
+    try:
+        with transaction.atomic():
+            old = CourseException.objects.in_bulk([ls.exception_id for ls in plan.lessons if ls.exception_id])
+            CourseException.objects.filter(pk__in=list(old)).delete()
+            rows = [
+                row
+                for lesson in plan.lessons
+                if (row := _absence_row(lesson, old.get(lesson.exception_id or 0), data, actor)) is not None
+            ]
+            CourseException.objects.bulk_create(rows)
+            versions.bump()
+            tell_about_absence(school, actor, data, plan.lessons)
+    except IntegrityError:
+        # Someone changed one of these sessions meanwhile (one change per session).
+        raise ValidationError(
+            _("L'emploi du temps a changé entre-temps : vérifiez l'aperçu et enregistrez à nouveau.")
+        ) from None
+    return plan
+
+
+def _absence_row(
+    lesson: Lesson, old: CourseException | None, data: AbsenceData, actor: Person | None
+) -> CourseException | None:
+    """The change a session gets: cancelled (an extra session simply goes), or given by the replacement
+    with whatever else was already changed about it (room, new date and times)."""
+    reason = data.reason.strip() or (old.reason if old else "")
+    if data.replacement is None:
+        if lesson.status == Status.EXTRA:
+            return None
+        return CourseException(
+            course_id=lesson.course_id,
+            date=lesson.moved_from or lesson.date,
+            kind=ExceptionKind.CANCELLED,
+            reason=reason,
+            created_by=actor,
+        )
+    if old is None:
+        return CourseException(
+            course_id=lesson.course_id,
+            date=lesson.date,
+            kind=ExceptionKind.CHANGED,
+            reason=reason,
+            replacement=data.replacement,
+            created_by=actor,
+        )
+    return CourseException(
+        course_id=old.course_id,
+        date=old.date,
+        kind=old.kind,
+        reason=reason,
+        room_id=old.room_id,
+        replacement=data.replacement,
+        new_date=old.new_date,
+        start=old.start,
+        end=old.end,
+        created_by=actor,
+    )
+
+
+def tell_about_absence(
+    school: School, actor: Person | None, data: AbsenceData, lessons: list[Lesson]
+) -> None:
+    """Each pupil, legal guardian and teacher concerned hears of the absence once, with the sessions that
+    concern them: people who share the same sessions (and, for guardians, the same children) share one
+    event. A family with two children in the absent teacher's classes gets one notification, not one per
+    child or per session."""
+    group_ids = sorted({g.id for lesson in lessons for g in lesson.groups})
+    pupil_groups: dict[int, set[int]] = {}
+    for student_id, group_id in (
+        current_enrolments().filter(group_id__in=group_ids).values_list("student_id", "group_id")
+    ):
+        pupil_groups.setdefault(student_id, set()).add(group_id)
+    concerned: dict[int, set[int]] = {}  # person -> indices of the lessons they hear of
+    for pupil_id, groups in pupil_groups.items():
+        concerned[pupil_id] = {i for i, lesson in enumerate(lessons) if lesson.group_ids & groups}
+    everything = set(range(len(lessons)))
+    for i, lesson in enumerate(lessons):
+        for teacher_id in lesson.teacher_ids:
+            concerned.setdefault(teacher_id, set()).add(i)
+    concerned.setdefault(data.teacher.pk, set()).update(everything)
+    if data.replacement is not None:
+        concerned.setdefault(data.replacement.pk, set()).update(everything)
+    children: dict[int, set[int]] = {}  # legal guardian -> their children among the pupils
+    for relative_id, student_id in Guardianship.objects.filter(
+        student_id__in=list(pupil_groups), legal_guardian=True
+    ).values_list("relative_id", "student_id"):
+        children.setdefault(relative_id, set()).add(student_id)
+        concerned.setdefault(relative_id, set()).update(concerned[student_id])
+    pupils = {p.pk: p for p in Person.objects.filter(pk__in={c for kids in children.values() for c in kids})}
+    audiences: dict[tuple[frozenset[int], tuple[int, ...]], list[int]] = {}
+    for person_id, indices in concerned.items():
+        kids = tuple(sorted(children.get(person_id, ())))
+        audiences.setdefault((frozenset(indices), kids), []).append(person_id)
+    week_url = reverse("timetable:week")
+    for (shared, kids), recipients in sorted(audiences.items(), key=lambda item: sorted(item[1])):
+        chosen = [lessons[i] for i in sorted(shared)]
+        if not chosen:
+            continue
+        url = f"{week_url}?semaine={chosen[0].date.isoformat()}"
+        if len(kids) == 1:
+            url += f"&enfant={kids[0]}"
+        publish(
+            CHANGE_KIND,
+            recipients=recipients,
+            school=school,
+            actor=actor,
+            about=pupils[kids[0]] if len(kids) == 1 else None,
+            data={
+                "change": "absence",
+                "teacher": data.teacher.full_name,
+                "date": data.start.isoformat(),
+                "until": data.end.isoformat(),
+                "count": len(chosen),
+                "subject": ", ".join(sorted({lesson.subject for lesson in chosen})),
+                "groups": ", ".join(sorted({g.name for lesson in chosen for g in lesson.groups})),
+                "replacement": data.replacement.full_name if data.replacement else "",
+                "reason": data.reason.strip(),
+                "pupil": ", ".join(pupils[kid].first_name for kid in kids),
+            },
+            url=url,
+        )
 
 
 # --- School settings ---------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cartable.directory.models import Group, Membership, Person, Profile, School, Subject
 from cartable.lib.widgets import DateInput, TimeInput
 from cartable.timetable.importer import HEADER
-from cartable.timetable.models import ExceptionKind, TimeSlot, Weekday, Weeks, Zone
+from cartable.timetable.models import ExceptionKind, Room, TimeSlot, Weekday, Weeks, Zone
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -24,6 +26,41 @@ class SlotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: TimeSlot) -> str:
         name = f"{obj.label} — " if obj.label else ""
         return f"{obj.get_weekday_display()} {name}{obj.start:%H:%M}–{obj.end:%H:%M}"
+
+
+class RoomInput(forms.TextInput):
+    """Free text with the school's rooms offered by the browser as suggestions (a datalist, no script): a room
+    of the list is picked in a keystroke or two, a new one is simply typed and created when the form is
+    saved."""
+
+    template_name = "timetable/room_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.rooms: Iterable[str] = ()
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id') or name}_rooms"
+        context["widget"]["attrs"]["list"] = list_id
+        context["widget"]["list_id"] = list_id
+        context["widget"]["rooms"] = self.rooms
+        return context
+
+
+def room_field(label) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=60,
+        required=False,
+        widget=RoomInput(),
+        help_text=_("Une salle de la liste de l'établissement, ou le nom d'une nouvelle salle."),
+    )
+
+
+def offer_rooms(field: forms.Field, school: School) -> None:
+    # Evaluated only when the form is drawn: a valid form saved and redirected costs no query for it.
+    field.widget.rooms = Room.objects.filter(school=school).order_by("name").values_list("name", flat=True)  # type: ignore[attr-defined]
 
 
 def teachers_of(school: School):
@@ -52,7 +89,7 @@ class CourseForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    room = forms.CharField(label=_("Salle"), max_length=60, required=False)
+    room = room_field(_("Salle"))
     slot = SlotChoiceField(
         label=_("Créneau"),
         queryset=TimeSlot.objects.none(),
@@ -76,6 +113,7 @@ class CourseForm(forms.Form):
         self.fields["subject"].queryset = Subject.objects.filter(school=school)  # type: ignore[attr-defined]
         self.fields["teachers"].queryset = teachers_of(school)  # type: ignore[attr-defined]
         self.fields["slot"].queryset = TimeSlot.objects.filter(school=school)  # type: ignore[attr-defined]
+        offer_rooms(self.fields["room"], school)
 
     def clean(self):
         data = super().clean() or {}
@@ -99,7 +137,7 @@ class ChangeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Modification"), choices=ExceptionKind.choices, widget=forms.RadioSelect)
     date = forms.DateField(label=_("Date de la séance"), widget=DateInput())
     reason = forms.CharField(label=_("Motif"), max_length=200, required=False)
-    room = forms.CharField(label=_("Nouvelle salle"), max_length=60, required=False)
+    room = room_field(_("Nouvelle salle"))
     replacement = PersonChoiceField(label=_("Remplaçant"), queryset=Person.objects.none(), required=False)
     new_date = forms.DateField(label=_("Nouvelle date (cours déplacé)"), required=False, widget=DateInput())
     start = forms.TimeField(
@@ -108,10 +146,13 @@ class ChangeForm(forms.Form):
     end = forms.TimeField(
         label=_("Fin (cours déplacé ou séance supplémentaire)"), required=False, widget=TimeInput()
     )
+    # Sent by the second button shown with the conflicts found ("Enregistrer malgré les conflits").
+    confirm_conflicts = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, school: School, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["replacement"].queryset = teachers_of(school)  # type: ignore[attr-defined]
+        offer_rooms(self.fields["room"], school)
 
     def clean(self):
         data = super().clean() or {}
@@ -130,6 +171,47 @@ class ChangeForm(forms.Form):
             and not data.get("replacement")
         ):
             self.add_error("room", _("Indiquez la nouvelle salle ou le remplaçant."))
+        return data
+
+
+class AbsenceForm(forms.Form):
+    CANCEL = "cancel"
+    REPLACE = "replace"
+
+    teacher = PersonChoiceField(label=_("Enseignant absent"), queryset=Person.objects.none())
+    start = forms.DateField(label=_("Du"), widget=DateInput(), initial=timezone.localdate)
+    end = forms.DateField(label=_("Au (inclus)"), widget=DateInput(), initial=timezone.localdate)
+    what = forms.ChoiceField(
+        label=_("Ses cours"),
+        choices=[(CANCEL, _("Annuler ses cours")), (REPLACE, _("Les confier à un remplaçant"))],
+        widget=forms.RadioSelect,
+        initial=CANCEL,
+    )
+    replacement = PersonChoiceField(label=_("Remplaçant"), queryset=Person.objects.none(), required=False)
+    reason = forms.CharField(
+        label=_("Motif"),
+        max_length=200,
+        required=False,
+        help_text=_("Lu par les élèves et les familles : pas de raison personnelle ou médicale."),
+    )
+    confirm_conflicts = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, school: School, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teacher"].queryset = teachers_of(school)  # type: ignore[attr-defined]
+        self.fields["replacement"].queryset = teachers_of(school)  # type: ignore[attr-defined]
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("La fin de l'absence précède son début."))
+        if data.get("what") == self.REPLACE:
+            if not data.get("replacement"):
+                self.add_error("replacement", _("Choisissez le remplaçant."))
+            elif data.get("teacher") and data["replacement"].pk == data["teacher"].pk:
+                self.add_error("replacement", _("Le remplaçant doit être un autre enseignant que l'absent."))
+        else:
+            data["replacement"] = None
         return data
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from cartable.access.policy import viewer_for
@@ -221,12 +221,52 @@ def change_text(data: dict) -> str:
         text = _("%(subject)s (%(groups)s) du %(date)s a lieu comme d'habitude.") % params
     elif what == "ended":
         text = _("Le cours %(of_subject)s (%(groups)s) s'arrête après le %(date)s.") % params
+    elif what == "absence":
+        text = _absence_text(data)
     elif what == "new_course":
         text = _("Nouveau cours dans l'emploi du temps : %(subject)s (%(groups)s).") % params
     else:
         text = _("L'emploi du temps %(of_subject)s (%(groups)s) a changé.") % params
     if pupil:
         text = f"{pupil} : {text}"
+    return text
+
+
+def _absence_text(data: dict) -> str:
+    count = data.get("count", 0) if isinstance(data.get("count"), int) else 0
+    params = {
+        "teacher": data.get("teacher", ""),
+        "start": _day(data.get("date", "")),
+        "end": _day(data.get("until", "")),
+        "count": count,
+        "subject": data.get("subject", ""),
+        "groups": data.get("groups", ""),
+        "name": data.get("replacement", ""),
+    }
+    if params["name"]:
+        text = (
+            ngettext(
+                "Absence de %(teacher)s du %(start)s au %(end)s : %(count)d séance "
+                "(%(subject)s, %(groups)s) assurée par %(name)s.",
+                "Absence de %(teacher)s du %(start)s au %(end)s : %(count)d séances "
+                "(%(subject)s, %(groups)s) assurées par %(name)s.",
+                count,
+            )
+            % params
+        )
+    else:
+        text = (
+            ngettext(
+                "Absence de %(teacher)s du %(start)s au %(end)s : %(count)d séance annulée (%(subject)s, "
+                "%(groups)s).",
+                "Absence de %(teacher)s du %(start)s au %(end)s : %(count)d séances annulées (%(subject)s, "
+                "%(groups)s).",
+                count,
+            )
+            % params
+        )
+    if data.get("reason"):
+        text += " " + _("Motif : %(reason)s.") % {"reason": data["reason"]}
     return text
 
 

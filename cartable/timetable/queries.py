@@ -503,6 +503,18 @@ def lessons_for_teacher(
     ]
 
 
+def lessons_given_by(person_id: int, school_id: int, start_date: date, end_date: date) -> list[Lesson]:
+    """The sessions a teacher is to give in one school between two dates (their own, those they replace;
+    not those cancelled nor those someone else already replaces): what a teacher's absence touches."""
+    return [
+        lesson
+        for lesson in lessons_for_teacher(person_id, start_date, end_date)
+        if lesson.school_id == school_id
+        and lesson.status != Status.CANCELLED
+        and any(t.id == person_id for t in lesson.teachers)
+    ]
+
+
 def lessons_for_room(
     room: Room | int, start_date: date, end_date: date, holidays: dict[date, str] | None = None
 ) -> list[Lesson]:

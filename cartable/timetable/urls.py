@@ -13,6 +13,7 @@ urlpatterns = [
     path("gestion/<str:uai>/", views.manage_school, name="manage_school"),
     path("gestion/<str:uai>/cours/nouveau", views.course_new, name="course_new"),
     path("gestion/<str:uai>/creneaux", views.slot_add, name="slot_add"),
+    path("gestion/<str:uai>/absence", views.teacher_absent, name="teacher_absent"),
     path("gestion/creneau/<int:slot_id>/supprimer", views.slot_delete, name="slot_delete"),
     path("gestion/cours/<int:course_id>", views.course_edit, name="course_edit"),
     path("gestion/cours/<int:course_id>/fin", views.course_end, name="course_end"),

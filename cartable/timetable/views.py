@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,7 @@ from cartable.portal import switches
 from cartable.portal.views import children_for_page, selected_child_id
 from cartable.timetable import access, actions, ical, importer, queries
 from cartable.timetable.forms import (
+    AbsenceForm,
     ChangeForm,
     ConfirmImportForm,
     CourseForm,
@@ -54,6 +56,10 @@ class Day:
     @property
     def is_today(self) -> bool:
         return self.date == timezone.localdate()
+
+    @property
+    def is_past(self) -> bool:
+        return self.date < timezone.localdate()
 
 
 def monday_from(request) -> date:
@@ -89,9 +95,12 @@ def week_context(
         query["semaine"] = day.isoformat()
         return f"?{query.urlencode()}"
 
+    days = days_of_week(monday, lessons, holidays)
     return {
         "monday": monday,
-        "days": days_of_week(monday, lessons, holidays),
+        "days": days,
+        # This week, on a phone, the list starts at today (timetable.css), with a link back to Monday.
+        "from_today": any(d.is_today for d in days) and any(d.is_past for d in days),
         "previous_url": url_for(monday - timedelta(weeks=1)),
         "next_url": url_for(monday + timedelta(weeks=1)),
         "today_url": url_for(timezone.localdate()),
@@ -414,6 +423,7 @@ def change_new(request, course_id: int):
     except ValueError:
         initial["date"] = None
     form = ChangeForm(request.POST or None, school=course.school, initial=initial)
+    conflicts: list = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -430,7 +440,11 @@ def change_new(request, course_id: int):
                     start=data["start"],
                     end=data["end"],
                 ),
+                confirm_conflicts=data["confirm_conflicts"],
             )
+        except actions.ConflictsFound as error:
+            form.add_error(None, error)
+            conflicts = error.conflicts
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -445,7 +459,11 @@ def change_new(request, course_id: int):
                 else reverse("timetable:course_edit", args=[course.pk])
             )
             return redirect(f"{target}?semaine={change.date.isoformat()}")
-    return render(request, "timetable/change_form.html", {"course": course, "form": form})
+    return render(
+        request,
+        "timetable/change_form.html",
+        {"course": course, "form": form, "conflicts": conflicts},
+    )
 
 
 @manager_view
@@ -456,6 +474,77 @@ def change_delete(request, change_id: int):
     actions.remove_change(request.user, change)
     messages.success(request, _("Modification annulée : la séance a lieu comme d'habitude."))
     return redirect("timetable:course_edit", course_id=course_id)
+
+
+@manager_view
+def teacher_absent(request, uai: str):
+    """A teacher is away: every session they were to give over a period is cancelled or handed to a
+    replacement in one step. The first submit previews what would change; saving is a second, explicit one."""
+    school = access.managed_school_or_404(request.user, uai)
+    form = AbsenceForm(request.POST or None, school=school)
+    plan = None
+    conflicts: list = []
+    previewed = ""
+    if request.method == "POST" and form.is_valid():
+        cleaned = form.cleaned_data
+        data = actions.AbsenceData(
+            teacher=cleaned["teacher"],
+            start=cleaned["start"],
+            end=cleaned["end"],
+            replacement=cleaned["replacement"],
+            reason=cleaned["reason"],
+        )
+        previewed = _absence_signature(data)
+        # Saving needs a preview of these very choices: changed after the preview, the form previews again.
+        saving = request.POST.get("previewed") == previewed and (
+            "save" in request.POST or cleaned["confirm_conflicts"]
+        )
+        try:
+            plan = actions.plan_absence(request.user, school, data)
+            conflicts = plan.conflicts
+            if saving:
+                done = actions.record_absence(
+                    request.user, school, data, confirm_conflicts=cleaned["confirm_conflicts"]
+                )
+                messages.success(request, _absence_done(data, len(done.lessons)))
+                return redirect("timetable:manage_school", uai=school.uai)
+        except actions.ConflictsFound as error:
+            form.add_error(None, error)
+            conflicts = error.conflicts
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "timetable/absence.html",
+        {
+            "school": school,
+            "form": form,
+            "plan": plan,
+            "conflicts": conflicts,
+            "previewed": previewed if plan is not None else "",
+        },
+    )
+
+
+def _absence_signature(data: actions.AbsenceData) -> str:
+    replacement = data.replacement.pk if data.replacement else ""
+    return f"{data.teacher.pk}:{data.start.isoformat()}:{data.end.isoformat()}:{replacement}"
+
+
+def _absence_done(data: actions.AbsenceData, count: int) -> str:
+    if data.replacement is not None:
+        return ngettext(
+            "%(count)d séance confiée à %(name)s. "
+            "Les élèves, leurs parents et les enseignants sont prévenus.",
+            "%(count)d séances confiées à %(name)s. "
+            "Les élèves, leurs parents et les enseignants sont prévenus.",
+            count,
+        ) % {"count": count, "name": data.replacement.full_name}
+    return ngettext(
+        "%(count)d séance annulée. Les élèves, leurs parents et les enseignants sont prévenus.",
+        "%(count)d séances annulées. Les élèves, leurs parents et les enseignants sont prévenus.",
+        count,
+    ) % {"count": count}
 
 
 # --- Import in the admin console ---------------------------------------------------------------------

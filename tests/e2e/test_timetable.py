@@ -77,3 +77,40 @@ def test_week_is_a_list_on_a_phone_and_a_grid_on_a_wide_screen(world, page, live
     page.get_by_role("link", name="Semaine suivante →").focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("semaine=2026-11-23"))
+
+
+def test_a_conflict_is_confirmed_without_javascript(world, browser, live_server):
+    """Tess replaces Tom on Monday at 8:00 while she teaches 5B then: the form lists the clash, the second
+    button saves anyway, all without script."""
+    from cartable.timetable.models import CourseException
+
+    timetable(world)
+    french = Course.objects.create(
+        school=world.school_a, year=world.year, label="Français", weekday=0, start=time(8), end=time(9)
+    )
+    french.groups.add(world.class_5b)
+    french.teachers.add(world.person("tess"))
+    maths = Course.objects.filter(weekday=0, start=time(8), groups=world.class_6a).get()
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="fr-FR",
+        viewport={"width": 360, "height": 800},
+        java_script_enabled=False,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server, world, "vera")
+    page.goto(f"/emploi-du-temps/gestion/cours/{maths.pk}/modification?date={MONDAY.isoformat()}")
+    page.get_by_label("Changement de salle ou d'enseignant").check()
+    page.get_by_label("Remplaçant").select_option(label="Tess MOREAU")
+    page.get_by_label("Nouvelle salle").fill("101")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    conflicts = page.get_by_role("region", name="Conflits avec d'autres cours")
+    expect(conflicts).to_contain_text(
+        "Tess MOREAU a déjà cours : Français (5B), lundi 16 novembre 08:00–09:00"
+    )
+    assert not CourseException.objects.filter(course=maths, date=MONDAY).exists()
+    page.get_by_role("button", name="Enregistrer malgré les conflits").click()
+    expect(page.get_by_role("status")).to_contain_text("Modification enregistrée")
+    assert CourseException.objects.get(course=maths, date=MONDAY).replacement == world.person("tess")
+    context.close()

@@ -74,6 +74,7 @@ ROUTES: dict[str, Route] = {
     "timetable:manage_school": Route(lambda w: f"/emploi-du-temps/gestion/{w.school_a.uai}/"),
     "timetable:course_new": Route(lambda w: f"/emploi-du-temps/gestion/{w.school_a.uai}/cours/nouveau"),
     "timetable:slot_add": Route(lambda w: f"/emploi-du-temps/gestion/{w.school_a.uai}/creneaux", "post"),
+    "timetable:teacher_absent": Route(lambda w: f"/emploi-du-temps/gestion/{w.school_a.uai}/absence"),
     "timetable:slot_delete": Route(
         lambda w: f"/emploi-du-temps/gestion/creneau/{_slot(w)}/supprimer", "post"
     ),
@@ -105,6 +106,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "timetable:manage_school": only(MANAGERS, 200),
     "timetable:course_new": only(MANAGERS, 200),
     "timetable:slot_add": only(MANAGERS, 302),  # an empty form: back to the page with a message
+    "timetable:teacher_absent": only(MANAGERS, 200),
     "timetable:slot_delete": only(MANAGERS, 302),
     "timetable:course_edit": only(MANAGERS, 200),
     "timetable:course_end": only(MANAGERS, 302),  # no date given: back to the course with a message
