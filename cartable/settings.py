@@ -65,6 +65,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cartable.urls"
+# Fields in error take the keyboard's focus after a failed submit (cartable/lib/forms.py).
+FORM_RENDERER = "cartable.lib.forms.FormRenderer"
 WSGI_APPLICATION = "cartable.wsgi.application"
 
 TEMPLATES = [
