@@ -14,7 +14,7 @@ export DJANGO_SETTINGS_MODULE := cartable.settings
 SITE_URL ?= http://$(HOST):$(PORT)
 export SITE_URL
 
-.PHONY: run test lint bench venv dev-deps migrate demo messages messages-app e2e clean
+.PHONY: run test lint bench venv dev-deps migrate demo messages messages-app e2e static axe clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Cartable needs Python 3.12 or newer (python3.13, python3.12 or python3 on PATH)."; exit 1; fi
@@ -41,11 +41,25 @@ run: venv
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: dev-deps
+test: dev-deps axe
 	$(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
-e2e: dev-deps
+e2e: dev-deps axe
 	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+# Production serves only the static files gathered here (hashed names, gzip and brotli copies): run it at each
+# deployment. `make run` (DEBUG) serves the source folders and does not need it; the tests gather their own copy.
+static: venv
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+# axe-core, which the browser tests inject in every app's main page (tests/e2e/test_accessibility.py), at the
+# version locked in tests/e2e/axe/package-lock.json, from the npm registry.
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/e2e/axe --no-audit --no-fund --loglevel error && touch $@; \
+	else echo "npm is not installed: the accessibility check of the browser tests is skipped (apt-get install npm)."; fi
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .
@@ -79,11 +93,11 @@ messages-app: dev-deps
 	cd cartable/$(APP) && DEBUG=true ../../$(PY) ../../manage.py compilemessages
 
 # Each figure is one JSON line on stdout: the home page and logins, the AAF importer, messaging, the timetable.
-bench: dev-deps
+bench: dev-deps static
 	$(PY) -m bench.run
 	$(PY) -m bench.feeds_import
 	$(PY) -m bench.messaging
 	$(PY) -m bench.timetable
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var tests/e2e/axe/node_modules

@@ -1,8 +1,56 @@
-"""What every test shares: fast fixture passwords, an isolated cache, and the permission world."""
+"""What every test shares: fast fixture passwords, an isolated cache, static files as production serves them,
+and the permission world."""
 
+import fcntl
+import hashlib
+import os
+import shutil
 import uuid
+from pathlib import Path
 
 import pytest
+
+STORAGE_CODE = Path(__file__).resolve().parent / "cartable" / "lib" / "storage.py"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static():
+    """The static files as production serves them: gathered by `collectstatic` (hashed names, gzip and brotli
+    copies) and served from there only, never from the source folders."""
+    from django.test.utils import override_settings
+
+    root = _collect_static()
+    with override_settings(STATIC_ROOT=root, WHITENOISE_USE_FINDERS=False, WHITENOISE_AUTOREFRESH=False):
+        yield root
+
+
+def _collect_static() -> Path:
+    """Compressing Django admin's thousand files takes half a minute: the result is kept in var/test-static
+    under a fingerprint of the sources, made once for all test processes, made again when a file changes."""
+    import django
+    from django.contrib.staticfiles import finders
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    digest = hashlib.sha256(f"{django.__version__} {STORAGE_CODE.read_bytes().hex()}".encode())
+    for finder in finders.get_finders():
+        for path, storage in sorted(finder.list(["CVS", ".*", "*~"]), key=lambda found: found[0]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    base = Path(__file__).resolve().parent / "var" / "test-static"
+    base.mkdir(parents=True, exist_ok=True)
+    root = base / digest.hexdigest()[:16]
+    with open(base / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "staticfiles.json").exists():
+            for old in base.iterdir():
+                if old.is_dir():
+                    shutil.rmtree(old)
+            building = base / f"{root.name}.part"
+            with override_settings(STATIC_ROOT=building):
+                call_command("collectstatic", interactive=False, verbosity=0)
+            building.rename(root)
+    return root
 
 
 @pytest.fixture(autouse=True)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files come precompressed), above any middleware that reads or writes the body.
+    "cartable.lib.compression.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Version numbers of cached facts read once per request, each page's all in one round trip.
     "cartable.lib.facts.VersionsMiddleware",
@@ -65,6 +67,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cartable.urls"
+# Fields in error take the keyboard's focus after a failed submit (cartable/lib/forms.py).
+FORM_RENDERER = "cartable.lib.forms.FormRenderer"
 WSGI_APPLICATION = "cartable.wsgi.application"
 
 TEMPLATES = [
@@ -185,14 +189,17 @@ TIME_ZONE = "Europe/Paris"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "cartable" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "cartable.lib.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
-WHITENOISE_USE_FINDERS = True
+# With DEBUG (`make run`) the files are served from the source folders as they change. In production only what
+# `manage.py collectstatic` gathered into STATIC_ROOT is served: hashed names cached for good, gzip and brotli
+# copies (cartable/lib/storage.py); the web server refuses to start before collectstatic has run.
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Background work: the tasks table in the database, run by `manage.py db_worker` (started by `make run`).
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

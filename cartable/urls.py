@@ -1,17 +1,23 @@
+from django.conf import settings
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from cartable.portal import views as portal_views
 
+
+def _plain_static(name: str) -> str:
+    return f"{settings.STATIC_URL}{name}"
+
+
 urlpatterns = [
     path("healthz", portal_views.healthz, name="healthz"),
-    # Browsers ask for /favicon.ico whatever the pages link to; the icon address is worked out per request.
+    # Browsers ask for /favicon.ico whatever the pages link to. A permanent redirect must outlive the next
+    # deployment: it leads to the icon's plain name, which stays, not to the hashed name of today's icon.
     path(
         "favicon.ico",
-        RedirectView.as_view(url=lazy(static, str)("cartable/icons/app.svg"), permanent=True),
+        RedirectView.as_view(url=lazy(_plain_static, str)("cartable/icons/app.svg"), permanent=True),
         name="favicon",
     ),
     path("auth/", include("cartable.accounts.urls")),

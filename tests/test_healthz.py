@@ -40,7 +40,7 @@ def _get(url: str) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
-def test_healthz_answers_503_when_the_database_is_down():
+def test_healthz_answers_503_when_the_database_is_down(collected_static):
     """The production server (granian) pointed at a PostgreSQL port where nothing listens."""
     port = _free_port()
     env = {
@@ -49,6 +49,7 @@ def test_healthz_answers_503_when_the_database_is_down():
         "SECRET_KEY": "healthz-test",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(collected_static),
     }
     env.pop("PYTEST_VERSION", None)
     server = subprocess.Popen(

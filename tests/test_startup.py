@@ -1,4 +1,5 @@
-"""The web server refuses the demo SECRET_KEY outside DEBUG; management commands still run."""
+"""The web server refuses the demo SECRET_KEY and uncollected static files outside DEBUG; management commands
+still run."""
 
 import os
 import subprocess
@@ -26,9 +27,19 @@ def test_web_server_refuses_the_demo_key_in_production():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_web_server_starts_with_a_real_key_or_in_debug():
-    assert run("import cartable.wsgi", DEBUG="false", SECRET_KEY="a-real-secret-key").returncode == 0
-    assert run("import cartable.asgi", DEBUG="true").returncode == 0
+def test_web_server_refuses_to_start_before_collectstatic(tmp_path):
+    result = run("import cartable.wsgi", DEBUG="false", SECRET_KEY="a-real-key", STATIC_ROOT=str(tmp_path))
+    assert result.returncode != 0
+    assert "collectstatic" in result.stderr
+
+
+def test_web_server_starts_with_a_real_key_or_in_debug(collected_static, tmp_path):
+    production = run(
+        "import cartable.wsgi", DEBUG="false", SECRET_KEY="a-real-key", STATIC_ROOT=str(collected_static)
+    )
+    assert production.returncode == 0, production.stderr
+    # The demo (`make run`) serves the source files: nothing to collect.
+    assert run("import cartable.asgi", DEBUG="true", STATIC_ROOT=str(tmp_path)).returncode == 0
 
 
 def test_management_commands_run_without_a_key():

@@ -1,11 +1,23 @@
 """Refuse to serve requests with a configuration that is only safe for a local demo."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+# Written by collectstatic beside the files (ManifestStaticFilesStorage.manifest_name).
+STATIC_MANIFEST = "staticfiles.json"
 
 
 def refuse_unsafe_configuration() -> None:
     if settings.SECRET_KEY == settings.DEV_SECRET_KEY and not settings.DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to serve Cartable (DEBUG=true allows the demo key)."
+        )
+    # Without the manifest every page would fail on its first stylesheet (production serves only what
+    # collectstatic gathered: hashed names, compressed copies).
+    if not settings.DEBUG and not Path(settings.STATIC_ROOT, STATIC_MANIFEST).exists():
+        raise ImproperlyConfigured(
+            f"Static files are not collected in {settings.STATIC_ROOT}: run `manage.py collectstatic "
+            "--noinput` at each deployment (DEBUG=true serves them from the sources)."
         )

@@ -38,6 +38,19 @@ def _plain_http_live_server():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_served_as_in_production():
+    """pytest-django puts Django's static files handler in front of the live server; it looks files up in the
+    source folders, which know no hashed names. Without it WhiteNoise serves what collectstatic gathered (the
+    root conftest.py), as in production."""
+    from django.contrib.staticfiles import handlers
+
+    original = handlers.StaticFilesHandler
+    handlers.StaticFilesHandler = lambda application: application
+    yield
+    handlers.StaticFilesHandler = original
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):

@@ -20,6 +20,22 @@
     out.textContent = out.dataset["label" + l.charAt(0).toUpperCase() + l.slice(1)];
     out.className = "strength strength-" + l;
   });
+  // After a failed submit the keyboard goes to the first error: the errors of the whole form, which come first, or
+  // else the first field in error. The server already marks it autofocus (cartable/lib/forms.py,
+  // includes/form_errors.html); this covers fields drawn by hand and forms that htmx puts into the page.
+  function focusFirstError(root) {
+    var target = root.querySelector(".form-errors") || root.querySelector("[aria-invalid='true']");
+    if (target && !target.contains(document.activeElement)) target.focus();
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var active = document.activeElement;
+    if (!active || active === document.body) focusFirstError(document);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // Only after a submit: a search as you type must not take the focus away from its field.
+    var config = event.detail && event.detail.requestConfig;
+    if (config && config.verb !== "get" && event.target.querySelector) focusFirstError(event.target);
+  });
   // Ask before destructive actions (forms marked data-confirm).
   document.addEventListener("submit", function (event) {
     var form = event.target;
