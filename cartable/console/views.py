@@ -170,11 +170,11 @@ def school_year_undo(request):
     """Going back to the previous year, until the new year's first import: a GET says what it does."""
     change = directory.last_rollover()
     refusal = directory.undo_refusal(change)
-    if request.method != "POST" or refusal is not None:
-        if request.method == "POST":
-            messages.error(request, refusal)
-            return redirect("console:school_year")
+    if request.method != "POST":
         return render(request, "console/school_year_undo.html", {"change": change, "refusal": refusal})
+    if refusal is not None:
+        messages.error(request, refusal)
+        return redirect("console:school_year")
     try:
         undone = directory.undo_school_year(by=request.user)
     except directory.SchoolYearError as error:
