@@ -64,7 +64,7 @@ def test_bad_input_is_explained_and_nothing_is_lost(client, world):
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'value="25:99"' in body and 'role="alert"' in body
+    assert 'value="25:99"' in body and 'aria-invalid="true"' in body and 'id="id_quiet_start_error"' in body
     response = client.post("/notifications/preferences", valid(quiet_start="07:00", quiet_end="07:00"))
     assert response.status_code == 200
     assert "La fin des heures calmes doit différer de leur début." in response.content.decode()
