@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cartable.lib.params.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Version numbers of cached facts read once per request, each page's all in one round trip.
     "cartable.lib.facts.VersionsMiddleware",

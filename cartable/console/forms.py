@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cartable.console.access import current_classes_of, pupils_of
 from cartable.directory import actions as directory
 from cartable.directory.models import STAFF_PROFILES, Function, Group, Person, Profile, School
-from cartable.lib.widgets import DateInput
+from cartable.lib.widgets import DateField, IdsChoiceField, birth_dates
 from cartable.portal.models import CorrectionRequest
 
 
@@ -44,10 +44,10 @@ class NewPersonForm(forms.Form):
         required=False,
         help_text=_("Facultative. Elle permet de retrouver son mot de passe seul."),
     )
-    birth_date = forms.DateField(
+    birth_date = DateField(
+        window=birth_dates,
         label=_("Date de naissance"),
         required=False,
-        widget=DateInput(),
         help_text=_("Obligatoire pour un élève."),
     )
     classe = ClassChoiceField(
@@ -66,7 +66,7 @@ class NewPersonForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
         help_text=_("Tapez une partie de son nom, puis cochez l'élève."),
     )
-    children = forms.ModelMultipleChoiceField(
+    children = IdsChoiceField(
         label=_("Responsable légal de"),
         queryset=Person.objects.none(),
         required=False,
