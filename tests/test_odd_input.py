@@ -218,3 +218,81 @@ def test_odd_values_never_give_a_server_error(world, noted_reads, route_name):
         prober.send(method, params, prober.with_path_numbers(numbers) if numbers else None)
 
     mixed()
+
+
+# --- The inputs reported by the outside review, one by one ------------------------------------------------
+
+
+def _console(suffix: str):
+    return lambda w: f"/admin-ecole/{w.school_a.uai}/{suffix}"
+
+
+BEYOND_64_BITS = "99999999999999999999"
+MESSAGE = {"subject": "Bonjour", "body": "Un mot."}
+
+REPORTED = [
+    # (persona, method, address, data, status)
+    ("alice", "get", lambda w: "/messagerie/", {"page": "²"}, 200),
+    ("alice", "get", lambda w: "/messagerie/", {"page": BEYOND_64_BITS}, 200),
+    ("alice", "get", lambda w: "/messagerie/ecrire", {"a": "²"}, 404),
+    ("alice", "get", lambda w: "/messagerie/ecrire", {"a": BEYOND_64_BITS}, 404),
+    ("alice", "get", lambda w: "/messagerie/ecrire/personnes", {"q": "to", "to": ["²", BEYOND_64_BITS]}, 200),
+    ("alice", "post", lambda w: "/messagerie/ecrire", {"to": "²", **MESSAGE}, 200),
+    ("alice", "post", lambda w: "/messagerie/ecrire", {"to": BEYOND_64_BITS, **MESSAGE}, 200),
+    (
+        "alice",
+        "post",
+        lambda w: "/messagerie/ecrire",
+        {"to": BEYOND_64_BITS, "intent": "find", "q": "x"},
+        200,
+    ),
+    ("alice", "post", lambda w: "/messagerie/ecrire", {"reply_to": "²", **MESSAGE}, 404),
+    ("alice", "post", lambda w: "/messagerie/ecrire", {"forward_of": BEYOND_64_BITS, **MESSAGE}, 404),
+    ("marie", "post", lambda w: "/messagerie/ecrire", {"groups": "teachers:²", **MESSAGE}, 200),
+    (
+        "marie",
+        "post",
+        lambda w: "/messagerie/ecrire",
+        {"groups": f"teachers:{BEYOND_64_BITS}", **MESSAGE},
+        200,
+    ),
+    ("ada", "get", _console("lettres"), {"person": "²"}, 404),
+    ("ada", "get", _console("lettres"), {"person": BEYOND_64_BITS}, 404),
+    ("ada", "post", _console("lettres"), {"person": "²"}, 404),
+    ("ada", "get", _console("lettres"), {"classe": BEYOND_64_BITS}, 404),
+    ("ada", "get", _console("communication/verifier"), {"a": "²"}, 404),
+    ("ada", "get", _console("communication/verifier"), {"b": BEYOND_64_BITS}, 404),
+    ("ada", "get", _console("personnes/eleves"), {"children": ["²", BEYOND_64_BITS]}, 200),
+    (
+        "ada",
+        "post",
+        _console("personnes/nouvelle"),
+        {"last_name": "Martin", "first_name": "Léa", "profile": "Relative", "children": BEYOND_64_BITS},
+        400,
+    ),
+    (
+        "vera",
+        "get",
+        lambda w: f"/emploi-du-temps/gestion/{w.school_a.uai}/cours/nouveau",
+        {"classe": "²"},
+        404,
+    ),
+    ("alice", "get", lambda w: "/emploi-du-temps/", {"semaine": "9999-12-31"}, 200),
+    ("alice", "get", lambda w: f"/cahier-de-textes/classe/{w.class_6a.pk}/", {"semaine": "9999-12-31"}, 200),
+    ("marie", "get", lambda w: "/", {"enfant": "²"}, 404),
+    ("marie", "get", lambda w: "/notifications/", {"enfant": BEYOND_64_BITS}, 404),
+    ("marie", "post", lambda w: "/notifications/tout-lu", {"next": "²"}, 302),
+    ("alice", "get", lambda w: "/auth/charter", {"next": "²"}, 302),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("persona", "method", "address", "data", "status"), REPORTED)
+def test_the_reported_inputs_answer_404_or_a_form_error(world, persona, method, address, data, status):
+    client = Client()
+    world.login(client, persona)
+    url = address(world)
+    answer = client.get(url, data) if method == "get" else client.post(url, data)
+    assert answer.status_code == status
+    if status == 200 and method == "post" and "to" in data and data.get("intent") != "find":
+        assert "Destinataire inconnu." in answer.content.decode()
