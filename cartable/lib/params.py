@@ -37,7 +37,7 @@ def parse_int(value: Any) -> int | None:
     if not (value.isascii() and value.isdigit()):
         return None
     number = int(value)
-    return number if number <= MAX_ID and number >= 1 else None
+    return number if 1 <= number <= MAX_ID else None
 
 
 def int_or_404(value: Any) -> int:
@@ -77,13 +77,6 @@ def date_window(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 def in_window(day: dt.date, today: dt.date | None = None) -> bool:
     first, last = date_window(today)
     return first <= day <= last
-
-
-def clamp_to_window(day: dt.date, today: dt.date | None = None) -> dt.date:
-    """A stored date brought back into the window: a page reading a far date someone saved before the
-    window existed shows its edge instead of failing a week later than year 9999."""
-    first, last = date_window(today)
-    return min(max(day, first), last)
 
 
 def parse_date(value: Any) -> dt.date | None:

@@ -53,12 +53,9 @@ class _Bounded:
 
     window: Window
 
-    def _bounds(self) -> tuple[dt.date, dt.date]:
-        return self.window()
-
     def __deepcopy__(self, memo):
         copy = super().__deepcopy__(memo)  # type: ignore[misc]
-        first, last = copy._bounds()
+        first, last = copy.window()
         copy.widget.attrs.update(min=self._attr(first, start=True), max=self._attr(last, start=False))
         return copy
 
@@ -66,7 +63,7 @@ class _Bounded:
         return day.isoformat()
 
     def _check_window(self, day: dt.date) -> None:
-        first, last = self._bounds()
+        first, last = self.window()
         if not first <= day <= last:
             raise ValidationError(
                 _("Choisissez une date entre le %(first)s et le %(last)s."),
