@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise (static files come precompressed), above any middleware that reads or writes the body.
     "cartable.lib.compression.GZipMiddleware",
+    "cartable.lib.params.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Version numbers of cached facts read once per request, each page's all in one round trip.
     "cartable.lib.facts.VersionsMiddleware",

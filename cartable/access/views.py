@@ -24,6 +24,7 @@ from cartable.accounts.models import User
 from cartable.console.access import manageable_accounts, people_of, pupils_of
 from cartable.console.views import console_view
 from cartable.directory.models import Membership, Person, Profile
+from cartable.lib.params import optional_int_or_404
 
 PICKER_SIZE = 20
 CHANGES_SHOWN = 10
@@ -101,9 +102,10 @@ def _search(school, query: str) -> list[Person]:
 
 
 def _chosen(school, value: str) -> Person | None:
-    if not value.isdigit():
+    person_id = optional_int_or_404(value)
+    if person_id is None:
         return None
-    return people_of(school).select_related("user").filter(pk=int(value)).first()
+    return people_of(school).select_related("user").filter(pk=person_id).first()
 
 
 def _profiles_here(school, people: list[Person]) -> dict[int, list[str]]:

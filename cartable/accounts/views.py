@@ -12,7 +12,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -34,6 +34,7 @@ from cartable.accounts.forms import (
 from cartable.accounts.middleware import CHARTER_VERSION_KEY, keep_this_session, start_session
 from cartable.accounts.models import LoginEvent, User
 from cartable.lib import net
+from cartable.lib.params import local_url
 
 BACKEND = "cartable.accounts.backends.CartableBackend"
 ACTIVATION_SESSION_KEY = "cartable_activation"
@@ -48,12 +49,7 @@ def client_ip(request) -> str:
 
 
 def safe_next(request, default: str = "/") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or default
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return local_url(request.POST.get("next") or request.GET.get("next"), default)
 
 
 def posted(request):

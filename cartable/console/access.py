@@ -17,6 +17,7 @@ from cartable.access import policy
 from cartable.accounts.models import User
 from cartable.directory.models import Function, Group, GroupKind, Membership, Person, Profile, School
 from cartable.directory.ordering import fold
+from cartable.lib.params import int_or_404
 from cartable.portal.models import CorrectionRequest
 
 
@@ -46,11 +47,7 @@ def current_classes_of(school: School) -> QuerySet[Group]:
 
 
 def class_of_school_or_404(school: School, group_id: Any) -> Group:
-    try:
-        group_id = int(group_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    group = current_classes_of(school).filter(pk=group_id).first()
+    group = current_classes_of(school).filter(pk=int_or_404(group_id)).first()
     if group is None:
         raise Http404
     return group

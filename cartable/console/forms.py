@@ -7,7 +7,7 @@ from cartable.console.access import current_classes_of, pupils_of
 from cartable.directory import actions as directory
 from cartable.directory.forms import ClassChoiceField
 from cartable.directory.models import RELATIONSHIPS, STAFF_PROFILES, Function, Group, Person, Profile, School
-from cartable.lib.widgets import DateInput
+from cartable.lib.widgets import DateField, IdsChoiceField, birth_dates
 from cartable.notifications import sms
 from cartable.portal.models import CorrectionRequest
 
@@ -41,10 +41,10 @@ class NewPersonForm(forms.Form):
         required=False,
         help_text=_("Facultative. Elle permet de retrouver son mot de passe seul."),
     )
-    birth_date = forms.DateField(
+    birth_date = DateField(
+        window=birth_dates,
         label=_("Date de naissance"),
         required=False,
-        widget=DateInput(),
         help_text=_("Obligatoire pour un élève."),
     )
     classe = ClassChoiceField(
@@ -63,7 +63,7 @@ class NewPersonForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
         help_text=_("Tapez une partie de son nom, puis cochez l'élève."),
     )
-    children = forms.ModelMultipleChoiceField(
+    children = IdsChoiceField(
         label=_("Responsable légal de"),
         queryset=Person.objects.none(),
         required=False,
@@ -164,7 +164,7 @@ class PersonEditForm(forms.Form):
 
     last_name = forms.CharField(label=_("Nom"), max_length=120)
     first_name = forms.CharField(label=_("Prénom"), max_length=120)
-    birth_date = forms.DateField(label=_("Date de naissance"), required=False, widget=DateInput())
+    birth_date = DateField(window=birth_dates, label=_("Date de naissance"), required=False)
     email = forms.EmailField(
         label=_("Adresse électronique"),
         required=False,

@@ -52,6 +52,7 @@ from cartable.directory.models import (
     SchoolYearChange,
 )
 from cartable.directory.ordering import in_school_order
+from cartable.lib.params import int_or_404, valid_ints
 from cartable.notifications import actions as notifications
 from cartable.portal import switches
 from cartable.portal.models import AppSwitch, CorrectionRequest
@@ -710,7 +711,7 @@ def _typed_values(post) -> dict:
 
 def _pupils_to_show(school, query: str, ticked_ids) -> list[Person]:
     """The pupils already ticked plus at most 20 matching the search words, with their classes."""
-    ids = [int(i) for i in ticked_ids if str(i).isdigit()]
+    ids = valid_ints(ticked_ids)
     selected = Q(pk__in=ids)
     found = Q(pk__in=[])
     words = query.split()
@@ -787,10 +788,7 @@ def letters_page(request, school):
         return _print_letters(request, school)
     context = {"school": school}
     if request.GET.get("person"):
-        person_id = request.GET["person"]
-        if not person_id.isdigit():
-            raise Http404
-        person = person_of_school_or_404(school, int(person_id))
+        person = person_of_school_or_404(school, int_or_404(request.GET["person"]))
         context.update(
             person=person,
             needs_letter=letters.needs_letter(person.user),
@@ -818,10 +816,7 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 def _print_letters(request, school):
     if request.POST.get("person"):
-        person_id = request.POST["person"]
-        if not person_id.isdigit():
-            raise Http404
-        person = person_of_school_or_404(school, int(person_id))
+        person = person_of_school_or_404(school, int_or_404(request.POST["person"]))
         letter = letters.letter_for_person(request.user, school, person, request.POST.get("code", ""))
         if letter is None:
             messages.info(

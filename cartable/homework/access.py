@@ -22,6 +22,7 @@ from cartable.access import policy
 from cartable.access.policy import current_enrolments, current_teaching_assignments
 from cartable.directory.models import Function, Group, Profile, Subject
 from cartable.homework.models import Entry, Homework, Visa
+from cartable.lib.params import int_or_404
 
 READERS_OF_THE_SCHOOL = (Function.DIRECTION, Function.VIE_SCOLAIRE)
 
@@ -54,11 +55,7 @@ def sees_prepared_entries(user: Any, group: Group) -> bool:
 
 
 def readable_group_or_404(user: Any, group_id: Any) -> Group:
-    try:
-        group_id = int(group_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    group = readable_groups(user).select_related("school").filter(pk=group_id).first()
+    group = readable_groups(user).select_related("school").filter(pk=int_or_404(group_id)).first()
     if group is None:
         raise Http404
     return group

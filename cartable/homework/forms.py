@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cartable.homework.access import Teaching
-from cartable.lib.widgets import DateInput, DateTimeInput, TimeInput
+from cartable.lib.widgets import DateField, DateTimeField, IdField, TimeInput
 
 # What a teacher joins to a lesson: documents, spreadsheets, slides, images, sound and video of a lesson.
 ALLOWED_EXTENSIONS = frozenset(
@@ -89,7 +89,7 @@ RICH_TEXT_HELP = _(
 
 class EntryForm(forms.Form):
     teaching = forms.ChoiceField(label=_("Classe ou groupe, matière"))
-    date = forms.DateField(label=_("Date de la séance"), widget=DateInput())
+    date = DateField(label=_("Date de la séance"))
     start_time = forms.TimeField(label=_("Heure de début"), required=False, widget=TimeInput())
     title = forms.CharField(label=_("Titre"), required=False, max_length=200)
     content = forms.CharField(
@@ -100,13 +100,12 @@ class EntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     attachments = AttachmentsField(label=_("Pièces jointes de la séance"))
-    visible_from = forms.DateTimeField(
+    visible_from = DateTimeField(
         label=_("Visible par les élèves et les familles à partir du"),
         required=False,
         help_text=_("Laissez vide pour la rendre visible tout de suite."),
-        widget=DateTimeInput(),
     )
-    course = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    course = IdField()
 
     def __init__(self, *args, teachings: list[Teaching], **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,7 +119,7 @@ class EntryForm(forms.Form):
 
 
 class HomeworkForm(forms.Form):
-    id = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    id = IdField()
     instructions = forms.CharField(
         label=_("Travail à faire"),
         required=False,
@@ -128,7 +127,7 @@ class HomeworkForm(forms.Form):
         help_text=RICH_TEXT_HELP,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    due_date = forms.DateField(label=_("Pour le"), required=False, widget=DateInput())
+    due_date = DateField(label=_("Pour le"), required=False)
     duration_minutes = forms.IntegerField(
         label=_("Durée estimée (minutes)"), required=False, min_value=1, max_value=600
     )
@@ -165,7 +164,8 @@ class BaseHomeworkFormSet(forms.BaseFormSet):
 
 HomeworkFormSet = cast(
     type[BaseHomeworkFormSet],
-    forms.formset_factory(HomeworkForm, formset=BaseHomeworkFormSet, extra=1, max_num=10),
+    # absolute_max: a posted TOTAL_FORMS of 99999 would otherwise build (and show) a thousand forms.
+    forms.formset_factory(HomeworkForm, formset=BaseHomeworkFormSet, extra=1, max_num=10, absolute_max=10),
 )
 
 

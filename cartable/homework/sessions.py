@@ -8,11 +8,11 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from cartable.access import policy
 from cartable.homework.access import Teaching
 from cartable.homework.models import Entry
+from cartable.lib.params import date_or_404, int_or_404
 
 DAYS_BACK = 6  # a week of sessions, so that on Monday last week's are still offered
 
@@ -86,13 +86,7 @@ def chosen_session(request, teachings: list[Teaching], week: list[SessionChoice]
 
     raw_course, raw_date = request.GET.get("course"), request.GET.get("date")
     if raw_course is not None or raw_date is not None:
-        try:
-            course_id = int(raw_course or "")
-            day = parse_date(raw_date or "")
-        except ValueError:
-            raise Http404 from None
-        if day is None:
-            raise Http404
+        course_id, day = int_or_404(raw_course), date_or_404(raw_date)
         lesson = lesson_on(course_id, day)
         person_id = policy.viewer_for(request.user).person_id
         choices = _choices(lesson, person_id, teachings) if lesson is not None and person_id else []

@@ -13,8 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +25,7 @@ from cartable.homework import access, actions, queries, sessions, text
 from cartable.homework.forms import EntryForm, HomeworkFormSet, VisaForm
 from cartable.homework.models import Attachment, Entry, Visa
 from cartable.lib.french import de
+from cartable.lib.params import local_url, parse_date, valid_ints
 from cartable.portal.views import children_for_page, selected_child_id
 
 SUBJECT_PAGE_SIZE = 20
@@ -108,10 +108,7 @@ def index(request):
 
 def _monday(request, params=None) -> dt.date:
     """The Monday of the week asked for (?semaine=, or a posted `semaine`), else of this week."""
-    try:
-        day = parse_date((request.GET if params is None else params).get("semaine") or "")
-    except ValueError:  # well formed but impossible, e.g. 2026-02-30
-        day = None
+    day = parse_date((request.GET if params is None else params).get("semaine"))
     return sessions.monday_of(day or timezone.localdate())
 
 
@@ -188,10 +185,7 @@ def _entry_input(form: EntryForm, formset, request, entry: Entry | None = None) 
                 delete=bool(cleaned.get("delete")),
             )
         )
-    removed = []
-    for raw in request.POST.getlist("remove_attachment"):
-        if raw.isdigit():
-            removed.append(int(raw))
+    removed = valid_ints(request.POST.getlist("remove_attachment"))
     return actions.EntryInput(
         group_id=teaching.group_id,
         subject_id=teaching.subject_id,
@@ -391,9 +385,7 @@ def done(request, homework_id: int):
             "homework/_todo_item.html",
             {"item": item, "own": True, "compact": request.POST.get("compact") == "1", "next": ""},
         )
-    target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = reverse("homework:todo")
+    target = local_url(request.POST.get("next"), reverse("homework:todo"))
     messages.success(request, _("C'est noté.") if wanted else _("Le travail est de nouveau à faire."))
     return redirect(target)
 

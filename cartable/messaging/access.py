@@ -28,6 +28,7 @@ from cartable.directory.models import (
     School,
 )
 from cartable.lib.french import de
+from cartable.lib.params import int_or_404, parse_int
 from cartable.messaging.models import Attachment, Folder, Message, Recipient, Report, SenderFolder
 
 
@@ -104,11 +105,7 @@ def my_copy(user: Any, message: Message) -> Recipient | None:
 
 
 def draft_or_404(user: Any, pk: Any) -> Message:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    message = drafts_of(user).filter(pk=pk).first()
+    message = drafts_of(user).filter(pk=int_or_404(pk)).first()
     if message is None:
         raise Http404
     return message
@@ -291,8 +288,9 @@ def _wanted_ids(only: set[str] | None) -> dict[str, set[int]]:
     wanted: dict[str, set[int]] = {kind: set() for kind in KINDS}
     for code in only or ():
         kind, _sep, value = code.partition(":")
-        if kind in wanted and value.isdigit():
-            wanted[kind].add(int(value))
+        number = parse_int(value)
+        if kind in wanted and number is not None:
+            wanted[kind].add(number)
     return wanted
 
 

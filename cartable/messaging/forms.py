@@ -7,6 +7,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from cartable.lib.params import parse_int
+
 # Documents a school exchanges: office files, PDF, pictures, plain text, sound. Never executables or HTML.
 ALLOWED_EXTENSIONS = frozenset(
     [
@@ -92,9 +94,10 @@ class IdListField(forms.Field):
         values = value if isinstance(value, list | tuple) else ([value] if value else [])
         ids = []
         for item in values:
-            if not str(item).isdigit():
+            number = parse_int(item)
+            if number is None:
                 raise forms.ValidationError(_("Destinataire inconnu."))
-            ids.append(int(item))
+            ids.append(number)
         return list(dict.fromkeys(ids))
 
 

@@ -21,6 +21,7 @@ from cartable.access import communication
 from cartable.directory.models import Person
 from cartable.lib.french import de
 from cartable.lib.html import plain_text
+from cartable.lib.params import int_or_404, optional_int_or_404, parse_int, valid_ints
 from cartable.messaging import access, actions
 from cartable.messaging.forms import ComposeForm, ReportForm, SearchForm
 from cartable.messaging.models import Folder, Message, Recipient, Report, SenderFolder
@@ -113,8 +114,7 @@ class InboxRow:
 
 
 def _page(request, queryset, make_row: Any = None) -> Page:
-    raw = request.GET.get("page", "1")
-    number = max(1, min(int(raw), 10_000)) if raw.isdigit() else 1
+    number = min(parse_int(request.GET.get("page")) or 1, 10_000)
     start = (number - 1) * PAGE_SIZE
     rows = list(queryset[start : start + PAGE_SIZE + 1])
     if make_row is not None:
@@ -349,11 +349,8 @@ def _compose_context(
 
 
 def _optional_message(user, value) -> Message | None:
-    if not value:
-        return None
-    if not str(value).isdigit():
-        raise Http404
-    return access.message_or_404(user, int(value))
+    pk = optional_int_or_404(value)
+    return None if pk is None else access.message_or_404(user, pk)
 
 
 @mailbox_view
@@ -370,8 +367,8 @@ def compose(request):
         to = [int(p) for p in draft.draft_to.get("people", [])]
         groups = list(draft.draft_to.get("groups", []))
         initial = {"subject": draft.subject, "body": draft.body}
-    elif request.GET.get("a", "").isdigit():
-        wanted = int(request.GET["a"])
+    elif request.GET.get("a"):
+        wanted = int_or_404(request.GET["a"])
         if communication.can_write(request.user, wanted):
             to = [wanted]
     elif request.GET.get("groupe"):
@@ -387,7 +384,7 @@ def _compose_post(request):
     draft = access.draft_or_404(request.user, request.POST["draft"]) if request.POST.get("draft") else None
     reply_to = _optional_message(request.user, request.POST.get("reply_to"))
     forward_of = _optional_message(request.user, request.POST.get("forward_of"))
-    to = [int(v) for v in request.POST.getlist("to") if v.isdigit()]
+    to = valid_ints(request.POST.getlist("to"))
     groups = [str(v)[:40] for v in request.POST.getlist("groups")]
     context: dict[str, Any] = {
         "draft": draft,
@@ -439,7 +436,7 @@ def _compose_post(request):
 @mailbox_view
 def people(request):
     """The people matching what is typed in the recipient picker (htmx), among those the user may reach."""
-    chosen = [int(v) for v in request.GET.getlist("to") if v.isdigit()]
+    chosen = valid_ints(request.GET.getlist("to"))
     q = request.GET.get("q", "")[:100]
     return render(
         request,

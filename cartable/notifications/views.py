@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cartable.access.policy import viewer_for
 from cartable.accounts.models import User
+from cartable.lib.params import local_url, optional_int_or_404
 from cartable.notifications import access, actions, counts, delivery, timeline
 from cartable.notifications.forms import PreferencesForm
 from cartable.notifications.kinds import KINDS, kinds_for
@@ -27,25 +28,16 @@ PAGE_SIZE = 25
 
 def _child_id(request) -> int | None:
     """?enfant=<id> narrows a guardian's timeline to one child; anything else than one of theirs is a 404."""
-    raw = request.GET.get("enfant")
-    if not raw:
+    child_id = optional_int_or_404(request.GET.get("enfant"))
+    if child_id is None:
         return None
-    try:
-        child_id = int(raw)
-    except ValueError:
-        raise Http404 from None
     if child_id not in viewer_for(request.user).child_ids:
         raise Http404
     return child_id
 
 
 def _back(request, fallback: str = "notifications:list"):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(local_url(request.POST.get("next"), reverse(fallback)))
 
 
 @login_required

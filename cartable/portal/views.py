@@ -19,6 +19,7 @@ from cartable.accounts import actions as account_actions
 from cartable.directory import actions as directory_actions
 from cartable.directory.models import Function, Guardianship, Membership, Person, School
 from cartable.directory.queries import current_classes, home_facts
+from cartable.lib.params import int_or_404
 from cartable.portal import actions, switches
 from cartable.portal.forms import ContributionsForm, CorrectionRequestForm, LanguageForm
 from cartable.portal.launcher import launcher_for, rendered_preference_sections, rendered_widgets
@@ -80,10 +81,7 @@ def selected_child_id(request, child_ids: list[int], *, first_by_default: bool =
     raw = request.GET.get("enfant")
     if raw is None:
         return child_ids[0] if child_ids and first_by_default else None
-    try:
-        child_id = int(raw)
-    except ValueError:
-        raise Http404 from None
+    child_id = int_or_404(raw)
     if child_id not in child_ids:
         raise Http404
     return child_id

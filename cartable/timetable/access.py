@@ -18,16 +18,10 @@ from django.http import Http404
 from cartable.access import policy
 from cartable.access.policy import current_enrolments, viewer_for
 from cartable.directory.models import STAFF_PROFILES, Function, Group, Profile, School
+from cartable.lib.params import int_or_404
 from cartable.timetable.models import CalendarToken, Course, CourseException, Room, TimeSlot
 
 MANAGING_FUNCTIONS = (Function.DIRECTION, Function.VIE_SCOLAIRE)
-
-
-def _int_or_404(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
 
 
 def managed_school_ids(user: Any) -> frozenset[int]:
@@ -61,7 +55,7 @@ def groups_visible_to(user: Any) -> QuerySet[Group]:
 
 
 def group_or_404(user: Any, group_id: Any) -> Group:
-    group = groups_visible_to(user).select_related("school").filter(pk=_int_or_404(group_id)).first()
+    group = groups_visible_to(user).select_related("school").filter(pk=int_or_404(group_id)).first()
     if group is None:
         raise Http404
     return group
@@ -77,7 +71,7 @@ def rooms_visible_to(user: Any) -> QuerySet[Room]:
 
 
 def room_or_404(user: Any, room_id: Any) -> Room:
-    room = rooms_visible_to(user).select_related("school").filter(pk=_int_or_404(room_id)).first()
+    room = rooms_visible_to(user).select_related("school").filter(pk=int_or_404(room_id)).first()
     if room is None:
         raise Http404
     return room
@@ -92,7 +86,7 @@ def managed_school_or_404(user: Any, uai: str) -> School:
 
 def managed_course_or_404(user: Any, course_id: Any) -> Course:
     course = (
-        Course.objects.filter(pk=_int_or_404(course_id), school_id__in=managed_school_ids(user))
+        Course.objects.filter(pk=int_or_404(course_id), school_id__in=managed_school_ids(user))
         .select_related("school", "subject", "room", "year")
         .first()
     )
@@ -104,7 +98,7 @@ def managed_course_or_404(user: Any, course_id: Any) -> Course:
 def managed_exception_or_404(user: Any, exception_id: Any) -> CourseException:
     found = (
         CourseException.objects.filter(
-            pk=_int_or_404(exception_id), course__school_id__in=managed_school_ids(user)
+            pk=int_or_404(exception_id), course__school_id__in=managed_school_ids(user)
         )
         .select_related("course__school")
         .first()
@@ -115,7 +109,7 @@ def managed_exception_or_404(user: Any, exception_id: Any) -> CourseException:
 
 
 def managed_slot_or_404(user: Any, slot_id: Any) -> TimeSlot:
-    slot = TimeSlot.objects.filter(pk=_int_or_404(slot_id), school_id__in=managed_school_ids(user)).first()
+    slot = TimeSlot.objects.filter(pk=int_or_404(slot_id), school_id__in=managed_school_ids(user)).first()
     if slot is None:
         raise Http404
     return slot
@@ -136,7 +130,7 @@ def is_pupil(user: Any) -> bool:
 
 
 def own_token_or_404(user: Any, token_id: Any) -> CalendarToken:
-    token = CalendarToken.objects.filter(pk=_int_or_404(token_id), user_id=user.pk).first()
+    token = CalendarToken.objects.filter(pk=int_or_404(token_id), user_id=user.pk).first()
     if token is None:
         raise Http404
     return token

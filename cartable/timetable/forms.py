@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cartable.directory.models import Group, Membership, Person, Profile, School, Subject
-from cartable.lib.widgets import DateInput, TimeInput
+from cartable.lib.widgets import DateField, IdsChoiceField, TimeInput
 from cartable.timetable.importer import HEADER
 from cartable.timetable.models import ExceptionKind, Room, TimeSlot, Weekday, Weeks, Zone
 
@@ -17,7 +17,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.full_name
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleChoiceField(IdsChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return obj.full_name
 
@@ -71,7 +71,7 @@ def teachers_of(school: School):
 
 
 class CourseForm(forms.Form):
-    groups = forms.ModelMultipleChoiceField(
+    groups = IdsChoiceField(
         label=_("Classes et groupes"),
         queryset=Group.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -102,8 +102,8 @@ class CourseForm(forms.Form):
     start = forms.TimeField(label=_("Début"), widget=TimeInput(), required=False)
     end = forms.TimeField(label=_("Fin"), widget=TimeInput(), required=False)
     weeks = forms.ChoiceField(label=_("Semaines"), choices=Weeks.choices, initial=Weeks.EVERY)
-    valid_from = forms.DateField(label=_("À partir du"), required=False, widget=DateInput())
-    valid_until = forms.DateField(label=_("Jusqu'au"), required=False, widget=DateInput())
+    valid_from = DateField(label=_("À partir du"), required=False)
+    valid_until = DateField(label=_("Jusqu'au"), required=False)
 
     def __init__(self, *args, school: School, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,11 +135,11 @@ class CourseForm(forms.Form):
 
 class ChangeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Modification"), choices=ExceptionKind.choices, widget=forms.RadioSelect)
-    date = forms.DateField(label=_("Date de la séance"), widget=DateInput())
+    date = DateField(label=_("Date de la séance"))
     reason = forms.CharField(label=_("Motif"), max_length=200, required=False)
     room = room_field(_("Nouvelle salle"))
     replacement = PersonChoiceField(label=_("Remplaçant"), queryset=Person.objects.none(), required=False)
-    new_date = forms.DateField(label=_("Nouvelle date (cours déplacé)"), required=False, widget=DateInput())
+    new_date = DateField(label=_("Nouvelle date (cours déplacé)"), required=False)
     start = forms.TimeField(
         label=_("Début (cours déplacé ou séance supplémentaire)"), required=False, widget=TimeInput()
     )
@@ -179,8 +179,8 @@ class AbsenceForm(forms.Form):
     REPLACE = "replace"
 
     teacher = PersonChoiceField(label=_("Enseignant absent"), queryset=Person.objects.none())
-    start = forms.DateField(label=_("Du"), widget=DateInput(), initial=timezone.localdate)
-    end = forms.DateField(label=_("Au (inclus)"), widget=DateInput(), initial=timezone.localdate)
+    start = DateField(label=_("Du"), initial=timezone.localdate)
+    end = DateField(label=_("Au (inclus)"), initial=timezone.localdate)
     what = forms.ChoiceField(
         label=_("Ses cours"),
         choices=[(CANCEL, _("Annuler ses cours")), (REPLACE, _("Les confier à un remplaçant"))],
@@ -216,19 +216,16 @@ class AbsenceForm(forms.Form):
 
 
 class EndCourseForm(forms.Form):
-    last_day = forms.DateField(
-        label=_("Dernier jour du cours"), widget=DateInput(), initial=timezone.localdate
-    )
+    last_day = DateField(label=_("Dernier jour du cours"), initial=timezone.localdate)
 
 
 class SettingsForm(forms.Form):
     zone = forms.ChoiceField(
         label=_("Zone de vacances"), choices=[("", _("Selon l'académie")), *Zone.choices], required=False
     )
-    week_a_monday = forms.DateField(
+    week_a_monday = DateField(
         label=_("Une semaine A"),
         required=False,
-        widget=DateInput(),
         help_text=_("Un jour d'une semaine A ; les semaines de vacances ne comptent pas dans l'alternance."),
     )
 
@@ -241,9 +238,7 @@ class ImportForm(forms.Form):
         label=_("Fichier CSV"),
         help_text=_("Une ligne d'en-tête, puis une ligne par cours."),
     )
-    valid_from = forms.DateField(
-        label=_("Valable à partir du"), widget=DateInput(), initial=timezone.localdate
-    )
+    valid_from = DateField(label=_("Valable à partir du"), initial=timezone.localdate)
     replace = forms.BooleanField(
         label=_("Remplacer l'emploi du temps actuel (les cours actuels s'arrêtent la veille)"), required=False
     )
@@ -251,7 +246,7 @@ class ImportForm(forms.Form):
 
 class ConfirmImportForm(forms.Form):
     content = forms.CharField(widget=forms.HiddenInput, max_length=1_000_000)
-    valid_from = forms.DateField(widget=forms.HiddenInput)
+    valid_from = DateField(widget=forms.HiddenInput)
     replace = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from cartable.access.policy import viewer_for
 from cartable.directory.models import Membership, Profile, School
 from cartable.directory.queries import home_facts
+from cartable.lib.params import optional_int_or_404, parse_date
 from cartable.portal import switches
 from cartable.portal.views import children_for_page, selected_child_id
 from cartable.timetable import access, actions, ical, importer, queries
@@ -63,13 +64,9 @@ class Day:
 
 
 def monday_from(request) -> date:
-    """The Monday of the week asked with ?semaine=YYYY-MM-DD (any day of it), else this week's."""
-    raw = request.GET.get("semaine", "")
-    try:
-        day = date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        day = timezone.localdate()
-    return queries.monday_of(day)
+    """The Monday of the week asked with ?semaine=YYYY-MM-DD (any day of it), else this week's (also for a
+    date that is not one, or too far from now: see cartable.lib.params)."""
+    return queries.monday_of(parse_date(request.GET.get("semaine")) or timezone.localdate())
 
 
 def days_of_week(monday: date, lessons: list[Lesson], holidays: dict[date, str]) -> list[Day]:
@@ -336,9 +333,9 @@ def _course_data(form: CourseForm) -> actions.CourseData:
 def course_new(request, uai: str):
     school = access.managed_school_or_404(request.user, uai)
     initial = {}
-    group_id = request.GET.get("classe")
-    if group_id and group_id.isdigit():
-        initial["groups"] = [int(group_id)]
+    group_id = optional_int_or_404(request.GET.get("classe"))
+    if group_id is not None:
+        initial["groups"] = [group_id]
     form = CourseForm(request.POST or None, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -416,12 +413,7 @@ def course_end(request, course_id: int):
 @manager_view
 def change_new(request, course_id: int):
     course = access.managed_course_or_404(request.user, course_id)
-    initial: dict = {"kind": "cancelled"}
-    raw = request.GET.get("date", "")
-    try:
-        initial["date"] = date.fromisoformat(raw) if raw else None
-    except ValueError:
-        initial["date"] = None
+    initial: dict = {"kind": "cancelled", "date": parse_date(request.GET.get("date"))}
     form = ChangeForm(request.POST or None, school=course.school, initial=initial)
     conflicts: list = []
     if request.method == "POST" and form.is_valid():
