@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from cartable.accounts import actions, throttle
+from cartable.accounts.backends import refused_as_blocked
 from cartable.accounts.forms import (
     ActivationCodeForm,
     CharterForm,
@@ -72,6 +73,26 @@ def throttled_message() -> str:
     return _("Trop de tentatives de connexion. Par sécurité, réessayez dans 15 minutes.")
 
 
+def blocked_message(user: User | None) -> str:
+    """Whom to ask: an école's accounts are kept by its direction, a collège's or lycée's by its ENT admin
+    and vie scolaire."""
+    from cartable.directory.models import School, SchoolKind
+
+    schools = list(School.objects.filter(memberships__person__user=user).distinct().order_by("name"))
+    names = ", ".join(school.name for school in schools)
+    if not schools:
+        return _("Votre compte est bloqué. Adressez-vous à l'administrateur de Cartable pour le débloquer.")
+    if all(school.kind == SchoolKind.PRIMARY for school in schools):
+        return _(
+            "Votre compte est bloqué. Pour le débloquer, adressez-vous à la direction de l'école "
+            "(%(schools)s), qui gère les comptes Cartable."
+        ) % {"schools": names}
+    return _(
+        "Votre compte est bloqué. Pour le débloquer, adressez-vous à l'administrateur ENT ou à la vie "
+        "scolaire de l'établissement (%(schools)s)."
+    ) % {"schools": names}
+
+
 # Login and logout
 
 
@@ -91,7 +112,13 @@ def login(request):
             status = 429
         else:
             user = auth.authenticate(request, username=username, password=form.cleaned_data["password"])
-            if user is None:
+            if user is None and refused_as_blocked(request):
+                # The password was right: saying "blocked" reveals nothing to someone guessing.
+                blocked = user_for_login(username)
+                actions.record_login_event(blocked, LoginEvent.Kind.BLOCKED, request)
+                error = blocked_message(blocked)
+                status = 403
+            elif user is None:
                 throttle.record_failure(username, ip)
                 # Traced on the account when it exists, so its owner sees the attempt in their history.
                 actions.record_login_event(user_for_login(username), LoginEvent.Kind.FAILURE, request)
@@ -141,6 +168,14 @@ def _user_with_code(username: str, code: str) -> User | None:
     return user
 
 
+def _blocked_with_code(username: str, code: str) -> User | None:
+    """The blocked account this right code belongs to: only the code's holder learns that it is blocked."""
+    user = user_for_login(username)
+    if user is None or not user.is_active or not user.is_blocked:
+        return None
+    return user if actions.check_activation_code(user, code) else None
+
+
 def activate(request):
     form = ActivationCodeForm(posted(request))
     error = None
@@ -158,6 +193,11 @@ def activate(request):
                 # Only a fingerprint of the code is kept; step 2 checks it again against the account.
                 request.session[ACTIVATION_SESSION_KEY] = {"user": user.pk, "code": user.activation_code_hash}
                 return redirect("accounts:activate_password")
+            blocked = _blocked_with_code(username, code)
+            if blocked is not None:
+                actions.record_login_event(blocked, LoginEvent.Kind.BLOCKED, request)
+                error = blocked_message(blocked)
+                return render(request, "accounts/activate.html", {"form": form, "error": error}, status=403)
             throttle.record_failure(username, ip)
             actions.record_login_event(user_for_login(username), LoginEvent.Kind.FAILURE, request)
             # One message for an unknown login, a wrong code, a used or expired code: nothing to enumerate.

@@ -26,6 +26,13 @@ def _correction(world: World) -> int:
     return request.pk
 
 
+def _ecole_class(world: World) -> int:
+    """6A, in school A made an école for the route: its teacher Tom looks after the pupils' passwords."""
+    world.school_a.kind = "primary"
+    world.school_a.save(update_fields=["kind"])
+    return world.class_6a.pk
+
+
 def _person(name: str) -> Callable[[World], str]:
     return lambda w: f"/admin-ecole/{w.school_a.uai}/personnes/{w.person(name).pk}"
 
@@ -76,6 +83,11 @@ ROUTES: dict[str, Route] = {
     "console:settings": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/reglages"),
     "directory:search": Route(lambda w: "/annuaire/?q=petit"),
     "directory:person": Route(lambda w: f"/annuaire/personne/{w.person('carl').pk}"),
+    "pupil_accounts:class": Route(lambda w: f"/comptes-eleves/classe/{_ecole_class(w)}"),
+    "pupil_accounts:reset": Route(
+        lambda w: f"/comptes-eleves/classe/{_ecole_class(w)}/eleve/{w.person('alice').pk}/mot-de-passe"
+    ),
+    "pupil_accounts:cards": Route(lambda w: f"/comptes-eleves/classe/{_ecole_class(w)}/cartes", "post"),
     "portal:home": Route(lambda w: "/"),
     "portal:me": Route(lambda w: "/me"),
     "portal:contributions": Route(lambda w: "/me/contributions", "post"),
@@ -133,6 +145,10 @@ MATRIX: dict[str, dict[str, int]] = {
     "directory:person": expect(
         404, anon=302, carl=200, gino=200, tess=200, vera=200, paul=200, ada=200, root=200
     ),
+    # The teacher of the école class only (for the cards: nobody waits for one, back to the page).
+    "pupil_accounts:class": logged_in(404, tom=200),
+    "pupil_accounts:reset": logged_in(404, tom=200),
+    "pupil_accounts:cards": logged_in(404, tom=302),
     "portal:home": logged_in(200),
     "portal:me": logged_in(200),
     # An empty choice is refused with a message (nothing changes); root has no directory entry.

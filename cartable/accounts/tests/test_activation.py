@@ -129,11 +129,18 @@ def test_wrong_code_and_unknown_login_look_the_same(world, client):
     assert GENERIC_ERROR in text(unknown)
 
 
-def test_blocked_account_cannot_activate(world, client):
+def test_blocked_account_cannot_activate_and_the_codes_holder_is_told_why(world, client):
     user = new_account(world)
     code = actions.issue_activation_code(user)
     actions.block_user(user)
-    assert submit_code(client, "bob.durand", code).status_code == 400
+    response = submit_code(client, "bob.durand", code)
+    assert response.status_code == 403
+    assert "Votre compte est bloqué" in text(response)
+    assert reverse("accounts:activate_password") != response.get("Location")
+    # A wrong code for the blocked account: the generic answer, nothing revealed.
+    wrong = submit_code(client, "bob.durand", "AAAA-BBBB-CCCC")
+    assert wrong.status_code == 400
+    assert GENERIC_ERROR in text(wrong) and "bloqué" not in text(wrong)
 
 
 def test_deactivated_account_cannot_activate(world, client):
