@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from cartable.accounts import actions, throttle
+from cartable.accounts import actions, email_change, throttle
 from cartable.accounts.backends import refused_as_blocked
 from cartable.accounts.forms import (
     ActivationCodeForm,
@@ -35,10 +35,12 @@ from cartable.accounts.forms import (
 from cartable.accounts.middleware import start_session
 from cartable.accounts.models import LoginEvent, User
 from cartable.lib import net
+from cartable.portal.views import contact_context, contact_form_for, save_contact_form
 
 BACKEND = "cartable.accounts.backends.CartableBackend"
 ACTIVATION_SESSION_KEY = "cartable_activation"
 RECOVERY_CODES_SESSION_KEY = "cartable_recovery_codes"
+JUST_ACTIVATED_SESSION_KEY = "cartable_just_activated"
 LOGIN_HISTORY_LENGTH = 50
 
 
@@ -237,14 +239,55 @@ def activate_password(request):
         start_session(request, user)
         actions.record_login_event(user, LoginEvent.Kind.SUCCESS, request)
         throttle.clear_account(user.username)
-        return redirect(with_next("accounts:charter", reverse("accounts:welcome")))
+        # The optional contact step comes right after, without asking again for the password just chosen.
+        request.session[JUST_ACTIVATED_SESSION_KEY] = True
+        return redirect(with_next("accounts:charter", reverse("accounts:activate_contact")))
     return render(request, "accounts/activate_password.html", {"form": form, "account": user})
+
+
+@never_cache
+@login_required
+def activate_contact(request):
+    """Optional step 3 of the activation: an email address (confirmed by a link) and a mobile number, so that
+    notifications and "mot de passe oublié" work. Only right after choosing the password; later, the same
+    form is in "Mes données" and asks for the password."""
+    if not request.session.get(JUST_ACTIVATED_SESSION_KEY):
+        return redirect("accounts:welcome")
+    form = contact_form_for(request, ask_password=False)
+    if request.method == "POST" and form.is_valid() and save_contact_form(request, form):
+        del request.session[JUST_ACTIVATED_SESSION_KEY]
+        return redirect("accounts:welcome")
+    return render(request, "accounts/activate_contact.html", contact_context(request, form))
 
 
 @login_required
 def welcome(request):
     """Rule C3: the information notice is shown at account creation, briefly, with a link to the full text."""
+    # Skipping the contact step ends it: the form there no longer asks for no password.
+    request.session.pop(JUST_ACTIVATED_SESSION_KEY, None)
     return render(request, "accounts/welcome.html")
+
+
+# A new email address from the link sent to it (cartable.accounts.email_change)
+
+
+@never_cache
+@login_required
+def email_confirm(request, token: str):
+    """GET shows the address to confirm, POST confirms it. Only the account's owner, logged in, can: the link
+    of someone else's account, an expired, forged or used one, answers "invalid" and changes nothing."""
+    user = request.user
+    if not email_change.token_matches(user, token):
+        return render(request, "accounts/email_confirm.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        new_email = user.pending_email
+        if actions.confirm_email_change(user, token, request):
+            messages.success(
+                request, _("Votre adresse électronique est confirmée : %(email)s.") % {"email": new_email}
+            )
+            return redirect("portal:me")
+        return render(request, "accounts/email_confirm.html", {"invalid": True}, status=400)
+    return render(request, "accounts/email_confirm.html", {"email": user.pending_email})
 
 
 # Charter (rule C2)

@@ -26,6 +26,18 @@ def _correction(world: World) -> int:
     return request.pk
 
 
+def _email_token(world: World) -> str:
+    """A confirmation link for a new address Alice typed: hers only."""
+    from django.utils import timezone
+
+    from cartable.accounts import email_change
+
+    alice = world.users["alice"]
+    alice.pending_email, alice.pending_email_since = "alice.martin@courriel.test", timezone.now()
+    alice.save(update_fields=["pending_email", "pending_email_since"])
+    return email_change.make_token(alice)
+
+
 def _ecole_class(world: World) -> int:
     """6A, in school A made an école for the route: its teacher Tom looks after the pupils' passwords."""
     world.school_a.kind = "primary"
@@ -44,7 +56,9 @@ ROUTES: dict[str, Route] = {
     "accounts:logout": Route(lambda w: "/auth/logout"),
     "accounts:activate": Route(lambda w: "/auth/activate"),
     "accounts:activate_password": Route(lambda w: "/auth/activate/password"),
+    "accounts:activate_contact": Route(lambda w: "/auth/activate/contact"),
     "accounts:welcome": Route(lambda w: "/auth/welcome"),
+    "accounts:email_confirm": Route(lambda w: f"/auth/email/confirm/{_email_token(w)}"),
     "accounts:charter": Route(lambda w: "/auth/charter"),
     "accounts:mfa": Route(lambda w: "/auth/mfa"),
     "accounts:mfa_recovery_codes": Route(lambda w: "/auth/mfa/recovery-codes"),
@@ -91,6 +105,7 @@ ROUTES: dict[str, Route] = {
     "portal:home": Route(lambda w: "/"),
     "portal:me": Route(lambda w: "/me"),
     "portal:contributions": Route(lambda w: "/me/contributions", "post"),
+    "portal:contact": Route(lambda w: "/me/coordonnees"),
     "portal:preferences": Route(lambda w: "/preferences"),
     "portal:charter": Route(lambda w: "/charte"),
     "portal:notice": Route(lambda w: "/informations"),
@@ -105,7 +120,11 @@ MATRIX: dict[str, dict[str, int]] = {
     "accounts:activate": expect(200),
     # Step 2 needs a valid code from step 1 in the same session.
     "accounts:activate_password": expect(302),
+    # Only right after choosing a password at activation; otherwise on to the welcome page.
+    "accounts:activate_contact": expect(302),
     "accounts:welcome": logged_in(200),
+    # The link of Alice's new address: hers to confirm, "invalid" for anyone else.
+    "accounts:email_confirm": logged_in(400, alice=200),
     # The world has accepted the charter already: the page sends them on.
     "accounts:charter": expect(302),
     # Staff whose session passed the second factor are sent on; others may enrol.
@@ -153,6 +172,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "portal:me": logged_in(200),
     # An empty choice is refused with a message (nothing changes); root has no directory entry.
     "portal:contributions": logged_in(302, root=404),
+    "portal:contact": logged_in(200),
     "portal:preferences": logged_in(200),
     "portal:charter": expect(200),
     "portal:notice": expect(200),

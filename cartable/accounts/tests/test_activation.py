@@ -69,9 +69,11 @@ def test_happy_path_from_letter_to_home(world, client):
 
     accepted = client.post(response.url, {"accept": "on"})
     assert accepted.status_code == 302
-    assert accepted.url == reverse("accounts:welcome")
+    # The optional step: an email address and a mobile number (cartable/portal/tests/test_contact.py).
+    assert accepted.url == reverse("accounts:activate_contact")
+    assert "Passer cette étape" in text(client.get(accepted.url))
 
-    welcome = client.get(accepted.url)
+    welcome = client.get(reverse("accounts:welcome"))
     content = text(welcome)
     assert reverse("portal:notice") in content
     assert "Continuer vers l'accueil" in content

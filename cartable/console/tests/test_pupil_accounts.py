@@ -78,7 +78,9 @@ def test_the_teacher_resets_a_pupils_password_and_prints_the_card(ecole, client)
     (card,) = pdf_pages(response)
     assert "alice.martin" in card and "6A" in card
     assert "8 signes" in card  # the pupils' rule, told on the card
-    code = CODE.search(card).group(0)
+    found = CODE.search(card)
+    assert found, card
+    code = found.group(0)
     assert accounts.check_activation_code(User.objects.get(pk=alice.pk), code)
     assert AdminAction.objects.filter(actor=world.tom, target=alice, kind=AdminAction.Kind.LETTER).exists()
 
