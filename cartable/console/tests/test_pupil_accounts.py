@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from pypdf import PdfReader
@@ -180,3 +181,18 @@ def test_the_teachers_home_links_to_the_page_in_an_ecole_only(ecole, client):
     assert class_url(world) in text(client.get("/"))
     world.login(client, "xavier")  # a collège's teacher
     assert "comptes-eleves" not in text(client.get("/"))
+
+
+def test_activation_letters_tell_each_person_their_password_rule(world, client):
+    """The admin's letters: a pupil's says 8 characters, a parent's 12."""
+    User.objects.filter(pk__in=[world.alice.pk, world.marie.pk]).update(
+        activated_at=None, password=make_password(None)
+    )
+    world.login(client, "ada")
+    response = client.post(
+        reverse("console:letters", args=[world.school_a.uai]), {"classe": world.class_6a.pk}
+    )
+    pages = pdf_pages(response)
+    alice = next(page for page in pages if "alice.martin" in page)
+    marie = next(page for page in pages if "marie.martin" in page)
+    assert "au moins 8 signes" in alice and "au moins 12 signes" in marie
