@@ -34,6 +34,7 @@ from cartable.accounts.forms import (
 )
 from cartable.accounts.middleware import start_session
 from cartable.accounts.models import LoginEvent, User
+from cartable.directory.models import School, SchoolKind
 from cartable.lib import net
 from cartable.portal.views import contact_context, contact_form_for, save_contact_form
 
@@ -78,8 +79,6 @@ def throttled_message() -> str:
 def blocked_message(user: User | None) -> str:
     """Whom to ask: an école's accounts are kept by its direction, a collège's or lycée's by its ENT admin
     and vie scolaire."""
-    from cartable.directory.models import School, SchoolKind
-
     schools = list(School.objects.filter(memberships__person__user=user).distinct().order_by("name"))
     names = ", ".join(school.name for school in schools)
     if not schools:
@@ -263,7 +262,8 @@ def activate_contact(request):
 @login_required
 def welcome(request):
     """Rule C3: the information notice is shown at account creation, briefly, with a link to the full text."""
-    # Skipping the contact step ends it: the form there no longer asks for no password.
+    # Reaching this page ends the contact step (done or skipped): from now on, changing the email address
+    # asks for the password.
     request.session.pop(JUST_ACTIVATED_SESSION_KEY, None)
     return render(request, "accounts/welcome.html")
 
