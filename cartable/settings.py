@@ -138,6 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600)
+# The link that confirms a new email address (cartable.accounts.email_change) works this long, once.
+EMAIL_CONFIRMATION_TIMEOUT = env_int("EMAIL_CONFIRMATION_TIMEOUT", 3 * 24 * 3600)
 
 # Sessions: HttpOnly, SameSite, Secure outside local demo; idle timeout enforced by AccountGateMiddleware.
 SESSION_COOKIE_NAME = "cartable_session"

@@ -26,6 +26,8 @@ urlpatterns = [
     path("admin-ecole/", include("cartable.feeds.urls")),
     path("admin-ecole/", include("cartable.console.urls")),
     path("annuaire/", include("cartable.directory.urls")),
+    # The teacher of an école class looks after the pupils' passwords and cards (not the admin console).
+    path("comptes-eleves/", include("cartable.console.pupil_accounts_urls")),
     path("messagerie/", include("cartable.messaging.urls")),
     path("notifications/", include("cartable.notifications.urls")),
     path("emploi-du-temps/", include("cartable.timetable.urls")),

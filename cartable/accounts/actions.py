@@ -166,6 +166,95 @@ def record_login_event(user: User | None, kind: str, request=None) -> None:
     LoginEvent.objects.create(user=user, kind=kind, ip=ip, user_agent=agent)
 
 
+# A person's own email address (cartable.accounts.email_change): a new one is used only once confirmed.
+
+
+class TooManyConfirmationEmails(Exception):
+    """The person asked for too many confirmation emails this hour (email_change.SENDS_PER_HOUR)."""
+
+
+@transaction.atomic
+def request_email_change(user: User, email: str, request=None) -> None:
+    """Keep `email` as the user's pending address and send it a confirmation link, after the transaction.
+    The current address, if any, stays in use until the link is opened. Raises TooManyConfirmationEmails
+    when the person has asked for too many links this hour (nothing changes then)."""
+    from cartable.accounts import email_change
+
+    if not email_change.may_send(user):
+        raise TooManyConfirmationEmails
+    email_change.count_send(user)
+    user.pending_email = email
+    user.pending_email_since = timezone.now()
+    user.save(update_fields=["pending_email", "pending_email_since"])
+    record_login_event(user, LoginEvent.Kind.EMAIL_REQUESTED, request)
+    _send_confirmation_after_commit(user)
+
+
+def resend_email_confirmation(user: User, request=None) -> bool:
+    """A new link for the pending address (the previous link stops working); False when none is pending."""
+    if not user.pending_email:
+        return False
+    request_email_change(user, user.pending_email, request)
+    return True
+
+
+def _send_confirmation_after_commit(user: User) -> None:
+    from cartable.accounts.tasks import send_email_confirmation
+
+    user_id, language = user.pk, user.language or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: send_email_confirmation.enqueue(user_id, language))
+
+
+@transaction.atomic
+def confirm_email_change(user: User, token: str, request=None) -> bool:
+    """The link sent to the pending address was opened by its account's owner: it becomes the address.
+    False (and nothing changes) for a link that is expired, forged, used, replaced or someone else's."""
+    from cartable.accounts import email_change
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not email_change.token_matches(user, token):
+        return False
+    old = user.email
+    user.email = user.pending_email
+    user.pending_email = ""
+    user.pending_email_since = None
+    user.save(update_fields=["email", "pending_email", "pending_email_since"])
+    record_login_event(user, LoginEvent.Kind.EMAIL_CONFIRMED, request)
+    _tell_old_address_after_commit(user, old)
+    return True
+
+
+@transaction.atomic
+def cancel_email_change(user: User) -> None:
+    """Forget the pending address: its link stops working."""
+    user.pending_email = ""
+    user.pending_email_since = None
+    user.save(update_fields=["pending_email", "pending_email_since"])
+
+
+@transaction.atomic
+def remove_email(user: User, request=None) -> None:
+    """No address at all: no more notification emails, and no password reset by email."""
+    old = user.email
+    user.email = ""
+    user.pending_email = ""
+    user.pending_email_since = None
+    user.save(update_fields=["email", "pending_email", "pending_email_since"])
+    record_login_event(user, LoginEvent.Kind.EMAIL_REMOVED, request)
+    _tell_old_address_after_commit(user, old)
+
+
+def _tell_old_address_after_commit(user: User, old: str) -> None:
+    """The address that stops being used hears of it: someone who took over the account cannot quietly
+    redirect its password resets."""
+    if not old or old.lower() == user.email.lower():
+        return
+    from cartable.accounts.tasks import send_email_changed_notice
+
+    username, language = user.username, user.language or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: send_email_changed_notice.enqueue(old, username, language))
+
+
 def set_language(user: User, language: str) -> None:
     user.language = language
     user.save(update_fields=["language"])

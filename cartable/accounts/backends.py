@@ -45,13 +45,38 @@ def read_user(user_id: Any) -> Any:
     return model.from_db(database, columns, row)
 
 
+# Set on the request when the right password was given for a blocked account (see refused_as_blocked).
+REFUSED_AS_BLOCKED = "cartable_refused_as_blocked"
+
+
+def refused_as_blocked(request) -> bool:
+    """Was the login just refused only because the account is blocked, the password being right?"""
+    return getattr(request, REFUSED_AS_BLOCKED, False)
+
+
 class CartableBackend(ModelBackend):
     """Usernames are case-insensitive; blocked accounts cannot log in."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is not None:
-            username = username.strip().lower()
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        if username is None or password is None:
+            return None
+        model = get_user_model()
+        try:
+            user = model._default_manager.get_by_natural_key(username.strip().lower())
+        except model.DoesNotExist:
+            # Hash anyway, so that an unknown login takes as long as a wrong password (as Django does).
+            model().set_password(password)
+            return None
+        if not user.check_password(password):
+            return None
+        if self.user_can_authenticate(user):
+            return user
+        if request is not None and user.is_active and getattr(user, "blocked_at", None) is not None:
+            # Only someone who knows the password learns that the account is blocked: the login page may
+            # then say so (and whom to ask) instead of "incorrect password", without helping a guesser.
+            # One password check either way, so the time taken tells nothing more.
+            setattr(request, REFUSED_AS_BLOCKED, True)
+        return None
 
     def user_can_authenticate(self, user) -> bool:
         return super().user_can_authenticate(user) and getattr(user, "blocked_at", None) is None

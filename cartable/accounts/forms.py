@@ -4,7 +4,7 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.utils.translation import gettext_lazy as _
 
 from cartable.accounts import actions
-from cartable.accounts.passwords import CnilPasswordValidator
+from cartable.accounts.passwords import rule_for
 
 
 class LoginForm(forms.Form):
@@ -66,8 +66,14 @@ class NewPasswordForm(forms.Form):
     def __init__(self, user, *args, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        # Built per form so that the help text follows the user's language.
-        self.fields["password1"].help_text = CnilPasswordValidator().get_help_text()
+        # Built per form so that the help text follows the user's language and the user's rule (a pupil's
+        # is shorter); the strength hint of cartable.js reads the rule's numbers from the field.
+        rule = rule_for(user)
+        field = self.fields["password1"]
+        field.help_text = rule.help_text()
+        field.widget.attrs.update(
+            {"data-min-length": rule.min_length, "data-passphrase-length": rule.passphrase_min_length}
+        )
 
     def clean_password1(self) -> str:
         password = self.cleaned_data["password1"]

@@ -19,6 +19,10 @@ class User(AbstractUser):
     activation_code_hash = models.CharField(max_length=128, blank=True)
     activation_expires_at = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(_("activé le"), null=True, blank=True)
+    # A new address the user typed, used only once they open the link sent to it (accounts.emails); until
+    # then `email` (the old address, if any) keeps receiving notifications and password reset links.
+    pending_email = models.EmailField(_("nouvelle adresse en attente de confirmation"), blank=True)
+    pending_email_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("compte")
@@ -73,14 +77,21 @@ class CharterAcceptance(models.Model):
 
 
 class LoginEvent(models.Model):
-    """A trace of a login attempt or logout (rule C8); kept 12 months at most."""
+    """A trace of a login attempt or logout, or of a change the owner made to how the account is reached
+    (rule C8); kept 12 months at most. The owner sees them in their account's history, the school's admin on
+    the person's page."""
 
     class Kind(models.TextChoices):
         SUCCESS = "success", _("Connexion réussie")
         FAILURE = "failure", _("Échec de connexion")
         THROTTLED = "throttled", _("Tentative bloquée (trop d'essais)")
+        BLOCKED = "blocked", _("Connexion refusée : compte bloqué")
         LOGOUT = "logout", _("Déconnexion")
         LOGOUT_ALL = "logout_all", _("Déconnexion de toutes les sessions")
+        EMAIL_REQUESTED = "email_requested", _("Nouvelle adresse électronique saisie (à confirmer)")
+        EMAIL_CONFIRMED = "email_confirmed", _("Nouvelle adresse électronique confirmée")
+        EMAIL_REMOVED = "email_removed", _("Adresse électronique retirée")
+        PHONE_CHANGED = "phone_changed", _("Numéro de mobile modifié")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="login_events"

@@ -20,7 +20,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from cartable.accounts import actions, throttle
+from cartable.accounts import actions, email_change, throttle
+from cartable.accounts.backends import refused_as_blocked
 from cartable.accounts.forms import (
     ActivationCodeForm,
     CharterForm,
@@ -33,14 +34,17 @@ from cartable.accounts.forms import (
 )
 from cartable.accounts.middleware import CHARTER_VERSION_KEY, keep_this_session, start_session
 from cartable.accounts.models import LoginEvent, User
+from cartable.directory.models import School, SchoolKind
 from cartable.lib import net
 from cartable.lib.params import local_url
+from cartable.portal.views import contact_context, contact_form_for, save_contact_form
 
 BACKEND = "cartable.accounts.backends.CartableBackend"
 ACTIVATION_SESSION_KEY = "cartable_activation"
 RECOVERY_CODES_SESSION_KEY = "cartable_recovery_codes"
 # The TOTP secret shown on the enrolment page, until the user confirms it with a code.
 TOTP_ENROLMENT_KEY = "cartable_totp_enrolment"
+JUST_ACTIVATED_SESSION_KEY = "cartable_just_activated"
 LOGIN_HISTORY_LENGTH = 50
 
 
@@ -70,6 +74,24 @@ def throttled_message() -> str:
     return _("Trop de tentatives de connexion. Par sécurité, réessayez dans 15 minutes.")
 
 
+def blocked_message(user: User | None) -> str:
+    """Whom to ask: an école's accounts are kept by its direction, a collège's or lycée's by its ENT admin
+    and vie scolaire."""
+    schools = list(School.objects.filter(memberships__person__user=user).distinct().order_by("name"))
+    names = ", ".join(school.name for school in schools)
+    if not schools:
+        return _("Votre compte est bloqué. Adressez-vous à l'administrateur de Cartable pour le débloquer.")
+    if all(school.kind == SchoolKind.PRIMARY for school in schools):
+        return _(
+            "Votre compte est bloqué. Pour le débloquer, adressez-vous à la direction de l'école "
+            "(%(schools)s), qui gère les comptes Cartable."
+        ) % {"schools": names}
+    return _(
+        "Votre compte est bloqué. Pour le débloquer, adressez-vous à l'administrateur ENT ou à la vie "
+        "scolaire de l'établissement (%(schools)s)."
+    ) % {"schools": names}
+
+
 # Login and logout
 
 
@@ -89,7 +111,13 @@ def login(request):
             status = 429
         else:
             user = auth.authenticate(request, username=username, password=form.cleaned_data["password"])
-            if user is None:
+            if user is None and refused_as_blocked(request):
+                # The password was right: saying "blocked" reveals nothing to someone guessing.
+                blocked = user_for_login(username)
+                actions.record_login_event(blocked, LoginEvent.Kind.BLOCKED, request)
+                error = blocked_message(blocked)
+                status = 403
+            elif user is None:
                 throttle.record_failure(username, ip)
                 # Traced on the account when it exists, so its owner sees the attempt in their history.
                 actions.record_login_event(user_for_login(username), LoginEvent.Kind.FAILURE, request)
@@ -139,6 +167,14 @@ def _user_with_code(username: str, code: str) -> User | None:
     return user
 
 
+def _blocked_with_code(username: str, code: str) -> User | None:
+    """The blocked account this right code belongs to: only the code's holder learns that it is blocked."""
+    user = user_for_login(username)
+    if user is None or not user.is_active or not user.is_blocked:
+        return None
+    return user if actions.check_activation_code(user, code) else None
+
+
 def activate(request):
     form = ActivationCodeForm(posted(request))
     error = None
@@ -156,6 +192,11 @@ def activate(request):
                 # Only a fingerprint of the code is kept; step 2 checks it again against the account.
                 request.session[ACTIVATION_SESSION_KEY] = {"user": user.pk, "code": user.activation_code_hash}
                 return redirect("accounts:activate_password")
+            blocked = _blocked_with_code(username, code)
+            if blocked is not None:
+                actions.record_login_event(blocked, LoginEvent.Kind.BLOCKED, request)
+                error = blocked_message(blocked)
+                return render(request, "accounts/activate.html", {"form": form, "error": error}, status=403)
             throttle.record_failure(username, ip)
             actions.record_login_event(user_for_login(username), LoginEvent.Kind.FAILURE, request)
             # One message for an unknown login, a wrong code, a used or expired code: nothing to enumerate.
@@ -195,14 +236,56 @@ def activate_password(request):
         start_session(request, user)
         actions.record_login_event(user, LoginEvent.Kind.SUCCESS, request)
         throttle.clear_account(user.username, client_ip(request))
-        return redirect(with_next("accounts:charter", reverse("accounts:welcome")))
+        # The optional contact step comes right after, without asking again for the password just chosen.
+        request.session[JUST_ACTIVATED_SESSION_KEY] = True
+        return redirect(with_next("accounts:charter", reverse("accounts:activate_contact")))
     return render(request, "accounts/activate_password.html", {"form": form, "account": user})
+
+
+@never_cache
+@login_required
+def activate_contact(request):
+    """Optional step 3 of the activation: an email address (confirmed by a link) and a mobile number, so that
+    notifications and "mot de passe oublié" work. Only right after choosing the password; later, the same
+    form is in "Mes données" and asks for the password."""
+    if not request.session.get(JUST_ACTIVATED_SESSION_KEY):
+        return redirect("accounts:welcome")
+    form = contact_form_for(request, ask_password=False)
+    if request.method == "POST" and form.is_valid() and save_contact_form(request, form):
+        del request.session[JUST_ACTIVATED_SESSION_KEY]
+        return redirect("accounts:welcome")
+    return render(request, "accounts/activate_contact.html", contact_context(request, form))
 
 
 @login_required
 def welcome(request):
     """Rule C3: the information notice is shown at account creation, briefly, with a link to the full text."""
+    # Reaching this page ends the contact step (done or skipped): from now on, changing the email address
+    # asks for the password.
+    request.session.pop(JUST_ACTIVATED_SESSION_KEY, None)
     return render(request, "accounts/welcome.html")
+
+
+# A new email address from the link sent to it (cartable.accounts.email_change)
+
+
+@never_cache
+@login_required
+def email_confirm(request, token: str):
+    """GET shows the address to confirm, POST confirms it. Only the account's owner, logged in, can: the link
+    of someone else's account, an expired, forged or used one, answers "invalid" and changes nothing."""
+    user = request.user
+    if not email_change.token_matches(user, token):
+        return render(request, "accounts/email_confirm.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        new_email = user.pending_email
+        if actions.confirm_email_change(user, token, request):
+            messages.success(
+                request, _("Votre adresse électronique est confirmée : %(email)s.") % {"email": new_email}
+            )
+            return redirect("portal:me")
+        return render(request, "accounts/email_confirm.html", {"invalid": True}, status=400)
+    return render(request, "accounts/email_confirm.html", {"email": user.pending_email})
 
 
 # Charter (rule C2)

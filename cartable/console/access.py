@@ -15,7 +15,17 @@ from django.utils.translation import ngettext
 
 from cartable.access import policy
 from cartable.accounts.models import User
-from cartable.directory.models import Function, Group, GroupKind, Membership, Person, Profile, School
+from cartable.directory.models import (
+    Enrolment,
+    Function,
+    Group,
+    GroupKind,
+    Membership,
+    Person,
+    Profile,
+    School,
+    SchoolKind,
+)
 from cartable.directory.ordering import fold
 from cartable.lib.params import int_or_404
 from cartable.portal.models import CorrectionRequest
@@ -178,3 +188,70 @@ def management_refusal(actor: Any, target: User) -> ManageRefusal | None:
     actor_schools = policy.viewer_for(actor).schools_with_function(Function.ADML)
     outside = schools_of_accounts([target]).get(target.pk, set()) - actor_schools
     return ManageRefusal(other_schools=tuple(School.objects.filter(pk__in=outside).order_by("name")))
+
+
+# --- Pupils' accounts of an école class, looked after by the class's teacher ----------------------------
+# Young pupils forget passwords and lose cards every week: their teacher resets them and prints new cards
+# from the class (cartable.console.pupil_accounts), without waiting for the school's ENT admin. The same
+# idea as for admins: only accounts whose every membership is one the teacher's class stands for.
+
+
+def teaches_primary_class(user: Any, group: Group) -> bool:
+    """`group` is a class of an école this year, and `user` teaches it there."""
+    viewer = policy.viewer_for(user)
+    return (
+        group.pk in viewer.taught_group_ids
+        and group.kind == GroupKind.CLASS
+        and group.school.kind == SchoolKind.PRIMARY
+        and viewer.has_profile(group.school_id, Profile.TEACHER)
+    )
+
+
+def taught_primary_class_or_404(user: Any, group_id: int) -> Group:
+    """A class of an école that `user` teaches this year; any other class (not theirs, a collège's, last
+    year's) answers 404."""
+    if group_id not in policy.viewer_for(user).taught_group_ids:
+        raise Http404
+    group = Group.objects.select_related("school", "year").filter(pk=group_id, year__is_current=True).first()
+    if group is None or not teaches_primary_class(user, group):
+        raise Http404
+    return group
+
+
+def pupils_of_class(group: Group) -> QuerySet[Person]:
+    return (
+        Person.objects.filter(pk__in=Enrolment.objects.filter(group=group).values("student_id"))
+        .select_related("user")
+        .order_by("last_name", "first_name")
+    )
+
+
+def pupil_of_class_or_404(group: Group, person_id: int) -> Person:
+    pupil = pupils_of_class(group).filter(pk=person_id).first()
+    if pupil is None:
+        raise Http404
+    return pupil
+
+
+def pupils_the_teacher_may_manage(actor: Any, group: Group, pupils: list[Person]) -> list[Person]:
+    """The pupils among `pupils` (enrolled in `group`) whose password the class's teacher may reset: pupils
+    of this école and nothing else, not blocked (the block is the admin's decision), not the teacher."""
+    if not teaches_primary_class(actor, group):
+        return []
+    enrolled = set(Enrolment.objects.filter(group=group).values_list("student_id", flat=True))
+    ids = [pupil.pk for pupil in pupils if pupil.pk in enrolled]
+    # Another school, or another profile (a pupil who is also a parent): that school's admin acts, not us.
+    elsewhere = set(
+        Membership.objects.filter(person_id__in=ids)
+        .exclude(school_id=group.school_id, profile=Profile.STUDENT)
+        .values_list("person_id", flat=True)
+    )
+    return [
+        pupil
+        for pupil in pupils
+        if pupil.pk in enrolled
+        and pupil.pk not in elsewhere
+        and not pupil.user.is_blocked
+        and pupil.user_id != getattr(actor, "pk", None)
+        and not pupil.user.is_platform_admin
+    ]

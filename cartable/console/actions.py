@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,8 @@ from cartable.console.access import (
     manageable_accounts,
     people_of,
     pupils_of,
+    pupils_the_teacher_may_manage,
+    teaches_primary_class,
 )
 from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
@@ -322,8 +325,62 @@ def set_mfa_required_for_staff(actor: Any, school: School, required: bool) -> No
     versions.bump()
 
 
+def set_simple_pupil_passwords(actor: Any, school: School, allowed: bool) -> None:
+    """The pupils of the school may choose the shorter password of cartable.accounts.passwords.PUPIL_RULE;
+    passwords already chosen stay valid either way (the rule applies when one is chosen)."""
+    _require_admin(actor, school)
+    school.simple_pupil_passwords = allowed
+    school.save(update_fields=["simple_pupil_passwords"])
+
+
 def purge_old_admin_actions(now=None) -> int:
     """Rule C8: traces of what admins did are kept as long as login traces (TRACE_RETENTION_DAYS)."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.TRACE_RETENTION_DAYS)
     deleted, _by_model = AdminAction.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+# Pupils' accounts of an école class, by the class's teacher (cartable.console.pupil_accounts). Traced like
+# the admins' actions, with the teacher as the actor, so the school's ENT admin sees who reset what.
+
+
+def _require_class_teacher(actor: Any, group: Group, pupils: list[Person]) -> list[User]:
+    """The accounts among `pupils` the actor may manage as the class's teacher; PermissionDenied when the
+    actor is not the teacher of this école class."""
+    if not teaches_primary_class(actor, group):
+        raise PermissionDenied
+    return [pupil.user for pupil in pupils_the_teacher_may_manage(actor, group, pupils)]
+
+
+@transaction.atomic
+def reset_pupil_password_by_teacher(actor: Any, group: Group, pupil: Person) -> None:
+    """The pupil's password stops working and their sessions end; their new card (a new activation code) is
+    printed from the class page."""
+    if not _require_class_teacher(actor, group, [pupil]):
+        raise PermissionDenied
+    accounts.reset_password_by_admin(pupil.user)
+    _trace(actor, group.school, [pupil.user], AdminAction.Kind.RESET_PASSWORD)
+
+
+@transaction.atomic
+def reset_class_passwords_by_teacher(actor: Any, group: Group, pupils: list[Person]) -> int:
+    """Every pupil of the class the teacher may manage gets a new card; returns how many were reset."""
+    users = _require_class_teacher(actor, group, pupils)
+    for user in users:
+        user.password = make_password(None)
+        user.session_generation += 1
+    User.objects.bulk_update(users, ["password", "session_generation"])
+    _trace(actor, group.school, users, AdminAction.Kind.RESET_PASSWORD)
+    return len(users)
+
+
+@transaction.atomic
+def codes_for_pupil_cards(actor: Any, group: Group, pupils: list[Person]) -> dict[int, str]:
+    """Fresh codes for the cards of the pupils who have no password (new, or just reset) and whom the
+    teacher may manage; their previous codes stop working. {user id: code}."""
+    users = [user for user in _require_class_teacher(actor, group, pupils) if not user.is_activated]
+    if not users:
+        return {}
+    codes = accounts.issue_activation_codes(users)
+    _trace(actor, group.school, users, AdminAction.Kind.LETTER)
+    return codes

@@ -136,6 +136,16 @@ class SchoolSettingsForm(forms.Form):
             "d'administration."
         ),
     )
+    simple_pupil_passwords = forms.BooleanField(
+        label=_("Mots de passe plus simples pour les élèves"),
+        required=False,
+        help_text=_(
+            "Recommandé pour les écoles et les collèges. Les élèves peuvent choisir un mot de passe d'au "
+            "moins 8 caractères de trois sortes, ou une phrase de 4 mots, comme la CNIL l'admet quand les "
+            "essais de connexion sont limités (c'est le cas de Cartable). Sinon, ils suivent la règle des "
+            "adultes : 12 caractères de trois sortes, ou une phrase de 4 mots et 20 caractères."
+        ),
+    )
 
 
 class SchoolYearForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from cartable.accounts import actions as accounts
 from cartable.accounts.models import User
+from cartable.accounts.passwords import ADULT_RULE, PasswordRule, rules_for
 from cartable.console import actions
 from cartable.console.access import current_classes_of, pupils_of
 from cartable.directory.models import Enrolment, Group, Guardianship, Person, School
@@ -29,6 +30,8 @@ class Letter:
     children: list[Person] = field(default_factory=list)  # for a guardian: the pupils named on the letter
     # The class the letter goes out with, printed in the corner so that teachers can hand letters out.
     class_name: str = ""
+    # The rule the person's password will follow (a pupil's is shorter), told on the letter.
+    password_rule: PasswordRule = ADULT_RULE
 
     @property
     def login(self) -> str:
@@ -134,11 +137,19 @@ def class_names_of(people: list[Person], school: School) -> list[str]:
     return list(classes.order_by("name").values_list("name", flat=True).distinct())
 
 
-def letters_pdf(school: School, letters: list[Letter]) -> bytes:
+def with_password_rules(letters: list[Letter]) -> list[Letter]:
+    rules = rules_for([letter.person.user for letter in letters])
+    for letter in letters:
+        letter.password_rule = rules.get(letter.person.user_id, ADULT_RULE)
+    return letters
+
+
+def letters_pdf(school: School, letters: list[Letter], template: str = "console/letters_pdf.html") -> bytes:
     # Letters go to families: they are printed in the school's language, whatever the admin's own setting.
+    letters = with_password_rules(letters)
     with translation.override(settings.LANGUAGE_CODE):
         return render_pdf(
-            "console/letters_pdf.html",
+            template,
             {
                 "school": school,
                 "letters": letters,
@@ -155,3 +166,31 @@ def class_filename(school: School, group: Group) -> str:
 
 def person_filename(school: School, person: Person) -> str:
     return f"lettre-activation-{slugify(person.user.username)}-{school.uai}.pdf"
+
+
+# Pupils' cards of an école class, printed by the class's teacher (cartable.console.pupil_accounts): small
+# cards, eight to a page, to cut out and glue in the pupils' notebooks.
+
+
+def pupil_cards(actor: Any, group: Group, pupils: list[Person]) -> list[Letter]:
+    """The cards of those of `pupils` who have no password yet (new, or just reset), with new codes."""
+    codes = actions.codes_for_pupil_cards(actor, group, pupils)
+    return [
+        Letter(
+            person=pupil,
+            code=codes[pupil.user.pk],
+            expires_at=pupil.user.activation_expires_at,
+            class_name=group.name,
+        )
+        for pupil in pupils
+        if pupil.user.pk in codes
+    ]
+
+
+def pupil_cards_pdf(school: School, cards: list[Letter]) -> bytes:
+    return letters_pdf(school, cards, template="console/pupil_cards_pdf.html")
+
+
+def cards_filename(group: Group, pupil: Person | None = None) -> str:
+    who = slugify(pupil.user.username) if pupil is not None else slugify(group.name)
+    return f"cartes-cartable-{who}-{group.school.uai}.pdf"

@@ -930,9 +930,16 @@ def app_switches(request, school):
 def school_settings(request, school):
     # Not `request.POST or None`: unticking the only box posts no field at all, and must still be saved.
     data = request.POST if request.method == "POST" else None
-    form = SchoolSettingsForm(data, initial={"mfa_required_for_staff": school.mfa_required_for_staff})
+    form = SchoolSettingsForm(
+        data,
+        initial={
+            "mfa_required_for_staff": school.mfa_required_for_staff,
+            "simple_pupil_passwords": school.simple_pupil_passwords,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         actions.set_mfa_required_for_staff(request.user, school, form.cleaned_data["mfa_required_for_staff"])
+        actions.set_simple_pupil_passwords(request.user, school, form.cleaned_data["simple_pupil_passwords"])
         messages.success(request, _("Les réglages de l'établissement sont enregistrés."))
         return redirect("console:settings", uai=school.uai)
     return render(request, "console/settings.html", {"school": school, "form": form})

@@ -29,6 +29,11 @@ class School(models.Model):
     mfa_required_for_staff = models.BooleanField(
         _("double authentification obligatoire pour le personnel"), default=True
     )
+    # Pupils may choose the shorter password the CNIL allows behind throttled logins (cartable.accounts.
+    # passwords.PUPIL_RULE); off, they keep the adults' rule. On by default: écoles and collèges need it.
+    simple_pupil_passwords = models.BooleanField(
+        _("mots de passe plus simples pour les élèves"), default=True
+    )
 
     class Meta:
         ordering = ["name"]

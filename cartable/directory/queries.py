@@ -16,6 +16,7 @@ from cartable.directory.models import (
     Guardianship,
     Membership,
     Person,
+    SchoolKind,
     TeachingAssignment,
 )
 from cartable.lib.urls import url_for
@@ -185,6 +186,8 @@ class TaughtGroup:
     name: str
     school_name: str
     pupil_count: int
+    # A class of an école: its teacher looks after the pupils' passwords (cartable.console.pupil_accounts).
+    pupil_accounts: bool = False
 
 
 def taught_groups(person_id: int) -> tuple[TaughtGroup, ...]:
@@ -197,11 +200,14 @@ def taught_groups(person_id: int) -> tuple[TaughtGroup, ...]:
             Group.objects.filter(pk__in=taught, year__is_current=True)
             .annotate(pupil_count=Count("enrolments"))
             .order_by("school__name", "name", "pk")
-            .values_list("pk", "name", "school__name", "pupil_count")
+            .values_list("pk", "name", "school__name", "pupil_count", "kind", "school__kind")
         )
-        return tuple(tuple(row) for row in rows)
+        return tuple(
+            (pk, name, school, count, kind == GroupKind.CLASS and school_kind == SchoolKind.PRIMARY)
+            for pk, name, school, count, kind, school_kind in rows
+        )
 
-    return versions.cached(f"taught1:{person_id}", load, _taught_groups)
+    return versions.cached(f"taught2:{person_id}", load, _taught_groups)
 
 
 def _taught_groups(rows: tuple) -> tuple[TaughtGroup, ...]:

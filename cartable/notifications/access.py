@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from cartable.access.policy import viewer_for
-from cartable.notifications.models import Notification
+from cartable.notifications.models import DeliverySettings, Notification
 
 
 def own(user: Any) -> QuerySet[Notification]:
@@ -53,3 +53,12 @@ def timeline(user: Any, child_id: int | None = None) -> QuerySet[Notification]:
         .select_related("event", "event__about")
         .order_by("-created_at", "-pk")
     )
+
+
+def own_sms_phone(user: Any) -> str:
+    """The user's mobile number for text messages (their only phone number in Cartable), or ""."""
+    person_id = viewer_for(user).person_id
+    if person_id is None:
+        return ""
+    found = DeliverySettings.objects.filter(person_id=person_id).values_list("sms_phone", flat=True).first()
+    return found or ""

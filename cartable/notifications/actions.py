@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from cartable.accounts.actions import record_login_event
+from cartable.accounts.models import LoginEvent
 from cartable.directory.models import Person, School
 from cartable.lib.db import insert_one_row_per_id
 from cartable.notifications import counts
@@ -111,9 +113,11 @@ def save_preferences(
     quiet_end: datetime.time,
     email_off: bool,
     sms_phone: str = "",
+    request: Any = None,
 ) -> None:
     """One row per kind whose channel differs from the kind's default; the quiet hours and the global
-    switch in DeliverySettings."""
+    switch in DeliverySettings. A new mobile number is traced like any change of how the person is reached
+    (see set_sms_phone)."""
     valid = {Channel.IMMEDIATE, Channel.DIGEST, Channel.OFF}
     chosen = {code: channel for code, channel in channels.items() if code in KINDS and channel in valid}
     Preference.objects.filter(person_id=person_id, kind__in=list(chosen)).delete()
@@ -124,6 +128,7 @@ def save_preferences(
             if channel != KINDS[code].default_channel
         ]
     )
+    before = _sms_phone_of(person_id)
     DeliverySettings.objects.update_or_create(
         person_id=person_id,
         defaults={
@@ -134,6 +139,31 @@ def save_preferences(
             "sms_phone": sms_phone,
         },
     )
+    if sms_phone != before:
+        _trace_phone_change(person_id, request)
+
+
+def _sms_phone_of(person_id: int) -> str:
+    found = DeliverySettings.objects.filter(person_id=person_id).values_list("sms_phone", flat=True).first()
+    return found or ""
+
+
+def _trace_phone_change(person_id: int, request: Any) -> None:
+    person = Person.objects.select_related("user").filter(pk=person_id).first()
+    if person is not None:
+        record_login_event(person.user, LoginEvent.Kind.PHONE_CHANGED, request)
+
+
+@transaction.atomic
+def set_sms_phone(person_id: int, phone: str, request: Any = None) -> bool:
+    """The person's one mobile number (the SMS channel of the notifications, shown in "Mes données"), in
+    the international form of notifications.sms.normalize_mobile, or "" for none. Traced in the account's
+    history when it changes (rule C8); returns whether it changed."""
+    if phone == _sms_phone_of(person_id):
+        return False
+    DeliverySettings.objects.update_or_create(person_id=person_id, defaults={"sms_phone": phone})
+    _trace_phone_change(person_id, request)
+    return True
 
 
 @transaction.atomic

@@ -16,6 +16,35 @@ CHANNEL_CHOICES = [
 ]
 
 
+class MobileField(forms.CharField):
+    """The one mobile number of a person (DeliverySettings.sms_phone), typed as people write it; cleaned to
+    the international form, or refused with an example. Empty means no number."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Ce numéro n'est pas un numéro de mobile français. Écrivez-le par exemple 06 12 34 56 78 "
+            "ou +33 6 12 34 56 78."
+        ),
+    }
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 25)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        raw = super().clean(value)
+        if not raw:
+            return ""
+        phone = sms.normalize_mobile(raw)
+        if phone is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return phone
+
+
 class PreferencesForm(forms.Form):
     """One choice per event kind, then the quiet hours and the global switch."""
 
@@ -31,12 +60,9 @@ class PreferencesForm(forms.Form):
     quiet_start = forms.TimeField(label=_("Début des heures calmes"), widget=TimeInput())
     quiet_end = forms.TimeField(label=_("Fin des heures calmes"), widget=TimeInput())
 
-    sms_phone = forms.CharField(
+    sms_phone = MobileField(
         label=_("Numéro de mobile pour recevoir aussi par SMS les notifications immédiates"),
         help_text=_("Facultatif. Laissez vide pour ne recevoir aucun SMS."),
-        required=False,
-        max_length=25,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 
     def __init__(self, *args, kinds: Iterable[EventKind] | None = None, **kwargs) -> None:
@@ -69,17 +95,6 @@ class PreferencesForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("kind_") and value
         }
-
-    def clean_sms_phone(self) -> str:
-        raw = self.cleaned_data.get("sms_phone", "").strip()
-        if not raw:
-            return ""
-        phone = sms.normalize_phone(raw)
-        if phone is None:
-            raise forms.ValidationError(
-                _("Ce numéro de téléphone n'est pas valide (par exemple 06 12 34 56 78).")
-            )
-        return phone
 
     def clean(self):
         cleaned = super().clean() or {}

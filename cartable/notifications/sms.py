@@ -15,7 +15,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_PROVIDER = "cartable.notifications.sms.LogProvider"
 MAX_LENGTH = 160
-PHONE = re.compile(r"^\+?[0-9]{9,15}$")
 
 
 class SmsProvider(Protocol):
@@ -42,16 +41,33 @@ def provider() -> SmsProvider:
     return import_string(getattr(settings, "NOTIFICATIONS_SMS_PROVIDER", DEFAULT_PROVIDER))()
 
 
-def normalize_phone(raw: str) -> str | None:
-    """ "06 12 34 56 78" → "+33612345678"; None when it is not a phone number."""
-    compact = re.sub(r"[\s.\-()]", "", raw)
+# Mobiles of the overseas departments are dialled 06 9x… at home, but reached through their own country code.
+OVERSEAS_MOBILE_PREFIXES = {
+    "639": "262",  # Mayotte
+    "690": "590",  # Guadeloupe, Saint-Martin, Saint-Barthélemy
+    "691": "590",
+    "692": "262",  # La Réunion
+    "693": "262",
+    "694": "594",  # Guyane
+    "696": "596",  # Martinique
+    "697": "596",
+}
+FRENCH_MOBILE = re.compile(r"^\+(33|262|590|594|596)[67][0-9]{8}$")
+
+
+def normalize_mobile(raw: str) -> str | None:
+    """A French mobile number in international form: "06 12 34 56 78", "+33 (0)6 12 34 56 78" or
+    "0033 6.12.34.56.78" → "+33612345678"; "0692 12 34 56" → "+262692123456". None for anything else (a
+    landline cannot receive text messages; foreign numbers are not sent to)."""
+    compact = re.sub(r"[\s.\-()/]", "", raw)
     if compact.startswith("00"):
         compact = "+" + compact[2:]
-    elif compact.startswith("0") and len(compact) == 10:
-        compact = "+33" + compact[1:]
-    if not PHONE.match(compact):
-        return None
-    return compact if compact.startswith("+") else "+" + compact
+    if re.fullmatch(r"0[67][0-9]{8}", compact):
+        code = OVERSEAS_MOBILE_PREFIXES.get(compact[1:4], "33")
+        compact = f"+{code}{compact[1:]}"
+    # "+33 (0)6…": the national 0 written after the country code.
+    compact = re.sub(r"^\+(33|262|590|594|596)0", r"+\1", compact)
+    return compact if FRENCH_MOBILE.match(compact) else None
 
 
 def shorten(text: str) -> str:

@@ -160,6 +160,7 @@ def preferences(request):
         quiet_end=form.cleaned_data["quiet_end"],
         email_off=form.cleaned_data["email_off"],
         sms_phone=form.cleaned_data["sms_phone"],
+        request=request,
     )
     messages.success(request, _("Vos préférences de notification sont enregistrées."))
     return redirect("portal:preferences")

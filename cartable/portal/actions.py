@@ -1,9 +1,14 @@
 """Every write the portal makes (house rule 1)."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from cartable.accounts import actions as accounts
 from cartable.directory.models import Membership, Person, School
+from cartable.notifications import actions as notifications
 from cartable.portal.models import CorrectionRequest
 
 
@@ -13,3 +18,33 @@ def request_correction(person: Person, school: School, message: str) -> Correcti
     if not Membership.objects.filter(person=person, school=school).exists():
         raise PermissionDenied
     return CorrectionRequest.objects.create(person=person, school=school, message=message.strip())
+
+
+@dataclass
+class ContactSaved:
+    confirmation_sent_to: str = ""  # a new address, waiting for its link to be opened
+    email_removed: bool = False
+    phone_changed: bool = False
+
+
+@transaction.atomic
+def save_contact_details(
+    user: Any, person_id: int | None, *, email: str, phone: str | None, request: Any = None
+) -> ContactSaved:
+    """The person's own email address and mobile number, each traced in the account's history. A new
+    address waits for confirmation (the current one, if any, stays in use); an empty one removes it; the
+    mobile number is the notifications' SMS number, the only one Cartable keeps (`phone` None: unchanged).
+    Raises accounts.actions.TooManyConfirmationEmails, and then nothing is saved."""
+    saved = ContactSaved()
+    typed = email.strip()
+    if typed.lower() == user.email.lower():
+        pass  # unchanged (a pending address, if any, stays pending: the page offers to cancel it)
+    elif not typed:
+        accounts.remove_email(user, request)
+        saved.email_removed = True
+    elif typed.lower() != user.pending_email.lower():
+        accounts.request_email_change(user, typed, request)
+        saved.confirmation_sent_to = typed
+    if person_id is not None and phone is not None:
+        saved.phone_changed = notifications.set_sms_phone(person_id, phone, request)
+    return saved

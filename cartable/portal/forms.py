@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cartable.directory.models import School
+from cartable.notifications.forms import MobileField
 
 
 class CorrectionRequestForm(forms.Form):
@@ -56,3 +57,59 @@ class ContributionsForm(forms.Form):
     @classmethod
     def for_person(cls, person) -> "ContributionsForm":
         return cls(initial={"choice": cls.KEEP if person.keep_contributions else cls.DELETE})
+
+
+class ContactForm(forms.Form):
+    """The person's own email address and mobile number ("Mes données", and the optional step of the
+    activation). A new address is only kept pending until confirmed (cartable.accounts.email_change).
+    Changing or removing the address asks for the password, except right after activation."""
+
+    email = forms.EmailField(
+        label=_("Adresse électronique"),
+        required=False,
+        max_length=254,
+        help_text=_(
+            "Pour recevoir les notifications et pouvoir choisir un nouveau mot de passe si vous l'oubliez. "
+            "Un lien de confirmation y sera envoyé."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    sms_phone = MobileField(
+        label=_("Numéro de mobile"),
+        help_text=_(
+            "Facultatif. Pour recevoir aussi par SMS les notifications immédiates, par exemple "
+            "06 12 34 56 78. Laissez vide pour ne recevoir aucun SMS."
+        ),
+    )
+    current_password = forms.CharField(
+        label=_("Votre mot de passe"),
+        required=False,
+        strip=False,
+        help_text=_("Demandé seulement si vous changez ou retirez votre adresse électronique."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, ask_password: bool = True, with_phone: bool = True, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if not ask_password:
+            del self.fields["current_password"]
+        if not with_phone:  # the platform admin has no directory entry, hence no notifications
+            del self.fields["sms_phone"]
+
+    def changes_email(self) -> bool:
+        typed = (self.cleaned_data.get("email") or "").strip()
+        return typed.lower() != self.user.email.lower()
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        asks_password = "current_password" in self.fields and "email" in cleaned and self.changes_email()
+        if asks_password and not self.user.check_password(cleaned.get("current_password") or ""):
+            self.add_error(
+                "current_password",
+                forms.ValidationError(
+                    _("Tapez votre mot de passe actuel pour changer d'adresse électronique."),
+                    code="password_incorrect",
+                ),
+            )
+        return cleaned

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("me", views.me, name="me"),
     path("me/contributions", views.contributions, name="contributions"),
+    path("me/coordonnees", views.contact, name="contact"),
     path("preferences", views.preferences, name="preferences"),
     path("charte", views.charter, name="charter"),
     path("informations", views.notice, name="notice"),

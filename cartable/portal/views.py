@@ -2,7 +2,7 @@ import time
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
@@ -12,16 +12,20 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from cartable.access.policy import viewer_for
 from cartable.accounts import actions as account_actions
+from cartable.accounts import email_change, throttle
 from cartable.directory import actions as directory_actions
 from cartable.directory.models import Function, Guardianship, Membership, Person, School
 from cartable.directory.queries import current_classes, home_facts
+from cartable.lib import net
 from cartable.lib.params import int_or_404
+from cartable.notifications import access as notifications_access
 from cartable.portal import actions, switches
-from cartable.portal.forms import ContributionsForm, CorrectionRequestForm, LanguageForm
+from cartable.portal.forms import ContactForm, ContributionsForm, CorrectionRequestForm, LanguageForm
 from cartable.portal.launcher import launcher_for, rendered_preference_sections, rendered_widgets
 from cartable.portal.models import CorrectionRequest
 from cartable.portal.registry import PortalApp
@@ -157,10 +161,105 @@ def me(request):
             }
         ),
         "requests": CorrectionRequest.objects.filter(person=person).select_related("school"),
+        "sms_phone": notifications_access.own_sms_phone(request.user),
         # What the other apps hold about the person (SMS number, email choices…), rule C9.
         "my_data_sections": rendered_my_data_sections(request),
     }
     return render(request, "portal/me.html", context)
+
+
+def contact_form_for(request, *, ask_password: bool) -> ContactForm:
+    """The contact details form, bound on a POST, with the current address and mobile number."""
+    initial = {"email": request.user.email, "sms_phone": notifications_access.own_sms_phone(request.user)}
+    return ContactForm(
+        request.user,
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        ask_password=ask_password,
+        with_phone=viewer_for(request.user).person_id is not None,
+    )
+
+
+def save_contact_form(request, form) -> bool:
+    """Save a valid form and tell the person what happens next; False (with the form's error) when they
+    asked for too many confirmation emails."""
+    try:
+        saved = actions.save_contact_details(
+            request.user,
+            viewer_for(request.user).person_id,
+            email=form.cleaned_data["email"],
+            phone=form.cleaned_data.get("sms_phone"),
+            request=request,
+        )
+    except account_actions.TooManyConfirmationEmails:
+        form.add_error("email", email_change.too_many_sends_message())
+        return False
+    if saved.confirmation_sent_to:
+        messages.success(
+            request,
+            _(
+                "Un lien de confirmation est envoyé à %(email)s. Ouvrez-le pour utiliser cette adresse ; "
+                "d'ici là, rien ne change."
+            )
+            % {"email": saved.confirmation_sent_to},
+        )
+    elif saved.email_removed:
+        messages.success(request, _("Votre adresse électronique est retirée."))
+    if saved.phone_changed:
+        messages.success(request, _("Votre numéro de mobile est enregistré."))
+    if not (saved.confirmation_sent_to or saved.email_removed or saved.phone_changed):
+        messages.info(request, _("Rien n'a changé."))
+    return True
+
+
+@never_cache
+@sensitive_post_parameters("current_password")
+@login_required
+def contact(request):
+    """My email address and mobile number (right of rectification, rule C9, without asking the school)."""
+    user = request.user
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "resend":
+        return _resend_confirmation(request)
+    if action == "cancel":
+        account_actions.cancel_email_change(user)
+        messages.success(request, _("Le changement d'adresse est annulé."))
+        return redirect("portal:contact")
+    form = contact_form_for(request, ask_password=True)
+    status = 200
+    if request.method == "POST":
+        ip = net.client_ip(request) or ""
+        if throttle.is_throttled(user.username, ip):
+            messages.error(request, _("Trop de tentatives. Par sécurité, réessayez dans 15 minutes."))
+            status = 429
+        elif form.is_valid():
+            # Checking the password may have upgraded its hash, on which the session depends: keep it open.
+            auth.update_session_auth_hash(request, user)
+            if save_contact_form(request, form):
+                return redirect("portal:me")
+        elif "current_password" in form.errors:
+            # Guessing the password from an open session counts like guessing at the login page.
+            throttle.record_failure(user.username, ip)
+    return render(request, "portal/contact.html", contact_context(request, form), status=status)
+
+
+def contact_context(request, form) -> dict:
+    return {"form": form, "pending_email": request.user.pending_email, "lifetime": email_change.lifetime()}
+
+
+def _resend_confirmation(request):
+    try:
+        sent = account_actions.resend_email_confirmation(request.user, request)
+    except account_actions.TooManyConfirmationEmails:
+        messages.error(request, email_change.too_many_sends_message())
+        return redirect("portal:contact")
+    if sent:
+        messages.success(
+            request,
+            _("Un nouveau lien est envoyé à %(email)s ; le précédent ne fonctionne plus.")
+            % {"email": request.user.pending_email},
+        )
+    return redirect("portal:contact")
 
 
 @login_required

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from cartable.accounts.models import User
+from cartable.notifications.models import DeliverySettings
 from tests.world import PASSWORD
 
 CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
@@ -54,6 +55,11 @@ def test_guardian_activates_with_the_letter_and_sees_both_children(world, page):
     page.get_by_label("J'ai lu et j'accepte la charte").check()
     page.get_by_role("button", name="Valider").click()
 
+    # The optional step: her mobile number (the email address the school gave stays as it is).
+    expect(page).to_have_url(re.compile(r"/auth/activate/contact"))
+    page.get_by_label("Numéro de mobile").fill("06 12 34 56 78")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+
     expect(page).to_have_url(re.compile(r"/auth/welcome"))
     expect(page.get_by_role("link", name=re.compile("informations", re.IGNORECASE)).first).to_be_visible()
     page.get_by_role("link", name="Continuer vers l'accueil").click()
@@ -66,6 +72,7 @@ def test_guardian_activates_with_the_letter_and_sees_both_children(world, page):
     user = User.objects.get(pk=world.marie.pk)
     assert user.password.startswith("argon2$argon2id$")
     assert user.charter_acceptances.filter(charter=world.charter).exists()
+    assert DeliverySettings.objects.get(person=world.person("marie")).sms_phone == "+33612345678"
 
 
 def test_pupil_cannot_open_a_classmates_profile(world, page):

@@ -31,6 +31,25 @@ def _link(world: World, relative: str, student: str) -> int:
     return Guardianship.objects.get(relative=world.person(relative), student=world.person(student)).pk
 
 
+def _email_token(world: World) -> str:
+    """A confirmation link for a new address Alice typed: hers only."""
+    from django.utils import timezone
+
+    from cartable.accounts import email_change
+
+    alice = world.users["alice"]
+    alice.pending_email, alice.pending_email_since = "alice.martin@courriel.test", timezone.now()
+    alice.save(update_fields=["pending_email", "pending_email_since"])
+    return email_change.make_token(alice)
+
+
+def _ecole_class(world: World) -> int:
+    """6A, in school A made an école for the route: its teacher Tom looks after the pupils' passwords."""
+    world.school_a.kind = "primary"
+    world.school_a.save(update_fields=["kind"])
+    return world.class_6a.pk
+
+
 def _person(name: str) -> Callable[[World], str]:
     return lambda w: f"/admin-ecole/{w.school_a.uai}/personnes/{w.person(name).pk}"
 
@@ -42,7 +61,9 @@ ROUTES: dict[str, Route] = {
     "accounts:logout": Route(lambda w: "/auth/logout"),
     "accounts:activate": Route(lambda w: "/auth/activate"),
     "accounts:activate_password": Route(lambda w: "/auth/activate/password"),
+    "accounts:activate_contact": Route(lambda w: "/auth/activate/contact"),
     "accounts:welcome": Route(lambda w: "/auth/welcome"),
+    "accounts:email_confirm": Route(lambda w: f"/auth/email/confirm/{_email_token(w)}"),
     "accounts:charter": Route(lambda w: "/auth/charter"),
     "accounts:mfa": Route(lambda w: "/auth/mfa"),
     "accounts:mfa_recovery_codes": Route(lambda w: "/auth/mfa/recovery-codes"),
@@ -87,9 +108,15 @@ ROUTES: dict[str, Route] = {
     "console:settings": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/reglages"),
     "directory:search": Route(lambda w: "/annuaire/?q=petit"),
     "directory:person": Route(lambda w: f"/annuaire/personne/{w.person('carl').pk}"),
+    "pupil_accounts:class": Route(lambda w: f"/comptes-eleves/classe/{_ecole_class(w)}"),
+    "pupil_accounts:reset": Route(
+        lambda w: f"/comptes-eleves/classe/{_ecole_class(w)}/eleve/{w.person('alice').pk}/mot-de-passe"
+    ),
+    "pupil_accounts:cards": Route(lambda w: f"/comptes-eleves/classe/{_ecole_class(w)}/cartes", "post"),
     "portal:home": Route(lambda w: "/"),
     "portal:me": Route(lambda w: "/me"),
     "portal:contributions": Route(lambda w: "/me/contributions", "post"),
+    "portal:contact": Route(lambda w: "/me/coordonnees"),
     "portal:preferences": Route(lambda w: "/preferences"),
     "portal:charter": Route(lambda w: "/charte"),
     "portal:notice": Route(lambda w: "/informations"),
@@ -104,7 +131,11 @@ MATRIX: dict[str, dict[str, int]] = {
     "accounts:activate": expect(200),
     # Step 2 needs a valid code from step 1 in the same session.
     "accounts:activate_password": expect(302),
+    # Only right after choosing a password at activation; otherwise on to the welcome page.
+    "accounts:activate_contact": expect(302),
     "accounts:welcome": logged_in(200),
+    # The link of Alice's new address: hers to confirm, "invalid" for anyone else.
+    "accounts:email_confirm": logged_in(400, alice=200),
     # The world has accepted the charter already: the page sends them on.
     "accounts:charter": expect(302),
     # Staff whose session passed the second factor are sent on; others may enrol.
@@ -148,10 +179,15 @@ MATRIX: dict[str, dict[str, int]] = {
     "directory:person": expect(
         404, anon=302, carl=200, gino=200, tess=200, vera=200, paul=200, ada=200, root=200
     ),
+    # The teacher of the école class only (for the cards: nobody waits for one, back to the page).
+    "pupil_accounts:class": logged_in(404, tom=200),
+    "pupil_accounts:reset": logged_in(404, tom=200),
+    "pupil_accounts:cards": logged_in(404, tom=302),
     "portal:home": logged_in(200),
     "portal:me": logged_in(200),
     # An empty choice is refused with a message (nothing changes); root has no directory entry.
     "portal:contributions": logged_in(302, root=404),
+    "portal:contact": logged_in(200),
     "portal:preferences": logged_in(200),
     "portal:charter": expect(200),
     "portal:notice": expect(200),

@@ -69,9 +69,11 @@ def test_happy_path_from_letter_to_home(world, client):
 
     accepted = client.post(response.url, {"accept": "on"})
     assert accepted.status_code == 302
-    assert accepted.url == reverse("accounts:welcome")
+    # The optional step: an email address and a mobile number (cartable/portal/tests/test_contact.py).
+    assert accepted.url == reverse("accounts:activate_contact")
+    assert "Passer cette étape" in text(client.get(accepted.url))
 
-    welcome = client.get(accepted.url)
+    welcome = client.get(reverse("accounts:welcome"))
     content = text(welcome)
     assert reverse("portal:notice") in content
     assert "Continuer vers l'accueil" in content
@@ -129,11 +131,18 @@ def test_wrong_code_and_unknown_login_look_the_same(world, client):
     assert GENERIC_ERROR in text(unknown)
 
 
-def test_blocked_account_cannot_activate(world, client):
+def test_blocked_account_cannot_activate_and_the_codes_holder_is_told_why(world, client):
     user = new_account(world)
     code = actions.issue_activation_code(user)
     actions.block_user(user)
-    assert submit_code(client, "bob.durand", code).status_code == 400
+    response = submit_code(client, "bob.durand", code)
+    assert response.status_code == 403
+    assert "Votre compte est bloqué" in text(response)
+    assert reverse("accounts:activate_password") != response.get("Location")
+    # A wrong code for the blocked account: the generic answer, nothing revealed.
+    wrong = submit_code(client, "bob.durand", "AAAA-BBBB-CCCC")
+    assert wrong.status_code == 400
+    assert GENERIC_ERROR in text(wrong) and "bloqué" not in text(wrong)
 
 
 def test_deactivated_account_cannot_activate(world, client):

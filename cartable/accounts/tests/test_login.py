@@ -163,11 +163,47 @@ def test_success_resets_the_account_counter(world, client, settings):
     assert log_in(client, "alice.martin").status_code == 302
 
 
-def test_a_blocked_user_cannot_log_in(world, client):
+def test_a_blocked_user_cannot_log_in_and_is_told_whom_to_ask(world, client):
     actions.block_user(world.users["bob"])
     response = log_in(client, "bob.durand")
+    assert response.status_code == 403
+    assert not is_logged_in(client)
+    message = error_of(response)
+    assert "Votre compte est bloqué" in message
+    assert "administrateur ENT ou à la vie scolaire" in message and "Collège Jean Moulin" in message
+    assert WRONG not in message
+    assert LoginEvent.objects.filter(user=world.users["bob"], kind=LoginEvent.Kind.BLOCKED).exists()
+
+
+def test_a_blocked_account_is_not_revealed_to_someone_guessing(world, client):
+    """A wrong password gets the same answer for a blocked account as for any other, or an unknown login:
+    nothing to learn about which accounts exist or are blocked."""
+    actions.block_user(world.users["bob"])
+    blocked = log_in(client, "bob.durand", "Devinette-2026!")
+    active = log_in(client, "alice.martin", "Devinette-2026!")
+    unknown = log_in(client, "personne.inconnue", "Devinette-2026!")
+    assert blocked.status_code == active.status_code == unknown.status_code == 401
+    assert error_of(blocked) == error_of(active) == error_of(unknown) == WRONG
+    assert "bloqué" not in text(blocked)
+    assert LoginEvent.objects.filter(user=world.users["bob"], kind=LoginEvent.Kind.FAILURE).exists()
+
+
+def test_an_ecole_pupil_blocked_is_sent_to_the_schools_direction(world, client):
+    world.school_a.kind = "primary"
+    world.school_a.save()
+    actions.block_user(world.users["alice"])
+    message = error_of(log_in(client, "alice.martin"))
+    assert "Votre compte est bloqué" in message and "direction de l'école" in message
+
+
+def test_a_deactivated_account_says_nothing_more(world, client):
+    """An account closed (the person left) is not "blocked": the generic answer, as before."""
+    user = world.users["bob"]
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = log_in(client, "bob.durand")
     assert response.status_code == 401
-    assert WRONG in text(response)
+    assert error_of(response) == WRONG
 
 
 def test_an_open_session_of_a_blocked_user_ends_at_its_next_request(world, client):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 import time_machine
 
@@ -31,12 +33,42 @@ def publish_now(world, django_capture_on_commit_callbacks, run_tasks):
     return go
 
 
-def test_phone_numbers_are_normalized_or_refused():
-    assert sms.normalize_phone("06 12 34 56 78") == "+33612345678"
-    assert sms.normalize_phone("0033 6.12.34.56.78") == "+33612345678"
-    assert sms.normalize_phone("+44 7700 900123") == "+447700900123"
-    assert sms.normalize_phone("appelez-moi") is None
-    assert sms.normalize_phone("12") is None
+@pytest.mark.parametrize(
+    "typed,stored",
+    [
+        ("06 12 34 56 78", "+33612345678"),
+        ("07.61.23.45.67", "+33761234567"),
+        ("0033 6.12.34.56.78", "+33612345678"),
+        ("+33 6 12 34 56 78", "+33612345678"),
+        ("+33 (0)6 12 34 56 78", "+33612345678"),
+        ("+33612345678", "+33612345678"),
+        ("0692 12 34 56", "+262692123456"),  # La Réunion
+        ("0696 12 34 56", "+596696123456"),  # Martinique
+        ("+590 690 12 34 56", "+590690123456"),  # Guadeloupe
+    ],
+)
+def test_french_mobile_numbers_are_normalized(typed, stored):
+    assert sms.normalize_mobile(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "01 23 45 67 89",  # a landline gets no text message
+        "08 00 12 34 56",
+        "06 12 34 56 7",
+        "06 12 34 56 789",
+        "+44 7700 900123",
+        "+33 1 23 45 67 89",
+        "appelez-moi",
+        "12",
+        "",
+        "０６１２３４５６７８",  # full-width digits
+        "06１2345678",
+    ],
+)
+def test_anything_else_is_refused(typed):
+    assert sms.normalize_mobile(typed) is None
 
 
 def test_immediate_notifications_go_by_sms_too_digest_ones_do_not(world, outbox, publish_now, mailoutbox):
@@ -71,6 +103,10 @@ def test_preferences_form_saves_a_normalized_number(client, world):
     data = {"quiet_enabled": "on", "quiet_start": "20:00", "quiet_end": "07:00"}
     bad = client.post("/notifications/preferences", data | {"sms_phone": "pas un numéro"})
     assert bad.status_code == 200 and "pas un numéro" in bad.content.decode()
+    assert "n'est pas un numéro de mobile français" in html.unescape(bad.content.decode())
+    landline = client.post("/notifications/preferences", data | {"sms_phone": "01 23 45 67 89"})
+    assert landline.status_code == 200
+    assert not DeliverySettings.objects.filter(person=world.person("marie")).exists()
     good = client.post("/notifications/preferences", data | {"sms_phone": "06 12 34 56 78"})
     assert good.status_code == 302
     assert DeliverySettings.objects.get(person=world.person("marie")).sms_phone == "+33612345678"

@@ -5,10 +5,13 @@
   function classes(p) {
     return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter(function (r) { return r.test(p); }).length;
   }
-  function level(p) {
+  // The numbers of the person's rule come from the field (cartable.accounts.passwords: 12/20 for adults,
+  // 8/16 for pupils).
+  function level(p, min, phrase) {
     var words = p.split(/[\s\-_.,;]+/).filter(Boolean).length;
-    if ((p.length >= 20 && words >= 4) || (p.length >= 16 && classes(p) >= 3)) return "strong";
-    if (p.length >= 12 && classes(p) >= 3) return "fair";
+    var passphrase = p.length >= phrase && words >= 4;
+    if (passphrase || (p.length >= min + 4 && classes(p) >= 3)) return "strong";
+    if (p.length >= min && classes(p) >= 3) return "fair";
     return "weak";
   }
   document.addEventListener("input", function (event) {
@@ -16,7 +19,7 @@
     if (!input.matches || !input.matches("input[data-strength]")) return;
     var out = document.getElementById(input.dataset.strength);
     if (!out) return;
-    var l = level(input.value);
+    var l = level(input.value, Number(input.dataset.minLength) || 12, Number(input.dataset.passphraseLength) || 20);
     out.textContent = out.dataset["label" + l.charAt(0).toUpperCase() + l.slice(1)];
     out.className = "strength strength-" + l;
   });
