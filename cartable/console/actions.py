@@ -154,7 +154,7 @@ def codes_for_letters(actor: Any, school: School, users: list[User]) -> dict[int
 @dataclass(frozen=True)
 class PersonChanges:
     details: directory.PersonDetails
-    phone: str  # normalized (notifications.sms.normalize_phone), "" for none
+    phone: str  # normalized (notifications.sms.normalize_mobile), "" for none
     # Pupils only: their class this year in the school (None for none). Left alone when not `set_class`.
     classe: Group | None = None
     set_class: bool = False

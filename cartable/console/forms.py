@@ -218,7 +218,7 @@ class PersonEditForm(forms.Form):
         raw = self.cleaned_data.get("phone", "").strip()
         if not raw:
             return ""
-        phone = sms.normalize_phone(raw)
+        phone = sms.normalize_mobile(raw)
         if phone is None:
             raise forms.ValidationError(
                 _("Ce numéro de téléphone n'est pas valide (par exemple 06 12 34 56 78).")

@@ -128,7 +128,7 @@ def save_preferences(
             if channel != KINDS[code].default_channel
         ]
     )
-    before = _sms_phone_of(person_id)
+    before = sms_phone_of(person_id)
     DeliverySettings.objects.update_or_create(
         person_id=person_id,
         defaults={
@@ -143,7 +143,7 @@ def save_preferences(
         _trace_phone_change(person_id, request)
 
 
-def _sms_phone_of(person_id: int) -> str:
+def sms_phone_of(person_id: int) -> str:
     found = DeliverySettings.objects.filter(person_id=person_id).values_list("sms_phone", flat=True).first()
     return found or ""
 
@@ -159,7 +159,7 @@ def set_sms_phone(person_id: int, phone: str, request: Any = None) -> bool:
     """The person's one mobile number (the SMS channel of the notifications, shown in "Mes données"), in
     the international form of notifications.sms.normalize_mobile, or "" for none. Traced in the account's
     history when it changes (rule C8); returns whether it changed."""
-    if phone == _sms_phone_of(person_id):
+    if phone == sms_phone_of(person_id):
         return False
     DeliverySettings.objects.update_or_create(person_id=person_id, defaults={"sms_phone": phone})
     _trace_phone_change(person_id, request)
@@ -205,18 +205,3 @@ def purge_old_notifications(now: datetime.datetime | None = None) -> int:
     if people:
         transaction.on_commit(lambda: counts.changed(people))
     return deleted
-
-
-def sms_phone_of(person_id: int) -> str:
-    return (
-        DeliverySettings.objects.filter(person_id=person_id).values_list("sms_phone", flat=True).first() or ""
-    )
-
-
-def set_sms_phone(person_id: int, phone: str) -> bool:
-    """The mobile number the person's immediate notifications also go to (already normalized by
-    sms.normalize_phone, or "" for none), e.g. corrected by the school's admin. True when it changed."""
-    if sms_phone_of(person_id) == phone:
-        return False
-    DeliverySettings.objects.update_or_create(person_id=person_id, defaults={"sms_phone": phone})
-    return True
