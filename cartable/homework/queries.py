@@ -41,6 +41,28 @@ def with_details(entries: QuerySet[Entry]) -> QuerySet[Entry]:
     )
 
 
+def same_session(
+    group_id: int,
+    subject_id: int | None,
+    day: dt.date,
+    start: dt.time | None,
+    course_id: int | None = None,
+    *,
+    exclude: int | None = None,
+) -> QuerySet[Entry]:
+    """The sessions already written for the same slot: same class or group, day, subject and start time (or
+    both without one), or the same lesson of the timetable (one query)."""
+    same_slot = (Q(subject_id=subject_id) if subject_id is not None else Q(subject__isnull=True)) & (
+        Q(start_time=start) if start is not None else Q(start_time__isnull=True)
+    )
+    if course_id is not None:
+        same_slot |= Q(course_id=course_id)
+    found = Entry.objects.filter(same_slot, group_id=group_id, date=day)
+    if exclude is not None:
+        found = found.exclude(pk=exclude)
+    return found.select_related("author").order_by("pk")
+
+
 def homework_of_pupil(pupil_id: int, *, own: bool, start: dt.date, end: dt.date) -> QuerySet[Homework]:
     """Homework due between two dates in the pupil's classes and groups, as pupils see it (one query).
     `own`: the pupil themselves is asking, so their private done ticks come along."""

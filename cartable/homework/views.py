@@ -216,6 +216,30 @@ def _render_entry_form(request, form, formset, **extra):
     return render(request, "homework/entry_form.html", {"form": form, "formset": formset, **extra})
 
 
+def _open_written(request, entry_id: int):
+    """A session of the timetable already in the cahier: its author edits it, a co-teacher reads it."""
+    entry = Entry.objects.select_related("author").get(pk=entry_id)
+    viewer = policy.viewer_for(request.user)
+    if entry.author_id == viewer.person_id and entry.group_id in viewer.taught_group_ids:
+        messages.info(request, _("Cette séance est déjà dans le cahier de textes : vous pouvez la modifier."))
+        return redirect("homework:entry_edit", entry_id=entry.pk)
+    messages.info(
+        request,
+        _("Cette séance est déjà dans le cahier de textes, écrite par %(name)s.")
+        % {"name": entry.author.full_name if entry.author else _("un ancien enseignant")},
+    )
+    return redirect(f"{group_url(entry.group_id, entry.date)}#seance-{entry.pk}")
+
+
+def _written_link(request, refusal: actions.Refused) -> Entry | None:
+    """The session a refused one duplicates, when the teacher may open it for editing."""
+    entry = getattr(refusal, "entry", None)
+    viewer = policy.viewer_for(request.user)
+    if entry is not None and entry.author_id == viewer.person_id:
+        return entry
+    return None
+
+
 @login_required
 def entry_new(request):
     teachings = access.teachings_of(request.user)
@@ -223,6 +247,9 @@ def entry_new(request):
         raise Http404
     week_lessons = sessions.week_choices(request.user, teachings)
     chosen = sessions.chosen_session(request, teachings, week_lessons)
+    if chosen is not None and chosen.entry_id is not None and request.method != "POST":
+        # "Remplir le cahier de textes" on a lesson already written opens that session, not a blank one.
+        return _open_written(request, chosen.entry_id)
     initial: dict[str, Any] = {"date": timezone.localdate()}
     if chosen is not None:
         initial |= {
@@ -242,6 +269,7 @@ def entry_new(request):
     formset = HomeworkFormSet(
         request.POST if post else None, request.FILES if post else None, prefix="travail"
     )
+    written = None
     if post and form.is_valid():
         formset.session_date = form.cleaned_data["date"]
         if formset.is_valid():
@@ -249,6 +277,7 @@ def entry_new(request):
                 entry = actions.create_entry(request.user, _entry_input(form, formset, request))
             except actions.Refused as refusal:
                 form.add_error(None, str(refusal))
+                written = _written_link(request, refusal)
             else:
                 messages.success(request, _("La séance est enregistrée dans le cahier de textes."))
                 return redirect(group_url(entry.group_id, entry.date))
@@ -263,6 +292,7 @@ def entry_new(request):
         chosen=chosen,
         entry=None,
         attachments=[],
+        written=written,
     )
 
 
@@ -304,6 +334,7 @@ def entry_edit(request, entry_id: int):
             for h in homework
         ],
     )
+    written = None
     if post and form.is_valid():
         formset.session_date = form.cleaned_data["date"]
         if formset.is_valid():
@@ -311,6 +342,7 @@ def entry_edit(request, entry_id: int):
                 entry = actions.update_entry(request.user, entry, _entry_input(form, formset, request, entry))
             except actions.Refused as refusal:
                 form.add_error(None, str(refusal))
+                written = _written_link(request, refusal)
             else:
                 messages.success(request, _("La séance est modifiée."))
                 return redirect(group_url(entry.group_id, entry.date))
@@ -327,6 +359,7 @@ def entry_edit(request, entry_id: int):
         entry=entry,
         attachments=attachments,
         files_by_homework=files_by_homework,
+        written=written,
     )
 
 
