@@ -58,7 +58,7 @@ def readable_group_or_404(user: Any, group_id: Any) -> Group:
         group_id = int(group_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    group = readable_groups(user).select_related("school").filter(pk=group_id).first()
+    group = readable_groups(user).select_related("school", "year").filter(pk=group_id).first()
     if group is None:
         raise Http404
     return group

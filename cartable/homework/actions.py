@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from cartable.access import policy
@@ -160,7 +160,7 @@ def _after_write(entry: Entry) -> None:
 def _slot_label(teaching: access.Teaching, day: dt.date, start: dt.time | None) -> str:
     when = date_format(day, "l j F Y")
     if start is not None:
-        when = _("%(date)s à %(time)s") % {"date": when, "time": date_format(start, "H\\hi")}
+        when = _("%(date)s à %(time)s") % {"date": when, "time": time_format(start, "H\\hi")}
     return f"{teaching.label}, {when}"
 
 
@@ -360,19 +360,39 @@ def set_done(user: Any, homework_id: int, done: bool) -> Homework:
 
 
 @transaction.atomic
-def sign_visa(user: Any, group: Group, comment: str = "") -> Visa:
-    """The direction signs a class's or group's cahier: every session up to today is locked."""
+def sign_visa(user: Any, group: Group, comment: str = "", up_to: dt.date | None = None) -> Visa:
+    """The direction signs a class's or group's cahier up to a day (yesterday unless told): the sessions of
+    that day and before are locked, never a later one. A day to come, or one a visa already covers, is
+    refused."""
     if group.school_id not in access.directed_schools(user):
         raise Refused(_("Seule la direction de l'établissement vise le cahier de textes."))
     person_id = policy.viewer_for(user).person_id
     if person_id is None:
         raise Refused(_("Seule la direction de l'établissement vise le cahier de textes."))
     now = timezone.now()
+    today = timezone.localdate(now)
+    day = up_to or queries.default_visa_date(today)
+    if day > today:
+        raise Refused(
+            _("Un visa ne porte que sur des séances passées : choisissez une date jusqu'à aujourd'hui.")
+        )
+    start = Group.objects.filter(pk=group.pk).values_list("year__start", flat=True).get()
+    if day < start:
+        raise Refused(
+            _("Choisissez une date de cette année scolaire, qui a commencé le %(date)s.")
+            % {"date": date_format(start)}
+        )
+    covered = access.last_visa_date(group.pk)
+    if covered is not None and day <= covered:
+        raise Refused(
+            _("Ce cahier de textes est déjà visé jusqu'au %(date)s : choisissez une date postérieure.")
+            % {"date": date_format(covered)}
+        )
     return Visa.objects.create(
         school_id=group.school_id,
         group=group,
         signed_by_id=person_id,
         signed_at=now,
-        date=timezone.localdate(now),
+        date=day,
         comment=comment.strip(),
     )

@@ -74,10 +74,10 @@ def week_choices(user: Any, teachings: list[Teaching]) -> list[SessionChoice]:
         rows = Entry.objects.filter(
             group_id__in={c.teaching.group_id for c in found}, date__range=(first, today)
         ).values_list("pk", "author_id", "course_id", "date", "group_id", "subject_id", "start_time")
-        by_lesson: dict[tuple, tuple[int, bool]] = {}
-        by_slot: dict[tuple, tuple[int, bool]] = {}
-        for entry_id, author_id, course_id, day, group_id, subject_id, start in rows.order_by("pk"):
-            written = (entry_id, author_id == person_id)
+        by_lesson: dict[tuple, tuple[int | None, bool]] = {}
+        by_slot: dict[tuple, tuple[int | None, bool]] = {}
+        for pk, author_id, course_id, day, group_id, subject_id, start in rows.order_by("pk"):
+            written = (pk, author_id == person_id)
             by_slot.setdefault((group_id, subject_id, day, start), written)
             if course_id is not None:
                 by_lesson.setdefault((course_id, day, group_id), written)

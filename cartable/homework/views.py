@@ -117,7 +117,12 @@ def _monday(request, params=None) -> dt.date:
 
 @login_required
 def group(request, group_id: int):
-    group = access.readable_group_or_404(request.user, group_id)
+    return _group_page(request, access.readable_group_or_404(request.user, group_id), _monday(request))
+
+
+def _group_page(request, group: Group, monday: dt.date, visa_form: VisaForm | None = None, status: int = 200):
+    """A class's or group's cahier, by week or by subject; for the direction and vie scolaire, its visas and
+    the sessions given since the last one with nothing in the cahier."""
     by_subject = request.GET.get("vue") == "matiere"
     entries = access.entries_of(request.user, group)
     visa_date = access.last_visa_date(group.pk)
@@ -148,7 +153,6 @@ def group(request, group_id: int):
         )
         context |= {"subjects": subjects, "subject_id": subject_id or 0, "page": page, "entries": page}
     else:
-        monday = _monday(request)
         week = list(
             queries.with_details(
                 entries.filter(date__range=(monday, monday + dt.timedelta(days=6)))
@@ -163,11 +167,16 @@ def group(request, group_id: int):
             "days": [(day, list(items)) for day, items in groupby(week, key=lambda e: e.date)],
         }
     if context["can_sign"] or queries.reads_as_inspector(request.user, group):
+        until = queries.default_visa_date()
+        since = queries.empty_sessions_since(group, visa_date, until)
         context["visas"] = list(Visa.objects.filter(group=group).select_related("signed_by")[:5])
-        context["visa_form"] = VisaForm() if context["can_sign"] else None
+        if context["can_sign"]:
+            context["visa_form"] = visa_form or VisaForm(initial={"date": until})
+        context["empty_sessions"] = queries.empty_sessions({group.pk: since}, until)
+        context["empty_since"], context["empty_until"] = since, until
         if visa_date is not None:
             context["after_visa"] = (visa_date + dt.timedelta(days=1)).isoformat()
-    return render(request, "homework/group.html", context)
+    return render(request, "homework/group.html", context, status=status)
 
 
 def _entry_input(form: EntryForm, formset, request, entry: Entry | None = None) -> actions.EntryInput:
@@ -452,10 +461,23 @@ def visas(request):
     if not schools:
         raise Http404
     groups = list(queries.group_visa_summary(schools))
+    until = queries.default_visa_date()
+    empty = queries.empty_sessions(
+        {g.pk: queries.empty_sessions_since(g, getattr(g, "last_visa", None), until) for g in groups}, until
+    )
+    counts: dict[int, int] = {}
+    for found in empty:
+        counts[found.group_id] = counts.get(found.group_id, 0) + 1
     return render(
         request,
         "homework/visas.html",
-        {"groups": groups, "signing_schools": access.directed_schools(request.user)},
+        {
+            "rows": [(g, counts.get(g.pk, 0)) for g in groups],
+            "signing_schools": access.directed_schools(request.user),
+            "until": until,
+            "weeks": queries.EMPTY_WEEKS,
+            "teachers": queries.empty_sessions_by_teacher(empty),
+        },
     )
 
 
@@ -467,14 +489,23 @@ def visa_sign(request, group_id: int):
         raise Http404
     form = VisaForm(request.POST)
     # Back to the week the direction was reading.
-    back = group_url(group.pk, _monday(request, request.POST))
-    if not form.is_valid():
-        messages.error(request, _("L'observation est trop longue (2000 caractères au plus)."))
-        return redirect(back)
-    visa = actions.sign_visa(request.user, group, form.cleaned_data["comment"])
-    messages.success(
-        request,
-        _("Cahier de textes %(of_group)s visé : les séances jusqu'au %(date)s sont verrouillées.")
-        % {"of_group": de(group.name), "date": visa.date.strftime("%d/%m/%Y")},
-    )
-    return redirect(back)
+    monday = _monday(request, request.POST)
+    if form.is_valid():
+        try:
+            visa = actions.sign_visa(
+                request.user, group, form.cleaned_data["comment"], form.cleaned_data["date"]
+            )
+        except actions.Refused as refusal:
+            form.add_error("date", str(refusal))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Cahier de textes %(of_group)s visé : les séances jusqu'au %(date)s sont verrouillées, "
+                    "les suivantes restent modifiables."
+                )
+                % {"of_group": de(group.name), "date": visa.date.strftime("%d/%m/%Y")},
+            )
+            return redirect(group_url(group.pk, monday))
+    # The page again, with the date and the observation as typed and what is wrong with them.
+    return _group_page(request, group, monday, visa_form=form, status=400)

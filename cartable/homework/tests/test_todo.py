@@ -180,12 +180,15 @@ def test_cahier_pages_cost_the_same_queries_with_more_sessions(world, client, na
         )
     many = {url: count_queries(client, url) for url in urls}
     assert many == few
+    # The direction's pages also list the sessions with nothing in the cahier: the timetable's courses of
+    # the classes and the sessions written since the last visa, 2 more queries (4 with courses, see
+    # test_visas.py).
     budget = {
-        group: 10,
-        f"{group}?vue=matiere": 12,
+        group: 12 if name == "paul" else 10,
+        f"{group}?vue=matiere": 14 if name == "paul" else 12,
         "/cahier-de-textes/": 5,
         TODO: 4,
-        "/cahier-de-textes/visas": 4,
+        "/cahier-de-textes/visas": 6,
     }
     assert all(few[url] <= budget[url] for url in urls), few
 
