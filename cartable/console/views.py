@@ -1,7 +1,9 @@
 """The school admin console (ADML, and the platform admin above schools). Views are thin: parse, call an
 action or a query from console.access, render. Every view answers 404 outside the schools one administers."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -37,7 +39,7 @@ from cartable.console.forms import (
 from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
 from cartable.directory.actions import NewPerson
-from cartable.directory.models import Enrolment, Guardianship, Membership, Person, Profile, SchoolYear
+from cartable.directory.models import Enrolment, Guardianship, Membership, Person, Profile, School, SchoolYear
 from cartable.portal.models import AppSwitch, CorrectionRequest
 from cartable.portal.registry import registry
 
@@ -47,8 +49,9 @@ LOGIN_HISTORY_PAGE_SIZE = 50
 FRESH_CODE_KEY = "console_fresh_code"
 
 
-def console_view(view):
+def console_view(view, allowed: Callable[[Any, School], bool] = policy.admin_of):
     """Logged in, administering the school named in the URL (else 404), then the second factor (rule C6).
+    A console page some other staff may use too passes the policy's check for it as `allowed`.
 
     The school is checked before the second factor so that a non-admin is never sent to the second-factor
     step by a console URL: they simply get "not found"."""
@@ -58,7 +61,7 @@ def console_view(view):
     @never_cache  # pages show people's data and activation codes: never kept by a browser or proxy cache
     @wraps(view)
     def wrapper(request, uai, *args, **kwargs):
-        school = administered_school_or_404(request.user, uai)
+        school = administered_school_or_404(request.user, uai, allowed)
         return guarded(request, school, *args, **kwargs)
 
     return wrapper

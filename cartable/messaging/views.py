@@ -17,9 +17,9 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cartable.access import communication
+from cartable.access import communication, policy
 from cartable.accounts.mfa import staff_mfa_required
-from cartable.directory.models import Person
+from cartable.directory.models import Person, School
 from cartable.lib.french import de
 from cartable.lib.html import plain_text
 from cartable.messaging import access, actions
@@ -528,12 +528,15 @@ def reports(request):
     )
     page = _page(request, found.prefetch_related("message__attachments", "message__sender__memberships"))
     rows = [{"report": r, "may_block": actions.may_block(request.user, r)} for r in page.object_list]
+    # After hijacked accounts, the next step: the school's kill-switch (the platform admin has the console's).
+    pausing = School.objects.filter(pk__in=policy.schools_pausing_messaging(request.user)).order_by("name")
     return render(
         request,
         "messaging/reports.html",
         {
             "page": page,
             "rows": rows,
+            "kill_switches": list(pausing.values_list("uai", "name")),
             "state": state,
             "current": "reports",
             "may_see_reports": True,
