@@ -1,6 +1,6 @@
 """Every write about communication rules, kill-switches and the bulk password reset of a school's pupils
-(house rule 1). Each action checks again that the actor administers the school (or the platform), and leaves
-a trace (rule C8)."""
+(house rule 1). Each action checks again that the actor administers the school (or the platform), or for the
+kill-switch that they hold it (policy.may_pause_messaging), and leaves a trace (rule C8)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ from cartable.directory.models import Group, Profile, School
 
 def _require_admin(actor: Any, school: School) -> None:
     if not policy.admin_of(actor, school):
+        raise PermissionDenied
+
+
+def _require_pause_right(actor: Any, school: School) -> None:
+    if not policy.may_pause_messaging(actor, school):
         raise PermissionDenied
 
 
@@ -84,7 +89,7 @@ def pause_sending(actor: Any, school: School | None, profile: str) -> bool:
     if school is None:
         _require_platform_admin(actor)
     else:
-        _require_admin(actor, school)
+        _require_pause_right(actor, school)
     if SendingPause.objects.filter(school=school, profile=profile).exists():
         return False
     SendingPause.objects.create(school=school, profile=profile, by=actor)
@@ -98,7 +103,7 @@ def resume_sending(actor: Any, school: School | None, profile: str) -> bool:
     if school is None:
         _require_platform_admin(actor)
     else:
-        _require_admin(actor, school)
+        _require_pause_right(actor, school)
     deleted, _by_model = SendingPause.objects.filter(school=school, profile=profile).delete()
     if not deleted:
         return False

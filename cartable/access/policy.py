@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 
 # Staff whose role is school-wide: they see everyone in their school.
 SCHOOL_WIDE_FUNCTIONS = frozenset({Function.DIRECTION, Function.VIE_SCOLAIRE, Function.ADML})
+# Who stops a profile of the school from sending messages (the kill-switch), besides the platform admin: its
+# ENT admin, and the direction and vie scolaire who handle the incidents (March 2024: threats sent through
+# hijacked pupil accounts, often at night, when the ENT admin is not there).
+MESSAGING_PAUSE_FUNCTIONS = frozenset({Function.ADML, Function.DIRECTION, Function.VIE_SCOLAIRE})
 # Staff that pupils and families may see and reach (the school's front desk).
 FRONT_DESK_FUNCTIONS = frozenset({Function.DIRECTION, Function.VIE_SCOLAIRE, Function.DOCUMENTALIST})
 
@@ -225,6 +229,18 @@ def admin_of(user: Any, school: School | int) -> bool:
     """May administer the school's accounts: its ADML, or the platform admin."""
     viewer = viewer_for(user)
     return viewer.is_platform_admin or viewer.has_function(_school_id(school), Function.ADML)
+
+
+def may_pause_messaging(user: Any, school: School | int) -> bool:
+    """May stop a profile of the school from sending messages and let it again (MESSAGING_PAUSE_FUNCTIONS)."""
+    viewer = viewer_for(user)
+    return viewer.is_platform_admin or viewer.has_function(_school_id(school), *MESSAGING_PAUSE_FUNCTIONS)
+
+
+def schools_pausing_messaging(user: Any) -> frozenset[int]:
+    """The schools whose kill-switch the user holds as a member of its staff (the platform admin holds every
+    school's, from the console)."""
+    return viewer_for(user).schools_with_function(*MESSAGING_PAUSE_FUNCTIONS)
 
 
 def school_wide_staff_of(user: Any, school: School | int) -> bool:

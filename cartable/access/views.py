@@ -2,9 +2,12 @@
 (one school, or the whole platform for the platform admin) and the bulk password reset of a school's pupils.
 
 Same guards as every console page (cartable.console.views.console_view): the school's ADML or the platform
-admin, with their second factor; anyone else gets 404."""
+admin, with their second factor; anyone else gets 404. The school's kill-switch is also open to its direction
+and vie scolaire, who handle the incidents (cartable.access.policy.may_pause_messaging)."""
 
 from __future__ import annotations
+
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,10 +31,14 @@ from cartable.lib.params import optional_int_or_404
 
 PICKER_SIZE = 20
 CHANGES_SHOWN = 10
+SWITCH_CHANGES = (CommunicationChange.Kind.PAUSED, CommunicationChange.Kind.RESUMED)
 
 
-def _changes(school):
-    return CommunicationChange.objects.filter(school=school).select_related("actor")[:CHANGES_SHOWN]
+def _changes(school, kinds=None):
+    changes = CommunicationChange.objects.filter(school=school)
+    if kinds is not None:
+        changes = changes.filter(kind__in=kinds)
+    return changes.select_related("actor")[:CHANGES_SHOWN]
 
 
 # --- The matrix ------------------------------------------------------------------------------------------
@@ -165,6 +172,18 @@ def _switch_rows(pauses: dict[str, SendingPause]):
     return [(profile, label, pauses.get(profile)) for profile, label in Profile.choices]
 
 
+def _school_switch_context(request, school) -> dict:
+    """The direction and vie scolaire reach the kill-switch outside the console: no console menu for them, and
+    of the console's traces only the switches'."""
+    is_admin = policy.admin_of(request.user, school)
+    return {
+        "school": school,
+        "is_admin": is_admin,
+        "layout": "console/layout.html" if is_admin else "access/staff_layout.html",
+        "changes": _changes(school, None if is_admin else SWITCH_CHANGES),
+    }
+
+
 def _switch(request, school, back: str, template: str, context: dict):
     """POST of a kill-switch button: first a confirmation page, then the change."""
     form = ProfileChoiceForm(request.POST)
@@ -191,16 +210,16 @@ def _switch(request, school, back: str, template: str, context: dict):
     return redirect(back)
 
 
-@console_view
+# The school's ENT admin, and its direction and vie scolaire (policy.may_pause_messaging).
+@partial(console_view, allowed=policy.may_pause_messaging)
 def kill_switch(request, school):
     back = reverse("access:kill_switch", args=[school.uai])
+    context = _school_switch_context(request, school)
     if request.method == "POST":
-        return _switch(request, school, back, "access/switch_confirm.html", {"school": school})
-    context = {
-        "school": school,
+        return _switch(request, school, back, "access/switch_confirm.html", context)
+    context |= {
         "rows": _switch_rows(communication.active_pauses(school)),
         "platform": list(communication.active_pauses(None).values()),
-        "changes": _changes(school),
         "is_platform_admin": policy.is_platform_admin(request.user),
     }
     return render(request, "access/kill_switch.html", context)

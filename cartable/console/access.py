@@ -5,6 +5,7 @@ Anything that is not administered by the user, or not part of the school, answer
 reveals neither the existence of other schools' people nor who administers what.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,9 +32,12 @@ from cartable.lib.params import int_or_404
 from cartable.portal.models import CorrectionRequest
 
 
-def administered_school_or_404(user: Any, uai: str) -> School:
+def administered_school_or_404(
+    user: Any, uai: str, allowed: Callable[[Any, School], bool] = policy.admin_of
+) -> School:
+    """The school of the UAI if the user administers it (or passes another check of the policy)."""
     school = School.objects.filter(uai=uai).first()
-    if school is None or not policy.admin_of(user, school):
+    if school is None or not allowed(user, school):
         raise Http404
     return school
 

@@ -2,7 +2,9 @@
 action or a query from console.access, render. Every view answers 404 outside the schools one administers."""
 
 import re
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,6 +50,7 @@ from cartable.directory.models import (
     Membership,
     Person,
     Profile,
+    School,
     SchoolYear,
     SchoolYearChange,
 )
@@ -64,15 +67,16 @@ LOGIN_HISTORY_PAGE_SIZE = 50
 FRESH_CODE_KEY = "console_fresh_code"
 
 
-def console_view(view):
-    """Logged in, administering the school named in the URL, else 404. The second factor was asked before
+def console_view(view, allowed: Callable[[Any, School], bool] = policy.admin_of):
+    """Logged in, administering the school named in the URL, else 404. A console page some other staff may
+    use too passes the policy's check for it as `allowed`. The second factor was asked before
     (cartable.accounts.mfa: school admins always give it on the console's pages, rule C6)."""
 
     @login_required
     @never_cache  # pages show people's data and activation codes: never kept by a browser or proxy cache
     @wraps(view)
     def wrapper(request, uai, *args, **kwargs):
-        school = administered_school_or_404(request.user, uai)
+        school = administered_school_or_404(request.user, uai, allowed)
         return view(request, school, *args, **kwargs)
 
     # The console's pages owned by an app (the timetable's import) are the admin's work, not a use of the app:

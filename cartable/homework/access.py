@@ -55,7 +55,7 @@ def sees_prepared_entries(user: Any, group: Group) -> bool:
 
 
 def readable_group_or_404(user: Any, group_id: Any) -> Group:
-    group = readable_groups(user).select_related("school").filter(pk=int_or_404(group_id)).first()
+    group = readable_groups(user).select_related("school", "year").filter(pk=int_or_404(group_id)).first()
     if group is None:
         raise Http404
     return group

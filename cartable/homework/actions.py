@@ -13,20 +13,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
 from cartable.access import policy
 from cartable.access.policy import current_enrolments
 from cartable.directory.models import Group, Guardianship, Person
-from cartable.homework import access, versions
+from cartable.homework import access, queries, versions
 from cartable.homework.forms import attachment_type
 from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
 from cartable.homework.text import rich_text
 from cartable.lib.french import de
+from cartable.lib.html import plain_text
 from cartable.notifications.actions import publish
 
 HOMEWORK_ADDED = "homework.added"
@@ -34,6 +35,14 @@ HOMEWORK_ADDED = "homework.added"
 
 class Refused(Exception):
     """The action is not allowed; the message says why, for the person who tried."""
+
+
+class AlreadyWritten(Refused):
+    """The session is already in the cahier de textes: it is edited, not written a second time."""
+
+    def __init__(self, message: str, entry: Entry | None = None) -> None:
+        super().__init__(message)
+        self.entry = entry
 
 
 @dataclass
@@ -148,27 +157,88 @@ def _after_write(entry: Entry) -> None:
         transaction.on_commit(lambda: announce_homework_task.using(run_after=when).enqueue(entry_id))
 
 
+def _slot_label(teaching: access.Teaching, day: dt.date, start: dt.time | None) -> str:
+    when = date_format(day, "l j F Y")
+    if start is not None:
+        when = _("%(date)s à %(time)s") % {"date": when, "time": time_format(start, "H\\hi")}
+    return f"{teaching.label}, {when}"
+
+
+def _check_not_written(teaching: access.Teaching, data: EntryInput, entry: Entry | None = None) -> None:
+    """One session per class or group, subject, day and start time, and per lesson of the timetable."""
+    course_id = data.course_id if data.course_id is not None else (entry.course_id if entry else None)
+    found = queries.same_session(
+        teaching.group_id,
+        teaching.subject_id,
+        data.date,
+        data.start_time,
+        course_id,
+        exclude=entry.pk if entry is not None else None,
+    ).first()
+    if found is not None:
+        raise _already_written(teaching, data, found)
+
+
+def _already_written(teaching: access.Teaching, data: EntryInput, found: Entry | None) -> AlreadyWritten:
+    return AlreadyWritten(
+        _(
+            "Cette séance est déjà dans le cahier de textes (%(slot)s) : modifiez-la plutôt que "
+            "d'en écrire une seconde."
+        )
+        % {"slot": _slot_label(teaching, data.date, data.start_time)},
+        found,
+    )
+
+
+EMPTY_SESSION = _(
+    "La séance est vide : écrivez son contenu ou son titre, donnez un travail à faire ou joignez un fichier."
+)
+
+
+def _is_empty(data: EntryInput, entry: Entry | None = None) -> bool:
+    """Nothing would be left in the session: no title, no content, no file, no homework."""
+    if data.title.strip() or plain_text(rich_text(data.content)) or data.files:
+        return False
+    if any(item.id is None and not item.delete for item in data.homework):
+        return False
+    if entry is None:
+        return True
+    deleted = {item.id for item in data.homework if item.id is not None and item.delete}
+    if entry.homework.exclude(pk__in=deleted).exists():
+        return False
+    kept_files = entry.attachments.filter(homework__isnull=True).exclude(pk__in=data.remove_attachments)
+    return not kept_files.exists()
+
+
 @transaction.atomic
 def create_entry(user: Any, data: EntryInput) -> Entry:
     teaching = access.teaching_for(user, data.group_id, data.subject_id)
     if teaching is None:
         raise Refused(_("Vous ne pouvez écrire que dans le cahier de textes de vos classes et groupes."))
     check_not_locked(data.group_id, data.date, teaching.group_name)
+    if _is_empty(data):
+        raise Refused(EMPTY_SESSION)
+    _check_not_written(teaching, data)
     now = timezone.now()
-    entry = Entry.objects.create(
-        school_id=teaching.school_id,
-        group_id=teaching.group_id,
-        subject_id=teaching.subject_id,
-        author=_author(user),
-        date=data.date,
-        start_time=data.start_time,
-        course_id=data.course_id,
-        title=data.title.strip(),
-        content=rich_text(data.content),
-        visible_from=data.visible_from if data.visible_from and data.visible_from > now else None,
-        created_at=now,
-        updated_at=now,
-    )
+    try:
+        # The constraint catches the second of two requests that passed the check together (a double click).
+        with transaction.atomic():
+            entry = Entry.objects.create(
+                school_id=teaching.school_id,
+                group_id=teaching.group_id,
+                subject_id=teaching.subject_id,
+                author=_author(user),
+                date=data.date,
+                start_time=data.start_time,
+                course_id=data.course_id,
+                title=data.title.strip(),
+                content=rich_text(data.content),
+                visible_from=data.visible_from if data.visible_from and data.visible_from > now else None,
+                created_at=now,
+                updated_at=now,
+            )
+    except IntegrityError:
+        raise _already_written(teaching, data, None) from None
     _store_files(entry, None, data.files)
     _write_homework(entry, data.homework)
     _after_write(entry)
@@ -185,6 +255,9 @@ def update_entry(user: Any, entry: Entry, data: EntryInput) -> Entry:
     if teaching is None:
         raise Refused(_("Vous ne pouvez écrire que dans le cahier de textes de vos classes et groupes."))
     check_not_locked(teaching.group_id, data.date, teaching.group_name)
+    if _is_empty(data, entry):
+        raise Refused(EMPTY_SESSION)
+    _check_not_written(teaching, data, entry)
     versions.bump_groups([entry.group_id, teaching.group_id])
     now = timezone.now()
     if data.visible_from is None or data.visible_from <= now:
@@ -202,7 +275,11 @@ def update_entry(user: Any, entry: Entry, data: EntryInput) -> Entry:
     entry.content = rich_text(data.content)
     entry.visible_from = visible_from
     entry.updated_at = now
-    entry.save()
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        raise _already_written(teaching, data, None) from None
     removed = list(entry.attachments.filter(pk__in=data.remove_attachments))
     _delete_files_after_commit([a.file.name for a in removed])
     entry.attachments.filter(pk__in=[a.pk for a in removed]).delete()
@@ -283,19 +360,39 @@ def set_done(user: Any, homework_id: int, done: bool) -> Homework:
 
 
 @transaction.atomic
-def sign_visa(user: Any, group: Group, comment: str = "") -> Visa:
-    """The direction signs a class's or group's cahier: every session up to today is locked."""
+def sign_visa(user: Any, group: Group, comment: str = "", up_to: dt.date | None = None) -> Visa:
+    """The direction signs a class's or group's cahier up to a day (yesterday unless told): the sessions of
+    that day and before are locked, never a later one. A day to come, or one a visa already covers, is
+    refused."""
     if group.school_id not in access.directed_schools(user):
         raise Refused(_("Seule la direction de l'établissement vise le cahier de textes."))
     person_id = policy.viewer_for(user).person_id
     if person_id is None:
         raise Refused(_("Seule la direction de l'établissement vise le cahier de textes."))
     now = timezone.now()
+    today = timezone.localdate(now)
+    day = up_to or queries.default_visa_date(today)
+    if day > today:
+        raise Refused(
+            _("Un visa ne porte que sur des séances passées : choisissez une date jusqu'à aujourd'hui.")
+        )
+    start = Group.objects.filter(pk=group.pk).values_list("year__start", flat=True).get()
+    if day < start:
+        raise Refused(
+            _("Choisissez une date de cette année scolaire, qui a commencé le %(date)s.")
+            % {"date": date_format(start)}
+        )
+    covered = access.last_visa_date(group.pk)
+    if covered is not None and day <= covered:
+        raise Refused(
+            _("Ce cahier de textes est déjà visé jusqu'au %(date)s : choisissez une date postérieure.")
+            % {"date": date_format(covered)}
+        )
     return Visa.objects.create(
         school_id=group.school_id,
         group=group,
         signed_by_id=person_id,
         signed_at=now,
-        date=timezone.localdate(now),
+        date=day,
         comment=comment.strip(),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,22 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["group", "date"], name="homework_entry_group_date"),
             models.Index(fields=["author", "date"], name="homework_entry_author_date"),
+        ]
+        # One session per class or group, subject, day and start time (or one without a time per day): a
+        # second one is a duplicate, even when two requests race. A session without a subject (a school
+        # with no subject at all) is checked by the action only: a subject deleted from the directory must
+        # not fail on sessions it leaves without one.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "subject", "date", "start_time"],
+                condition=Q(subject__isnull=False, start_time__isnull=False),
+                name="homework_entry_one_per_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "subject", "date"],
+                condition=Q(subject__isnull=False, start_time__isnull=True),
+                name="homework_entry_one_per_day_without_time",
+            ),
         ]
 
     def __str__(self) -> str:

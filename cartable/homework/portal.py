@@ -1,15 +1,16 @@
 """The cahier de textes in the portal: its launcher tile, the "homework to do" widget, its timeline event."""
 
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from cartable.access.policy import viewer_for
 from cartable.directory.models import Function, Profile
-from cartable.homework import queries
+from cartable.homework import access, queries
 from cartable.notifications.kinds import Channel, EventKind, register_kind
-from cartable.portal.registry import PortalApp, Widget, registry
+from cartable.portal.registry import PortalApp, SchoolLink, SchoolRef, Widget, registry
 
 
 def uses_the_cahier(user) -> bool:
@@ -86,3 +87,18 @@ registry.register_widget(
         order=20,
     )
 )
+
+
+def visas_link(user, schools: tuple[SchoolRef, ...]) -> list[tuple[str, str]]:
+    """The direction signs the cahiers de textes; vie scolaire reads them."""
+    if not access.inspecting_schools(user):
+        return []
+    name = (
+        gettext("Viser les cahiers de textes")
+        if access.directed_schools(user)
+        else gettext("Cahiers de textes")
+    )
+    return [(reverse("homework:visas"), name)]
+
+
+registry.register_school_link(SchoolLink("homework.visas", visas_link, order=10))

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cartable.access import policy
+from cartable.homework import queries
 from cartable.homework.access import Teaching
 from cartable.homework.models import Entry
 from cartable.lib.params import date_or_404, int_or_404
@@ -32,6 +33,7 @@ class SessionChoice:
     teaching: Teaching
     room: str = ""
     entry_id: int | None = None  # the session is already in the cahier de textes
+    written_by_me: bool = False  # …by this teacher (else by a co-teacher of the lesson)
 
     @property
     def key(self) -> str:
@@ -69,19 +71,42 @@ def week_choices(user: Any, teachings: list[Teaching]) -> list[SessionChoice]:
     for lesson in lessons_for_teacher(person_id, first, today):
         found.extend(_choices(lesson, person_id, teachings))
     if found:
-        written = {
-            (course_id, day, group_id): entry_id
-            for entry_id, course_id, day, group_id in Entry.objects.filter(
-                course_id__in={c.course_id for c in found}, date__range=(first, today)
-            ).values_list("pk", "course_id", "date", "group_id")
-        }
-        found = [replace(c, entry_id=written.get((c.course_id, c.date, c.teaching.group_id))) for c in found]
+        rows = Entry.objects.filter(
+            group_id__in={c.teaching.group_id for c in found}, date__range=(first, today)
+        ).values_list("pk", "author_id", "course_id", "date", "group_id", "subject_id", "start_time")
+        by_lesson: dict[tuple, tuple[int | None, bool]] = {}
+        by_slot: dict[tuple, tuple[int | None, bool]] = {}
+        for pk, author_id, course_id, day, group_id, subject_id, start in rows.order_by("pk"):
+            written = (pk, author_id == person_id)
+            by_slot.setdefault((group_id, subject_id, day, start), written)
+            if course_id is not None:
+                by_lesson.setdefault((course_id, day, group_id), written)
+        choices = []
+        for c in found:
+            entry_id, mine = by_lesson.get((c.course_id, c.date, c.teaching.group_id)) or by_slot.get(
+                (c.teaching.group_id, c.teaching.subject_id, c.date, c.start), (None, False)
+            )
+            choices.append(replace(c, entry_id=entry_id, written_by_me=mine))
+        found = choices
     return found
+
+
+def with_entry(choice: SessionChoice) -> SessionChoice:
+    """The session with the entry already written for it, if any (one query)."""
+    found = (
+        queries.same_session(
+            choice.teaching.group_id, choice.teaching.subject_id, choice.date, choice.start, choice.course_id
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return replace(choice, entry_id=found)
 
 
 def chosen_session(request, teachings: list[Teaching], week: list[SessionChoice]) -> SessionChoice | None:
     """The session to fill: the one asked for with ?course=<id>&date=<date> (from the week view; anything
-    but one of the teacher's own sessions answers 404), else the current or last started one of today."""
+    but one of the teacher's own sessions answers 404), with the entry already written for it if any; else
+    the current or last started one of today not written yet."""
     from cartable.timetable.queries import lesson_on
 
     raw_course, raw_date = request.GET.get("course"), request.GET.get("date")
@@ -93,8 +118,11 @@ def chosen_session(request, teachings: list[Teaching], week: list[SessionChoice]
         if not choices:
             raise Http404
         wanted_group = request.GET.get("classe")
-        return next((c for c in choices if str(c.teaching.group_id) == wanted_group), choices[0])
-    today = [c for c in week if c.date == timezone.localdate()]
+        wanted = [c for c in choices if str(c.teaching.group_id) == wanted_group] or choices
+        # A lesson of several classes: the first one still to write, else the first one.
+        written = [with_entry(c) for c in wanted]
+        return next((c for c in written if c.entry_id is None), written[0])
+    today = [c for c in week if c.date == timezone.localdate() and c.entry_id is None]
     if request.GET.get("classe") or not today:
         return None
     now = timezone.localtime().time()

@@ -114,7 +114,12 @@ def _monday(request, params=None) -> dt.date:
 
 @login_required
 def group(request, group_id: int):
-    group = access.readable_group_or_404(request.user, group_id)
+    return _group_page(request, access.readable_group_or_404(request.user, group_id), _monday(request))
+
+
+def _group_page(request, group: Group, monday: dt.date, visa_form: VisaForm | None = None, status: int = 200):
+    """A class's or group's cahier, by week or by subject; for the direction and vie scolaire, its visas and
+    the sessions given since the last one with nothing in the cahier."""
     by_subject = request.GET.get("vue") == "matiere"
     entries = access.entries_of(request.user, group)
     visa_date = access.last_visa_date(group.pk)
@@ -145,7 +150,6 @@ def group(request, group_id: int):
         )
         context |= {"subjects": subjects, "subject_id": subject_id or 0, "page": page, "entries": page}
     else:
-        monday = _monday(request)
         week = list(
             queries.with_details(
                 entries.filter(date__range=(monday, monday + dt.timedelta(days=6)))
@@ -160,11 +164,16 @@ def group(request, group_id: int):
             "days": [(day, list(items)) for day, items in groupby(week, key=lambda e: e.date)],
         }
     if context["can_sign"] or queries.reads_as_inspector(request.user, group):
+        until = queries.default_visa_date()
+        since = queries.empty_sessions_since(group, visa_date, until)
         context["visas"] = list(Visa.objects.filter(group=group).select_related("signed_by")[:5])
-        context["visa_form"] = VisaForm() if context["can_sign"] else None
+        if context["can_sign"]:
+            context["visa_form"] = visa_form or VisaForm(initial={"date": until})
+        context["empty_sessions"] = queries.empty_sessions({group.pk: since}, until)
+        context["empty_since"], context["empty_until"] = since, until
         if visa_date is not None:
             context["after_visa"] = (visa_date + dt.timedelta(days=1)).isoformat()
-    return render(request, "homework/group.html", context)
+    return render(request, "homework/group.html", context, status=status)
 
 
 def _entry_input(form: EntryForm, formset, request, entry: Entry | None = None) -> actions.EntryInput:
@@ -210,6 +219,30 @@ def _render_entry_form(request, form, formset, **extra):
     return render(request, "homework/entry_form.html", {"form": form, "formset": formset, **extra})
 
 
+def _open_written(request, entry_id: int):
+    """A session of the timetable already in the cahier: its author edits it, a co-teacher reads it."""
+    entry = Entry.objects.select_related("author").get(pk=entry_id)
+    viewer = policy.viewer_for(request.user)
+    if entry.author_id == viewer.person_id and entry.group_id in viewer.taught_group_ids:
+        messages.info(request, _("Cette séance est déjà dans le cahier de textes : vous pouvez la modifier."))
+        return redirect("homework:entry_edit", entry_id=entry.pk)
+    messages.info(
+        request,
+        _("Cette séance est déjà dans le cahier de textes, écrite par %(name)s.")
+        % {"name": entry.author.full_name if entry.author else _("un ancien enseignant")},
+    )
+    return redirect(f"{group_url(entry.group_id, entry.date)}#seance-{entry.pk}")
+
+
+def _written_link(request, refusal: actions.Refused) -> Entry | None:
+    """The session a refused one duplicates, when the teacher may open it for editing."""
+    entry = getattr(refusal, "entry", None)
+    viewer = policy.viewer_for(request.user)
+    if entry is not None and entry.author_id == viewer.person_id:
+        return entry
+    return None
+
+
 @login_required
 def entry_new(request):
     teachings = access.teachings_of(request.user)
@@ -217,6 +250,9 @@ def entry_new(request):
         raise Http404
     week_lessons = sessions.week_choices(request.user, teachings)
     chosen = sessions.chosen_session(request, teachings, week_lessons)
+    if chosen is not None and chosen.entry_id is not None and request.method != "POST":
+        # "Remplir le cahier de textes" on a lesson already written opens that session, not a blank one.
+        return _open_written(request, chosen.entry_id)
     initial: dict[str, Any] = {"date": timezone.localdate()}
     if chosen is not None:
         initial |= {
@@ -236,6 +272,7 @@ def entry_new(request):
     formset = HomeworkFormSet(
         request.POST if post else None, request.FILES if post else None, prefix="travail"
     )
+    written = None
     if post and form.is_valid():
         formset.session_date = form.cleaned_data["date"]
         if formset.is_valid():
@@ -243,6 +280,7 @@ def entry_new(request):
                 entry = actions.create_entry(request.user, _entry_input(form, formset, request))
             except actions.Refused as refusal:
                 form.add_error(None, str(refusal))
+                written = _written_link(request, refusal)
             else:
                 messages.success(request, _("La séance est enregistrée dans le cahier de textes."))
                 return redirect(group_url(entry.group_id, entry.date))
@@ -257,6 +295,7 @@ def entry_new(request):
         chosen=chosen,
         entry=None,
         attachments=[],
+        written=written,
     )
 
 
@@ -298,6 +337,7 @@ def entry_edit(request, entry_id: int):
             for h in homework
         ],
     )
+    written = None
     if post and form.is_valid():
         formset.session_date = form.cleaned_data["date"]
         if formset.is_valid():
@@ -305,6 +345,7 @@ def entry_edit(request, entry_id: int):
                 entry = actions.update_entry(request.user, entry, _entry_input(form, formset, request, entry))
             except actions.Refused as refusal:
                 form.add_error(None, str(refusal))
+                written = _written_link(request, refusal)
             else:
                 messages.success(request, _("La séance est modifiée."))
                 return redirect(group_url(entry.group_id, entry.date))
@@ -321,6 +362,7 @@ def entry_edit(request, entry_id: int):
         entry=entry,
         attachments=attachments,
         files_by_homework=files_by_homework,
+        written=written,
     )
 
 
@@ -411,10 +453,23 @@ def visas(request):
     if not schools:
         raise Http404
     groups = list(queries.group_visa_summary(schools))
+    until = queries.default_visa_date()
+    empty = queries.empty_sessions(
+        {g.pk: queries.empty_sessions_since(g, getattr(g, "last_visa", None), until) for g in groups}, until
+    )
+    counts: dict[int, int] = {}
+    for found in empty:
+        counts[found.group_id] = counts.get(found.group_id, 0) + 1
     return render(
         request,
         "homework/visas.html",
-        {"groups": groups, "signing_schools": access.directed_schools(request.user)},
+        {
+            "rows": [(g, counts.get(g.pk, 0)) for g in groups],
+            "signing_schools": access.directed_schools(request.user),
+            "until": until,
+            "weeks": queries.EMPTY_WEEKS,
+            "teachers": queries.empty_sessions_by_teacher(empty),
+        },
     )
 
 
@@ -426,14 +481,23 @@ def visa_sign(request, group_id: int):
         raise Http404
     form = VisaForm(request.POST)
     # Back to the week the direction was reading.
-    back = group_url(group.pk, _monday(request, request.POST))
-    if not form.is_valid():
-        messages.error(request, _("L'observation est trop longue (2000 caractères au plus)."))
-        return redirect(back)
-    visa = actions.sign_visa(request.user, group, form.cleaned_data["comment"])
-    messages.success(
-        request,
-        _("Cahier de textes %(of_group)s visé : les séances jusqu'au %(date)s sont verrouillées.")
-        % {"of_group": de(group.name), "date": visa.date.strftime("%d/%m/%Y")},
-    )
-    return redirect(back)
+    monday = _monday(request, request.POST)
+    if form.is_valid():
+        try:
+            visa = actions.sign_visa(
+                request.user, group, form.cleaned_data["comment"], form.cleaned_data["date"]
+            )
+        except actions.Refused as refusal:
+            form.add_error("date", str(refusal))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Cahier de textes %(of_group)s visé : les séances jusqu'au %(date)s sont verrouillées, "
+                    "les suivantes restent modifiables."
+                )
+                % {"of_group": de(group.name), "date": visa.date.strftime("%d/%m/%Y")},
+            )
+            return redirect(group_url(group.pk, monday))
+    # The page again, with the date and the observation as typed and what is wrong with them.
+    return _group_page(request, group, monday, visa_form=form, status=400)

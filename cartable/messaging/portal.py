@@ -1,5 +1,6 @@
 """The messaging's entries in the portal: the launcher tile, the home widget and the timeline event kind."""
 
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,7 @@ from cartable.directory.models import Profile
 from cartable.messaging import access
 from cartable.messaging.text import reported_line
 from cartable.notifications.kinds import Channel, EventKind, register_kind
-from cartable.portal.registry import PortalApp, Widget, registry
+from cartable.portal.registry import PortalApp, SchoolLink, SchoolRef, Widget, registry
 
 registry.register_app(
     PortalApp(
@@ -75,3 +76,12 @@ register_kind(
         # off for their profile (their reports page stays open too).
     )
 )
+
+
+def reports_link(user, schools: tuple[SchoolRef, ...]) -> list[tuple[str, str]]:
+    return (
+        [(reverse("messaging:reports"), gettext("Messages signalés"))] if access.may_see_reports(user) else []
+    )
+
+
+registry.register_school_link(SchoolLink("messaging.reports", reports_link, order=20))

@@ -17,8 +17,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cartable.access import communication
-from cartable.directory.models import Person
+from cartable.access import communication, policy
+from cartable.directory.models import Person, School
 from cartable.lib.french import de
 from cartable.lib.html import plain_text
 from cartable.lib.params import int_or_404, optional_int_or_404, parse_int, valid_ints
@@ -525,12 +525,15 @@ def reports(request):
     )
     page = _page(request, found.prefetch_related("message__attachments", "message__sender__memberships"))
     rows = [{"report": r, "may_block": actions.may_block(request.user, r)} for r in page.object_list]
+    # After hijacked accounts, the next step: the school's kill-switch (the platform admin has the console's).
+    pausing = School.objects.filter(pk__in=policy.schools_pausing_messaging(request.user)).order_by("name")
     return render(
         request,
         "messaging/reports.html",
         {
             "page": page,
             "rows": rows,
+            "kill_switches": list(pausing.values_list("uai", "name")),
             "state": state,
             "current": "reports",
             "may_see_reports": True,

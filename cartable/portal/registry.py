@@ -53,6 +53,29 @@ class ConsoleLink:
 
 
 @dataclass(frozen=True)
+class SchoolRef:
+    pk: int
+    uai: str
+    name: str
+
+
+def for_school(label: str, school: SchoolRef, schools: tuple[SchoolRef, ...]) -> str:
+    """A link's label, naming the school when the person has several."""
+    return f"{label} — {school.name}" if len(schools) > 1 else label
+
+
+@dataclass(frozen=True)
+class SchoolLink:
+    """Links of the "Mon établissement" box on the home page of a school's direction, vie scolaire and ENT
+    admin (visas, reported messages, timetable management…), owned by another app. links(user, schools) ->
+    [(url, name)]: what the person may open in those of their schools (their school-wide ones), else []."""
+
+    code: str
+    links: Callable[[Any, tuple[SchoolRef, ...]], list[tuple[str, str]]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class PreferenceSection:
     """A section of the "Préférences" page owned by another app (notifications, calendar links…).
     context(request) -> dict, or None when the section does not concern this person."""
@@ -82,6 +105,7 @@ class Registry:
     console_links: dict[str, ConsoleLink] = field(default_factory=dict)
     preference_sections: dict[str, PreferenceSection] = field(default_factory=dict)
     my_data_sections: dict[str, MyDataSection] = field(default_factory=dict)
+    school_links: dict[str, SchoolLink] = field(default_factory=dict)
 
     def register_app(self, app: PortalApp) -> None:
         self.apps[app.code] = app
@@ -91,6 +115,12 @@ class Registry:
 
     def register_console_link(self, link: ConsoleLink) -> None:
         self.console_links[link.code] = link
+
+    def register_school_link(self, link: SchoolLink) -> None:
+        self.school_links[link.code] = link
+
+    def sorted_school_links(self) -> list[SchoolLink]:
+        return sorted(self.school_links.values(), key=lambda link: (link.order, link.code))
 
     def register_preference_section(self, section: PreferenceSection) -> None:
         self.preference_sections[section.code] = section

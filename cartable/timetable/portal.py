@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
@@ -14,7 +15,16 @@ from cartable.directory import queries as directory_queries
 from cartable.directory.models import Profile
 from cartable.lib.french import de
 from cartable.notifications.kinds import Channel, EventKind, register_kind
-from cartable.portal.registry import ConsoleLink, PortalApp, PreferenceSection, Widget, registry
+from cartable.portal.registry import (
+    ConsoleLink,
+    PortalApp,
+    PreferenceSection,
+    SchoolLink,
+    SchoolRef,
+    Widget,
+    for_school,
+    registry,
+)
 from cartable.timetable import access, queries, versions
 from cartable.timetable.models import CalendarToken
 from cartable.timetable.text import room_label
@@ -135,6 +145,25 @@ registry.register_console_link(
         code="timetable.import", name=gettext_lazy("Emploi du temps"), url_name="timetable:import", order=60
     )
 )
+
+# --- The school's staff home ------------------------------------------------------------------------
+
+
+def manage_links(user, schools: tuple[SchoolRef, ...]) -> list[tuple[str, str]]:
+    """The direction and vie scolaire manage the timetable, and its calendar (holidays zone, weeks A/B): the
+    settings of the school they may change."""
+    managed = access.managed_school_ids(user)
+    if not managed:
+        return []
+    links = [(reverse("timetable:manage"), _("Gestion de l'emploi du temps"))]
+    for school in schools:
+        if school.pk in managed:
+            url = reverse("timetable:manage_school", args=[school.uai]) + "#settings-title"
+            links.append((url, for_school(_("Calendrier : vacances et semaines A/B"), school, schools)))
+    return links
+
+
+registry.register_school_link(SchoolLink("timetable.manage", manage_links, order=40))
 
 # --- Calendar addresses in the preferences -----------------------------------------------------------
 

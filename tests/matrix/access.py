@@ -1,5 +1,6 @@
 """Access matrix of the communication rules pages (cartable.access): the school's ADML and the platform admin;
-everyone else 404. The platform page is the platform admin's only."""
+everyone else 404. The school's kill-switch is also its direction's and vie scolaire's. The platform page is
+the platform admin's only."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ ROUTES: dict[str, Route] = {
 MATRIX: dict[str, dict[str, int]] = {
     "access:rules": console(ada=200),
     "access:checker": console(ada=200),
-    "access:kill_switch": console(ada=200),
+    "access:kill_switch": console(ada=200, vera=200, paul=200),
     "access:pupils_reset": console(ada=200),
     "access:platform": expect(404, anon=302, root=200),
 }

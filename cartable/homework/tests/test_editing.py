@@ -66,7 +66,7 @@ def test_the_author_changes_deletes_and_adds_homework(world, client):
 def test_an_item_of_another_session_cannot_be_changed_through_this_one(world, client):
     due = timezone.localdate() + dt.timedelta(days=3)
     mine = session(world, homework=[("Le mien", due)])
-    other = session(world, content="Autre séance", homework=[("L'autre", due)])
+    other = session(world, start=dt.time(14), content="Autre séance", homework=[("L'autre", due)])
     world.login(client, "tom")
     client.post(
         f"/cahier-de-textes/seance/{mine.pk}/modifier",

@@ -155,7 +155,8 @@ def test_the_principal_consults_and_signs_any_class_of_his_school_only(world, cl
     )
     assert answer.status_code == 302
     visa = world.class_6a.homework_visas.get()
-    assert visa.signed_by == world.person("paul") and visa.date == TODAY()
+    # Without a date chosen, the visa covers the sessions up to yesterday.
+    assert visa.signed_by == world.person("paul") and visa.date == TODAY() - dt.timedelta(days=1)
 
     # The signed session is locked for its author.
     world.login(client, "tom")
@@ -215,7 +216,7 @@ def test_the_visa_list_counts_the_sessions_given_since_the_last_visa(world, time
         session(world, day=dt.date(2026, 11, day))
     session(world, teacher="tess", group=world.class_5b, subject=french_5b(world), day=dt.date(2026, 11, 19))
     time_machine.move_to(dt.datetime(2026, 11, 17, 17, 0, tzinfo=dt.UTC))
-    actions.sign_visa(as_user(world, "paul"), world.class_6a)
+    actions.sign_visa(as_user(world, "paul"), world.class_6a, up_to=dt.date(2026, 11, 17))
     time_machine.move_to(dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.UTC))
     session(world, day=dt.date(2026, 11, 27), visible_from=dt.datetime(2026, 11, 27, 7, 0, tzinfo=dt.UTC))
     rows: dict = {g.name: g for g in queries.group_visa_summary(frozenset({world.school_a.pk}))}
