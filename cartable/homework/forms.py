@@ -170,14 +170,13 @@ HomeworkFormSet = cast(
 
 
 class VisaForm(forms.Form):
-    date = forms.DateField(
+    date = DateField(
         label=_("Séances visées jusqu'au"),
         required=False,
         help_text=_(
             "Les séances de ce jour et d'avant sont verrouillées ; les suivantes restent modifiables. "
             "Laissée vide : hier."
         ),
-        widget=DateInput(),
     )
     comment = forms.CharField(
         label=_("Observation (facultative)"),

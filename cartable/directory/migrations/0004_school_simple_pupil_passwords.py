@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0002_person_left_at'),
+        ('directory', '0003_school_year_change'),
     ]
 
     operations = [
