@@ -5,7 +5,7 @@ pupils_the_teacher_may_manage); every write goes through cartable.console.action
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,6 +19,7 @@ from cartable.console.access import (
     taught_primary_class_or_404,
 )
 from cartable.directory.models import Person
+from cartable.lib.params import int_or_404
 
 
 def _pdf(pdf: bytes, filename: str) -> HttpResponse:
@@ -95,7 +96,7 @@ def print_cards(request, group_id: int):
     pupils = list(pupils_of_class(group))
     one = request.POST.get("eleve", "")
     if one:
-        pupils = [pupil_of_class_or_404(group, parse_id(one))]
+        pupils = [pupil_of_class_or_404(group, int_or_404(one))]
     elif request.POST.get("tous") == "1":
         actions.reset_class_passwords_by_teacher(request.user, group, pupils)
     cards = letters.pupil_cards(request.user, group, pupils)
@@ -106,10 +107,3 @@ def print_cards(request, group_id: int):
         return redirect("pupil_accounts:class", group_id=group.pk)
     pupil = pupils[0] if one else None
     return _pdf(letters.pupil_cards_pdf(group.school, cards), letters.cards_filename(group, pupil))
-
-
-def parse_id(raw: str) -> int:
-    # ASCII digits only ("²" is a digit for str.isdigit but not for int) and no more than a database id.
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
-        raise Http404
-    return int(raw)

@@ -1,7 +1,6 @@
 """The school admin console (ADML, and the platform admin above schools). Views are thin: parse, call an
 action or a query from console.access, render. Every view answers 404 outside the schools one administers."""
 
-import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -55,7 +54,7 @@ from cartable.directory.models import (
     SchoolYearChange,
 )
 from cartable.directory.ordering import in_school_order
-from cartable.lib.params import int_or_404, valid_ints
+from cartable.lib.params import int_or_404, parse_int, valid_ints
 from cartable.notifications import actions as notifications
 from cartable.portal import switches
 from cartable.portal.models import AppSwitch, CorrectionRequest
@@ -478,22 +477,13 @@ def person_reset_password(request, school, person_id):
 
 # --- Correcting a person's details and family links --------------------------------------------------
 
-ID = re.compile(r"[0-9]{1,18}")
-
-
-def _id_or_404(value) -> int:
-    """An id typed in a query string or a form: digits that fit the database's integers, else 404."""
-    if not isinstance(value, str) or not ID.fullmatch(value):
-        raise Http404
-    return int(value)
-
 
 def _open_request_or_404(school, person, value) -> CorrectionRequest | None:
     """The person's open correction request named by ?demande= (None without one)."""
     if not value:
         return None
     found = CorrectionRequest.objects.filter(
-        pk=_id_or_404(value), school=school, person=person, status=CorrectionRequest.Status.OPEN
+        pk=int_or_404(value), school=school, person=person, status=CorrectionRequest.Status.OPEN
     ).first()
     if found is None:
         raise Http404
@@ -611,7 +601,7 @@ def person_family(request, school, person_id):
     data = request.POST if request.method == "POST" else request.GET
     query = data.get("query", "")[:100]
     chosen = data.get("other", "")
-    chosen_id = int(chosen) if ID.fullmatch(chosen) else None
+    chosen_id = parse_int(chosen)
     shown = _family_found(school, side, query, chosen_id)
     other_label = _("Enfant") if side == "children" else _("Responsable")
     searching = request.method != "POST" or "find" in request.POST
