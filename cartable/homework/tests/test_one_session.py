@@ -227,37 +227,35 @@ def test_emptying_a_session_is_refused(world, client):
     assert entry.content == "" and entry.homework.count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_sessions_written_twice_before_the_constraint_are_merged_into_one():
-    """The migration that brings the constraint first merges the duplicates already written: nothing lost."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+def test_sessions_written_twice_before_the_constraint_are_merged_into_one(world):
+    """The migration that brings the constraint first merges the duplicates already written: nothing lost.
+    The constraint's indexes are dropped inside the test's transaction (and come back with its rollback)
+    to write the duplicates of before."""
+    import importlib
+    from types import SimpleNamespace
 
-    before = [("homework", "0002_records_outlive_accounts")]
-    executor = MigrationExecutor(connection)
-    latest = executor.loader.graph.leaf_nodes("homework")
-    executor.migrate(before)
-    try:
-        old = executor.loader.project_state(before).apps
-        year = old.get_model("directory", "SchoolYear").objects.create(
-            name="2026-2027", start=dt.date(2026, 9, 1), end=dt.date(2027, 7, 4), is_current=True
-        )
-        school = old.get_model("directory", "School").objects.create(uai="0990001A", name="Collège")
-        group = old.get_model("directory", "Group").objects.create(school=school, year=year, name="6A")
-        subject = old.get_model("directory", "Subject").objects.create(school=school, code="M", name="Maths")
-        OldEntry = old.get_model("homework", "Entry")
-        slot = {"school": school, "group": group, "subject": subject, "date": MONDAY}
-        slot["start_time"] = dt.time(8)
-        first = OldEntry.objects.create(**slot, content="<p>Premier</p>")
-        second = OldEntry.objects.create(**slot, title="Contrôle", content="<p>Second</p>")
-        OldHomework = old.get_model("homework", "Homework")
-        OldHomework.objects.create(entry=second, due_date=MONDAY, instructions="Ex. 4")
-        OldEntry.objects.create(**{**slot, "start_time": dt.time(10)}, content="<p>Autre heure</p>")
-        executor = MigrationExecutor(connection)
-        executor.migrate(latest)
-        kept = Entry.objects.get(pk=first.pk)
-        assert (kept.title, kept.content) == ("Contrôle", "<p>Premier</p>\n<p>Second</p>")
-        assert kept.homework.get().instructions == "Ex. 4"
-        assert Entry.objects.count() == 2
-    finally:
-        MigrationExecutor(connection).migrate(latest)
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("cartable.homework.migrations.0003_one_session_per_slot")
+    with connection.cursor() as cursor:
+        for name in ("homework_entry_one_per_slot", "homework_entry_one_per_day_without_time"):
+            cursor.execute(f"DROP INDEX {name}")
+    slot = {"school": world.school_a, "group": world.class_6a, "subject": world.maths, "date": MONDAY}
+    first = Entry.objects.create(**slot, start_time=dt.time(8), content="<p>Premier</p>")
+    second = Entry.objects.create(**slot, start_time=dt.time(8), title="Contrôle", content="<p>Second</p>")
+    second.homework.create(due_date=MONDAY, instructions="Ex. 4")
+    Entry.objects.create(**slot, start_time=dt.time(10), content="<p>Autre heure</p>")
+    untimed = Entry.objects.create(**slot, content="<p>Sans heure</p>")
+    Entry.objects.create(**slot, content="<p>Sans heure, bis</p>")
+
+    def execute(sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    migration.merge_duplicate_sessions(apps, SimpleNamespace(connection=connection, execute=execute))
+    kept = Entry.objects.get(pk=first.pk)
+    assert (kept.title, kept.content) == ("Contrôle", "<p>Premier</p>\n<p>Second</p>")
+    assert kept.homework.get().instructions == "Ex. 4"
+    assert Entry.objects.get(pk=untimed.pk).content == "<p>Sans heure</p>\n<p>Sans heure, bis</p>"
+    assert Entry.objects.count() == 3
