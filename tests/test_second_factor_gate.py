@@ -34,6 +34,9 @@ OPEN_ROUTES = {
     "accounts:logout",
     "accounts:activate",
     "accounts:activate_password",
+    # The contact step right after choosing a password (their own address and mobile, nothing about pupils);
+    # anyone else is sent on to the welcome page.
+    "accounts:activate_contact",
     "accounts:welcome",
     "accounts:charter",
     "accounts:mfa",

@@ -184,8 +184,9 @@ def test_the_teachers_home_links_to_the_page_in_an_ecole_only(ecole, client):
 
 
 def test_activation_letters_tell_each_person_their_password_rule(world, client):
-    """The admin's letters: a pupil's says 8 characters, a parent's 12."""
-    User.objects.filter(pk__in=[world.alice.pk, world.marie.pk]).update(
+    """The admin's letters: a pupil's says 8 characters, a parent's 12. (Marc, Alice's father, belongs to
+    this school only; Marie, her mother, also to the other collège, whose admin prints her letter.)"""
+    User.objects.filter(pk__in=[world.alice.pk, world.marc.pk]).update(
         activated_at=None, password=make_password(None)
     )
     world.login(client, "ada")
@@ -194,5 +195,5 @@ def test_activation_letters_tell_each_person_their_password_rule(world, client):
     )
     pages = pdf_pages(response)
     alice = next(page for page in pages if "alice.martin" in page)
-    marie = next(page for page in pages if "marie.martin" in page)
-    assert "au moins 8 signes" in alice and "au moins 12 signes" in marie
+    marc = next(page for page in pages if "marc.martin" in page)
+    assert "au moins 8 signes" in alice and "au moins 12 signes" in marc
