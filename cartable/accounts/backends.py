@@ -1,48 +1,54 @@
 from __future__ import annotations
 
-import threading
+import weakref
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
-from django.db import router
+from django.db import connections, router
 
-# Per thread (a compiled query holds its thread's database connection): database alias -> compiled query.
-_compiled = threading.local()
+# Connection object -> the user query compiled for it. A compiled query holds the connection it was built for,
+# so it is looked up by the connection current at each call: the same thread may be handed another connection
+# object (an asyncio loop running in it gives it context-local connections), and reading through a stale
+# one would miss what the current connection's transaction wrote.
+_compiled: weakref.WeakKeyDictionary[Any, tuple[str, Any, dict, list[str]]] = weakref.WeakKeyDictionary()
 
 
-def _user_query(model: Any, database: str) -> tuple[str, Any, dict, list[str]]:
+def _user_query(model: Any, connection: Any) -> tuple[str, Any, dict, list[str]]:
     """The SQL that reads a user by primary key, its compiler, its value converters and its columns."""
-    queries = _compiled.__dict__.setdefault("queries", {})
-    found = queries.get(database)
+    found = _compiled.get(connection)
     if found is None:
-        compiler = model._default_manager.db_manager(database).filter(pk=0).query.get_compiler(database)
+        compiler = (
+            model._default_manager.db_manager(connection.alias)
+            .filter(pk=0)
+            .query.get_compiler(connection=connection)
+        )
         sql, _params = compiler.as_sql()
         converters = compiler.get_converters([column for column, _, _ in compiler.select])
         columns = [column.target.attname for column, _, _ in compiler.select]
-        found = queries[database] = (sql, compiler, converters, columns)
+        found = _compiled[connection] = (sql, compiler, converters, columns)
     return found
 
 
 def read_user(user_id: Any) -> Any:
     """The user with this primary key, or None. Every request reads its user: the ORM takes some 0.35 ms to
-    build the query, more than the database takes to answer it, so it is built once (per thread)."""
+    build the query, more than the database takes to answer it, so it is built once per connection."""
     model = get_user_model()
     try:
         pk = model._meta.pk.to_python(user_id)
     except ValidationError:
         return None
-    database = router.db_for_read(model)
-    sql, compiler, converters, columns = _user_query(model, database)
-    with compiler.connection.cursor() as cursor:
+    connection = connections[router.db_for_read(model)]
+    sql, compiler, converters, columns = _user_query(model, connection)
+    with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:
         return None
     if converters:  # e.g. SQLite's dates, which the database gives as text
         row = next(iter(compiler.apply_converters([row], converters)))
-    return model.from_db(database, columns, row)
+    return model.from_db(connection.alias, columns, row)
 
 
 # Set on the request when the right password was given for a blocked account (see refused_as_blocked).

@@ -1,8 +1,10 @@
 """The user of each request, read with a query built once: the same user as the ORM gives, or nobody."""
 
+import asyncio
+
 import pytest
 from django.contrib.auth.backends import ModelBackend
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -48,3 +50,23 @@ def test_a_blocked_user_is_logged_out_at_the_next_request(client, world):
     User.objects.filter(pk=world.users["tom"].pk).update(blocked_at=timezone.now())
     response = client.get("/")
     assert response.status_code == 302 and "/auth/login" in response["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_user_is_read_through_the_connection_current_at_each_call(monkeypatch):
+    """An asyncio loop running in a thread gives it other connection objects (the browser tests' driver
+    runs one): the user is read through the connection of the moment, inside its transaction, not through
+    the one the query was first built for."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    user = User.objects.create(username="lecture.connexion")
+    assert read_user(user.pk).username == "lecture.connexion"  # built for this thread's connection
+
+    async def inside_a_running_loop() -> str:
+        try:
+            with transaction.atomic():
+                User.objects.filter(pk=user.pk).update(username="lecture.changee")
+                return read_user(user.pk).username
+        finally:
+            connections["default"].close()
+
+    assert asyncio.run(inside_a_running_loop()) == "lecture.changee"
