@@ -38,11 +38,11 @@ NAMED_RECIPIENTS = 5
 
 
 def messages_per_hour_pupil() -> int:
-    return getattr(settings, "MESSAGES_PER_HOUR_PUPIL", 20)
+    return settings.MESSAGES_PER_HOUR_PUPIL
 
 
 def recipients_max_pupil() -> int:
-    return getattr(settings, "MESSAGES_RECIPIENTS_MAX_PUPIL", 50)
+    return settings.MESSAGES_RECIPIENTS_MAX_PUPIL
 
 
 class Refused(Exception):
