@@ -25,7 +25,8 @@ def _given(name: str) -> str | None:
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    value = _given(name)
+    return default if value is None else value
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -41,6 +41,7 @@ def test_unset_or_empty_takes_the_default(monkeypatch):
     assert env_bool("CARTABLE_TEST_FLAG", True) is True
     assert env_int("CARTABLE_TEST_FLAG", 7) == 7
     assert env_list("CARTABLE_TEST_FLAG", ["a"]) == ["a"]
+    assert env_str("CARTABLE_TEST_FLAG", "sqlite:///var/db") == "sqlite:///var/db"  # DATABASE_URL= in a .env
     assert env_time_of_day("CARTABLE_TEST_FLAG", "07:30") == "07:30"
     assert env_time_zone("CARTABLE_TEST_FLAG", "Europe/Paris") == "Europe/Paris"
 
