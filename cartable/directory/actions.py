@@ -127,7 +127,7 @@ def copy_rows(model: type[Model], names: list[str], rows: Iterable[Sequence[Any]
     if not rows:
         return 0
     if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(  # type: ignore[attr-defined]
+        model._default_manager.bulk_create(
             [model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=1000
         )
         return len(rows)

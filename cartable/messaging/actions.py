@@ -62,7 +62,7 @@ class Draft:
     groups: Sequence[str] = ()
     subject: str = ""
     body: str = ""
-    files: Sequence[UploadedFile] = field(default_factory=list)
+    files: Sequence[UploadedFile[bytes]] = field(default_factory=list)
     reply_to: Message | None = None
     forward_of: Message | None = None
 
@@ -169,7 +169,9 @@ def _type_of(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def _attach(message: Message, files: Sequence[UploadedFile], forward_of: Message | None = None) -> None:
+def _attach(
+    message: Message, files: Sequence[UploadedFile[bytes]], forward_of: Message | None = None
+) -> None:
     rows = [
         Attachment(
             message=message,

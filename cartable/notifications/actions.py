@@ -33,7 +33,7 @@ def publish(
     school: School | None = None,
     actor: Person | None = None,
     about: Person | None = None,
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     url: str = "",
 ) -> Event | None:
     """Record an event for the people it concerns (never its author), inside the caller's transaction so that
