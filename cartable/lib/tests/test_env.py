@@ -52,7 +52,7 @@ def test_whole_numbers(monkeypatch, value, number):
     assert env_int("CARTABLE_TEST_NUMBER", 1) == number
 
 
-@pytest.mark.parametrize("value", ["30m", "1.5", "1e3", "1_000", "١٠", "ten", "0x10"])
+@pytest.mark.parametrize("value", ["30m", "1.5", "1e3", "1_000", "١٠", "ten", "0x10"])  # noqa: RUF001 (digits of other scripts, refused on purpose)
 def test_a_number_that_is_not_one_names_the_variable(monkeypatch, value):
     monkeypatch.setenv("CARTABLE_TEST_NUMBER", value)
     with pytest.raises(ImproperlyConfigured) as raised:
@@ -69,7 +69,9 @@ def test_strings_and_lists(monkeypatch):
 @pytest.mark.parametrize("value", ["7:30", "24:00", "07h30", "07:60", "noon"])
 def test_a_time_of_day_that_is_not_one_names_the_variable(monkeypatch, value):
     monkeypatch.setenv("CARTABLE_TEST_TIME", value)
-    with pytest.raises(ImproperlyConfigured, match="^CARTABLE_TEST_TIME must be a time of day written HH:MM"):
+    with pytest.raises(
+        ImproperlyConfigured, match=r"^CARTABLE_TEST_TIME must be a time of day written HH:MM"
+    ):
         env_time_of_day("CARTABLE_TEST_TIME", "07:30")
     monkeypatch.setenv("CARTABLE_TEST_TIME", "18:05")
     assert env_time_of_day("CARTABLE_TEST_TIME", "07:30") == "18:05"
@@ -78,7 +80,7 @@ def test_a_time_of_day_that_is_not_one_names_the_variable(monkeypatch, value):
 @pytest.mark.parametrize("value", ["Europe/Pariss", "Paris", "../etc/passwd"])
 def test_an_unknown_time_zone_names_the_variable(monkeypatch, value):
     monkeypatch.setenv("CARTABLE_TEST_ZONE", value)
-    with pytest.raises(ImproperlyConfigured, match="^CARTABLE_TEST_ZONE must be a time zone name"):
+    with pytest.raises(ImproperlyConfigured, match=r"^CARTABLE_TEST_ZONE must be a time zone name"):
         env_time_zone("CARTABLE_TEST_ZONE", "Europe/Paris")
     monkeypatch.setenv("CARTABLE_TEST_ZONE", "America/Cayenne")
     assert env_time_zone("CARTABLE_TEST_ZONE", "Europe/Paris") == "America/Cayenne"
