@@ -92,12 +92,14 @@ messages-app: dev-deps
 	sed -i '/^"POT-Creation-Date: /d' cartable/$(APP)/locale/en/LC_MESSAGES/django.po
 	cd cartable/$(APP) && DEBUG=true ../../$(PY) ../../manage.py compilemessages
 
-# Each figure is one JSON line on stdout: the home page and logins, the AAF importer, messaging, the timetable.
+# Each figure is one JSON line on stdout: the home page and logins, the AAF importer, messaging, the timetable,
+# and whether each shortcut through the framework's internals still pays (ARCHITECTURE.md).
 bench: dev-deps static
 	$(PY) -m bench.run
 	$(PY) -m bench.feeds_import
 	$(PY) -m bench.messaging
 	$(PY) -m bench.timetable
+	$(PY) -m bench.internals
 
 clean:
 	rm -rf $(VENV) var tests/e2e/axe/node_modules

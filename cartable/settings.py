@@ -6,7 +6,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from cartable.lib.env import env_bool, env_int, env_list, env_str
+from cartable.lib.env import env_bool, env_int, env_list, env_str, env_time_of_day, env_time_zone
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -232,8 +232,10 @@ MESSAGES_RECIPIENTS_MAX_PUPIL = env_int("MESSAGES_RECIPIENTS_MAX_PUPIL", 50)
 MESSAGE_ATTACHMENT_MAX_BYTES = env_int("MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 MESSAGE_ATTACHMENTS_MAX = env_int("MESSAGE_ATTACHMENTS_MAX", 5)
 HOMEWORK_MAX_ATTACHMENT_BYTES = env_int("HOMEWORK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
-# Notifications: when the daily digest leaves (Europe/Paris), and the SMS provider (a class path).
-NOTIFICATIONS_DIGEST_TIME = env_str("NOTIFICATIONS_DIGEST_TIME", "07:30")
+# Notifications: the time zone of quiet hours and of the daily digest, when the digest leaves ("HH:MM" in
+# that zone), and the SMS provider (a class path).
+NOTIFICATIONS_TIME_ZONE = env_time_zone("NOTIFICATIONS_TIME_ZONE", TIME_ZONE)
+NOTIFICATIONS_DIGEST_TIME = env_time_of_day("NOTIFICATIONS_DIGEST_TIME", "07:30")
 NOTIFICATIONS_SMS_PROVIDER = env_str("NOTIFICATIONS_SMS_PROVIDER", "cartable.notifications.sms.LogProvider")
 
 # Brute-force limits within LOGIN_FAILURE_WINDOW (15 minutes): failures per account name typed, per client
@@ -252,6 +254,8 @@ NOTIFICATION_RETENTION_DAYS = max(env_int("NOTIFICATION_RETENTION_DAYS", 365), 1
 OTP_TOTP_ISSUER = "Cartable"
 # Where an activation letter tells people to go.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# How to reach the data protection officer, shown on the privacy page (an address, a link or a phone number).
+DPO_CONTACT = env_str("DPO_CONTACT", "")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
 LOGGING = {

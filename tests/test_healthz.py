@@ -53,8 +53,16 @@ def test_healthz_answers_503_when_the_database_is_down(collected_static):
     }
     env.pop("PYTEST_VERSION", None)
     server = subprocess.Popen(
-        [GRANIAN, "--interface", "wsgi", "cartable.wsgi:application"]
-        + ["--host", "127.0.0.1", "--port", str(port)],
+        [
+            GRANIAN,
+            "--interface",
+            "wsgi",
+            "cartable.wsgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

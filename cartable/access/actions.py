@@ -5,7 +5,7 @@ kill-switch that they hold it (policy.may_pause_messaging), and leaves a trace (
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -150,7 +150,7 @@ def reset_pupil_passwords(actor: Any, school: School, group: Group | None = None
     return PupilsReset(reset=len(targets), skipped=len(users) - len(targets))
 
 
-def purge_old_changes(now=None) -> int:
+def purge_old_changes(now: datetime | None = None) -> int:
     """Rule C8: traces of changes to the rules are kept as long as the other admin traces
     (TRACE_RETENTION_DAYS, manage.py purge_old_traces)."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.TRACE_RETENTION_DAYS)

@@ -89,7 +89,7 @@ def viewer_for(user: Any) -> Viewer:
     """The facts about `user`, read once and cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
-    cached = getattr(user, "_cartable_viewer", None)
+    cached: Viewer | None = getattr(user, "_cartable_viewer", None)
     if cached is not None:
         return cached
     viewer = _shared_viewer(user)
@@ -107,7 +107,7 @@ def forget_viewer(user: Any) -> None:
 VIEWER_FACTS_FORMAT = "viewer2"
 
 
-def _facts_of(viewer: Viewer) -> tuple:
+def _facts_of(viewer: Viewer) -> tuple[Any, ...]:
     """The directory facts of a viewer, in built-in types only (no class to unpickle across releases).
     Whether the user is the platform admin is an account fact: it is read from the user row each time."""
     return (
@@ -130,8 +130,8 @@ def _shared_viewer(user: User) -> Viewer:
     return viewer
 
 
-def _viewer_from_facts(user_id: int) -> Callable[[tuple], Viewer]:
-    def build(facts: tuple) -> Viewer:
+def _viewer_from_facts(user_id: int) -> Callable[[tuple[Any, ...]], Viewer]:
+    def build(facts: tuple[Any, ...]) -> Viewer:
         person_id, profiles, functions, child_ids, class_ids, group_ids, taught = facts
         return Viewer(
             user_id=user_id,

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.oath import TOTP
@@ -36,13 +37,13 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{normalize_code(code)}".encode()).hexdigest()
 
 
-def issue_activation_code(user: User, *, now=None) -> str:
+def issue_activation_code(user: User, *, now: datetime | None = None) -> str:
     """Give `user` a fresh one-time activation code (the old one stops working) and return it in clear."""
     codes = issue_activation_codes([user], now=now)
     return codes[user.pk]
 
 
-def issue_activation_codes(users: list[User], *, now=None) -> dict[int, str]:
+def issue_activation_codes(users: list[User], *, now: datetime | None = None) -> dict[int, str]:
     """Fresh codes for many users in one bulk write; returns {user id: code} for the letters."""
     now = now or timezone.now()
     expires = now + timedelta(days=settings.ACTIVATION_CODE_DAYS)
@@ -160,7 +161,7 @@ def publish_charter(title: str, body: str) -> Charter:
     return charter
 
 
-def record_login_event(user: User | None, kind: str, request=None) -> None:
+def record_login_event(user: User | None, kind: str, request: HttpRequest | None = None) -> None:
     ip = net.client_ip(request) if request is not None else None
     agent = request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""
     LoginEvent.objects.create(user=user, kind=kind, ip=ip, user_agent=agent)
@@ -174,7 +175,7 @@ class TooManyConfirmationEmails(Exception):
 
 
 @transaction.atomic
-def request_email_change(user: User, email: str, request=None) -> None:
+def request_email_change(user: User, email: str, request: HttpRequest | None = None) -> None:
     """Keep `email` as the user's pending address and send it a confirmation link, after the transaction.
     The current address, if any, stays in use until the link is opened. Raises TooManyConfirmationEmails
     when the person has asked for too many links this hour (nothing changes then)."""
@@ -190,7 +191,7 @@ def request_email_change(user: User, email: str, request=None) -> None:
     _send_confirmation_after_commit(user)
 
 
-def resend_email_confirmation(user: User, request=None) -> bool:
+def resend_email_confirmation(user: User, request: HttpRequest | None = None) -> bool:
     """A new link for the pending address (the previous link stops working); False when none is pending."""
     if not user.pending_email:
         return False
@@ -206,7 +207,7 @@ def _send_confirmation_after_commit(user: User) -> None:
 
 
 @transaction.atomic
-def confirm_email_change(user: User, token: str, request=None) -> bool:
+def confirm_email_change(user: User, token: str, request: HttpRequest | None = None) -> bool:
     """The link sent to the pending address was opened by its account's owner: it becomes the address.
     False (and nothing changes) for a link that is expired, forged, used, replaced or someone else's."""
     from cartable.accounts import email_change
@@ -233,7 +234,7 @@ def cancel_email_change(user: User) -> None:
 
 
 @transaction.atomic
-def remove_email(user: User, request=None) -> None:
+def remove_email(user: User, request: HttpRequest | None = None) -> None:
     """No address at all: no more notification emails, and no password reset by email."""
     old = user.email
     user.email = ""
@@ -261,7 +262,7 @@ def set_language(user: User, language: str) -> None:
 
 
 @transaction.atomic
-def log_out_everywhere(user: User, request=None) -> None:
+def log_out_everywhere(user: User, request: HttpRequest | None = None) -> None:
     """ "Log me out of all my sessions": every open session (this one included) ends, and it is traced."""
     end_all_sessions(user)
     record_login_event(user, LoginEvent.Kind.LOGOUT_ALL, request)
@@ -281,7 +282,8 @@ def new_totp_key() -> str:
     """A fresh TOTP secret (hex, as TOTPDevice stores it) for one enrolment attempt. The enrolment page keeps
     it in the session, never in the database before it is confirmed: a secret seen in another session (a
     shared computer, a shoulder) gives nothing, and showing the page writes nothing."""
-    return default_key()
+    key: str = default_key()
+    return key
 
 
 def totp_device_for_enrolment(user: User, key: str) -> TOTPDevice:
@@ -365,10 +367,11 @@ def verify_second_factor(user: User, code: str) -> SecondFactorCheck:
 
 
 def recovery_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    count: int = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return count
 
 
-def purge_old_traces(now=None) -> int:
+def purge_old_traces(now: datetime | None = None) -> int:
     """Rule C8: login traces are kept for TRACE_RETENTION_DAYS (12 months at most), then deleted."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.TRACE_RETENTION_DAYS)
     deleted, _by_model = LoginEvent.objects.filter(at__lt=cutoff).delete()

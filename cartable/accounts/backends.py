@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import weakref
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -8,47 +8,67 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
-# Connection object -> the user query compiled for it. A compiled query holds the connection it was built for,
-# so it is looked up by the connection current at each call: the same thread may be handed another connection
-# object (an asyncio loop running in it gives it context-local connections), and reading through a stale
-# one would miss what the current connection's transaction wrote.
-_compiled: weakref.WeakKeyDictionary[Any, tuple[str, Any, dict, list[str]]] = weakref.WeakKeyDictionary()
+
+@dataclass(frozen=True)
+class UserQuery:
+    """What reading a user by primary key needs, independent of any connection: the SQL, the columns it
+    selects (attnames, for Model.from_db) and, by position, the selected expressions whose database values
+    need converting (SQLite's dates come as text, for example)."""
+
+    sql: str
+    columns: list[str]
+    to_convert: list[tuple[int, Any]]
 
 
-def _user_query(model: Any, connection: Any) -> tuple[str, Any, dict, list[str]]:
-    """The SQL that reads a user by primary key, its compiler, its value converters and its columns."""
-    found = _compiled.get(connection)
+# Database alias -> the query. Only text and field descriptions are kept, never a compiler: a compiler holds
+# the DatabaseWrapper it was built with, and Django's connections are local to a thread *and* to a context
+# (asgiref's Local). The same thread may see another wrapper later (inside Playwright's sync API, whose
+# greenlets run in another context, the main thread's `connections["default"]` is a different object): a
+# query kept with its compiler would then read through a connection outside the current transaction.
+_queries: dict[str, UserQuery] = {}
+
+
+def _user_query(model: Any, database: str) -> UserQuery:
+    found = _queries.get(database)
     if found is None:
-        compiler = (
-            model._default_manager.db_manager(connection.alias)
-            .filter(pk=0)
-            .query.get_compiler(connection=connection)
-        )
+        compiler = model._default_manager.db_manager(database).filter(pk=0).query.get_compiler(database)
         sql, _params = compiler.as_sql()
-        converters = compiler.get_converters([column for column, _, _ in compiler.select])
-        columns = [column.target.attname for column, _, _ in compiler.select]
-        found = _compiled[connection] = (sql, compiler, converters, columns)
+        selected = [column for column, _, _ in compiler.select]
+        to_convert = [
+            (position, expression) for position, (_, expression) in compiler.get_converters(selected).items()
+        ]
+        columns = [column.target.attname for column in selected]
+        found = _queries[database] = UserQuery(sql, columns, to_convert)
     return found
 
 
 def read_user(user_id: Any) -> Any:
     """The user with this primary key, or None. Every request reads its user: the ORM takes some 0.35 ms to
-    build the query, more than the database takes to answer it, so it is built once per connection."""
+    build the query, more than the database takes to answer it, so the SQL is built once per process and run
+    on the connection of the moment."""
     model = get_user_model()
     try:
         pk = model._meta.pk.to_python(user_id)
     except ValidationError:
         return None
-    connection = connections[router.db_for_read(model)]
-    sql, compiler, converters, columns = _user_query(model, connection)
+    database = router.db_for_read(model)
+    query = _user_query(model, database)
+    connection = connections[database]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
+        cursor.execute(query.sql, [pk])
         row = cursor.fetchone()
     if row is None:
         return None
-    if converters:  # e.g. SQLite's dates, which the database gives as text
-        row = next(iter(compiler.apply_converters([row], converters)))
-    return model.from_db(connection.alias, columns, row)
+    if query.to_convert:  # e.g. SQLite's dates, which the database gives as text
+        values = list(row)
+        for position, expression in query.to_convert:
+            converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(
+                connection
+            )
+            for converter in converters:
+                values[position] = converter(values[position], expression, connection)
+        row = tuple(values)
+    return model.from_db(database, query.columns, row)
 
 
 # Set on the request when the right password was given for a blocked account (see refused_as_blocked).

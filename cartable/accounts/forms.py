@@ -104,7 +104,7 @@ class PasswordChangeForm(NewPasswordForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
 
-    field_order = ["current_password", "password1", "password2"]
+    field_order = ("current_password", "password1", "password2")
 
     def clean_current_password(self) -> str:
         password = self.cleaned_data["current_password"]

@@ -5,7 +5,7 @@ safe when a later caller (a command, the API) forgets.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -333,7 +333,7 @@ def set_simple_pupil_passwords(actor: Any, school: School, allowed: bool) -> Non
     school.save(update_fields=["simple_pupil_passwords"])
 
 
-def purge_old_admin_actions(now=None) -> int:
+def purge_old_admin_actions(now: datetime | None = None) -> int:
     """Rule C8: traces of what admins did are kept as long as login traces (TRACE_RETENTION_DAYS)."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.TRACE_RETENTION_DAYS)
     deleted, _by_model = AdminAction.objects.filter(at__lt=cutoff).delete()

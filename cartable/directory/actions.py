@@ -127,7 +127,7 @@ def copy_rows(model: type[Model], names: list[str], rows: Iterable[Sequence[Any]
     if not rows:
         return 0
     if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(  # type: ignore[attr-defined]
+        model._default_manager.bulk_create(
             [model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=1000
         )
         return len(rows)
@@ -143,7 +143,7 @@ def copy_rows(model: type[Model], names: list[str], rows: Iterable[Sequence[Any]
     constants = [f.get_db_prep_save(f.get_default(), connection) for f in others]
     json_at = [i for i, f in enumerate(given) if isinstance(f, JSONField)]
     quote = connection.ops.quote_name
-    statement = "COPY {} ({}) FROM STDIN".format(  # noqa: S608 (names come from the model, not from input)
+    statement = "COPY {} ({}) FROM STDIN".format(  # names come from the model, not from input
         quote(model._meta.db_table), ", ".join(quote(f.column or f.attname) for f in given + others)
     )
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:

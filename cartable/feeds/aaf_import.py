@@ -65,7 +65,7 @@ PRIMARY_TYPES = {"ECOLE", "EP", "EE", "EM", "E.E.PU", "E.M.PU", "E.P.PU", "EEPU"
 
 def parse_date(text: str) -> date | None:
     """dd/mm/yyyy → date; raises ValueError when malformed."""
-    return datetime.strptime(text, "%d/%m/%Y").date() if text else None
+    return datetime.strptime(text, "%d/%m/%Y").date() if text else None  # noqa: DTZ007 (only the date is kept)
 
 
 def batched[T](items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:

@@ -1,13 +1,14 @@
 """Who reaches an import job: the ADML of the job's school and the platform admin, through the school named in
 the URL (cartable.console.access.administered_school_or_404). A job of another school answers 404."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from cartable.directory.models import School
 from cartable.feeds.models import ImportJob
 
 
-def jobs_of(school: School):
+def jobs_of(school: School) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(school=school)
 
 

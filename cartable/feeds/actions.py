@@ -8,7 +8,7 @@ must stay safe when a later caller forgets.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -37,7 +37,7 @@ def _require_admin(actor: Any, school: School) -> None:
         raise PermissionDenied
 
 
-def purge_old_jobs(now=None) -> int:
+def purge_old_jobs(now: datetime | None = None) -> int:
     """Files never imported (after DRAFT_HOURS) and reports older than REPORT_DAYS."""
     now = now or timezone.now()
     deleted, _by_model = ImportJob.objects.filter(

@@ -345,7 +345,7 @@ def parse_date(text: str) -> date:
     text = text.strip()
     for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"):
         try:
-            parsed = datetime.strptime(text, pattern).date()
+            parsed = datetime.strptime(text, pattern).date()  # noqa: DTZ007 (only the date is kept)
         except ValueError:
             continue
         if parsed.year >= 1900 and parsed <= timezone.localdate():

@@ -51,7 +51,7 @@ def parse_date(value: str) -> date:
     value = value.strip()
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(value, pattern).date()
+            return datetime.strptime(value, pattern).date()  # noqa: DTZ007 (only the date is kept)
         except ValueError:
             continue
     raise ValueError(value)

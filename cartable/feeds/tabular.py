@@ -172,7 +172,7 @@ def _table(records: list[tuple[int, list[str]]], file_format: str, **details: st
     non_empty = [(line, cells) for line, cells in records if any(cells)]
     if not non_empty:
         raise TableError(_("Le fichier est vide."))
-    header_line, headers = non_empty[0]
+    _header_line, headers = non_empty[0]
     data = non_empty[1:]
     if not data:
         raise TableError(_("Le fichier n’a qu’une ligne d’en-têtes : aucune personne à importer."))

@@ -50,7 +50,7 @@ class HomeworkInput:
     instructions: str
     due_date: dt.date
     duration_minutes: int | None = None
-    files: list[UploadedFile] = field(default_factory=list)
+    files: list[UploadedFile[bytes]] = field(default_factory=list)
     id: int | None = None  # an existing item of the entry being edited
     delete: bool = False
 
@@ -65,7 +65,7 @@ class EntryInput:
     content: str = ""
     visible_from: dt.datetime | None = None
     course_id: int | None = None
-    files: list[UploadedFile] = field(default_factory=list)
+    files: list[UploadedFile[bytes]] = field(default_factory=list)
     homework: list[HomeworkInput] = field(default_factory=list)
     remove_attachments: list[int] = field(default_factory=list)
 
@@ -92,7 +92,7 @@ def check_not_locked(group_id: int, day: dt.date, group_name: str = "") -> None:
         )
 
 
-def _store_files(entry: Entry, homework: Homework | None, files: Iterable[UploadedFile]) -> None:
+def _store_files(entry: Entry, homework: Homework | None, files: Iterable[UploadedFile[bytes]]) -> None:
     for upload in files:
         attachment = Attachment(
             entry=entry,

@@ -28,7 +28,7 @@ MAX_FILES = 5
 
 
 def max_attachment_bytes() -> int:
-    return getattr(settings, "HOMEWORK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+    return settings.HOMEWORK_MAX_ATTACHMENT_BYTES
 
 
 def attachment_type(name: str) -> str:

@@ -42,12 +42,12 @@ def insert_one_row_per_id(
         )
 
 
-def _column_field(model: type[models.Model], name: str) -> models.Field:
+def _column_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     field = model._meta.get_field(name)
     assert isinstance(field, models.Field), name  # a column of the table, not a reverse relation
     return field
 
 
-def _column(field: models.Field) -> str:
+def _column(field: models.Field[Any, Any]) -> str:
     assert field.column is not None, field.name
     return field.column

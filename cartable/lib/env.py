@@ -1,28 +1,82 @@
-"""Typed readers for settings taken from the environment (12-factor)."""
+"""Typed readers for settings taken from the environment (12-factor).
+
+A value that cannot be read stops the start with an error naming the variable (as healthchecks.io does): a
+typo such as `SECURE_COOKIES=flase` must not quietly turn a protection off, nor `SESSION_IDLE_TIMEOUT=30m`
+surface later as a crash deep in a request. An empty variable counts as unset.
+"""
 
 import os
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE = frozenset({"1", "true", "yes", "on"})
+FALSE = frozenset({"0", "false", "no", "off"})
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+_TIME_OF_DAY = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def _given(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return None
+    return value
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    value = _given(name)
+    return default if value is None else value
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    value = _given(name)
+    if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE:
+        return True
+    if word in FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, got {value!r}")
 
 
 def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    value = _given(name)
+    if value is None:
         return default
-    return int(value)
+    # Only ASCII digits: int() would also take "1_000" or Arabic-Indic digits.
+    if not _WHOLE_NUMBER.fullmatch(value.strip()):
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}")
+    return int(value.strip())
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    value = _given(name)
+    if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_time_of_day(name: str, default: str) -> str:
+    """A time of day written "HH:MM" (24 hours), returned as written."""
+    value = _given(name)
+    if value is None:
+        return default
+    if not _TIME_OF_DAY.fullmatch(value.strip()):
+        raise ImproperlyConfigured(f"{name} must be a time of day written HH:MM, got {value!r}")
+    return value.strip()
+
+
+def env_time_zone(name: str, default: str) -> str:
+    """The name of an IANA time zone ("Europe/Paris", "America/Cayenne"), checked against the zone data."""
+    value = _given(name)
+    if value is None:
+        return default
+    try:
+        ZoneInfo(value.strip())
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ImproperlyConfigured(
+            f"{name} must be a time zone name such as Europe/Paris, got {value!r}"
+        ) from error
+    return value.strip()

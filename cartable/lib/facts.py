@@ -30,7 +30,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
@@ -54,7 +54,7 @@ def _fresh_start() -> int:
 class _Request:
     """The version numbers a request has read, and the version keys it asked for (its plan for next time)."""
 
-    def __init__(self, plan_key: Callable[[], tuple]) -> None:
+    def __init__(self, plan_key: Callable[[], tuple[Any, ...]]) -> None:
         self.numbers: dict[str, int] = {}
         self.asked: dict[str, None] = {}  # an ordered set
         self.plan_key = plan_key
@@ -62,7 +62,7 @@ class _Request:
 
 
 _request: ContextVar[_Request | None] = ContextVar("cartable_facts_request", default=None)
-_plans: OrderedDict[tuple, tuple[str, ...]] = OrderedDict()
+_plans: OrderedDict[tuple[Any, ...], tuple[str, ...]] = OrderedDict()
 _plans_lock = threading.Lock()
 
 
@@ -174,7 +174,7 @@ def cached_until[T, B](
     now = time.time()
     entry = _local_get(key)
     if entry is not None and entry[0] == stamp and entry[1] > now:
-        return entry[2]
+        return cast(B, entry[2])
     # Facts have their own key space, so an entry of an older release's format is never mistaken for one.
     shared_key = f"facts:{key}"
     shared = cache.get(shared_key)
@@ -204,11 +204,11 @@ class VersionsMiddleware:
     """Version numbers are read once per request, and each page's version keys are asked for together.
     Place it after the session middleware."""
 
-    def __init__(self, get_response: Callable) -> None:
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: Any) -> Any:
-        def plan_key() -> tuple:
+        def plan_key() -> tuple[Any, ...]:
             # The user id from the session, not request.user: this may run while the user is being loaded.
             session = getattr(request, "session", None)
             return (session.get(SESSION_KEY) if session is not None else None, request.path_info)
@@ -223,7 +223,7 @@ class VersionsMiddleware:
                 _remember_plan(plan_key(), tuple(state.asked))
 
 
-def _remember_plan(key: tuple, asked: tuple[str, ...]) -> None:
+def _remember_plan(key: tuple[Any, ...], asked: tuple[str, ...]) -> None:
     with _plans_lock:
         _plans[key] = asked
         _plans.move_to_end(key)

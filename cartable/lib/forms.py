@@ -7,26 +7,27 @@ for it when the page is new). cartable.js does the same after htmx swaps and for
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 _NOT_COMPUTED = object()
 
 
 def first_invalid_field(form: forms.BaseForm) -> str | None:
     """The name of the first visible field, in the form's order, that has an error (None if there is none)."""
-    found = form.__dict__.get("_first_invalid_field", _NOT_COMPUTED)
-    if found is _NOT_COMPUTED:
-        found = None
-        if form.is_bound:
-            errors = form.errors
-            visible = (name for name, field in form.fields.items() if not field.widget.is_hidden)
-            found = next((name for name in visible if name in errors), None)
-        form.__dict__["_first_invalid_field"] = found
-    return found  # type: ignore[return-value]
+    memo = form.__dict__.get("_first_invalid_field", _NOT_COMPUTED)
+    if memo is not _NOT_COMPUTED:
+        return cast("str | None", memo)
+    found = None
+    if form.is_bound:
+        errors = form.errors
+        visible = (name for name, field in form.fields.items() if not field.widget.is_hidden)
+        found = next((name for name in visible if name in errors), None)
+    form.__dict__["_first_invalid_field"] = found
+    return found
 
 
 def _is_option_list(widget: forms.Widget) -> bool:
@@ -43,7 +44,12 @@ class BoundField(forms.BoundField):
             attrs["autofocus"] = self.name == first and not _is_option_list(widget or self.field.widget)
         return attrs
 
-    def as_widget(self, widget=None, attrs=None, only_initial=False):
+    def as_widget(
+        self,
+        widget: forms.Widget | None = None,
+        attrs: dict[str, Any] | None = None,
+        only_initial: bool = False,
+    ) -> SafeString:
         rendered = super().as_widget(widget, attrs, only_initial)
         if self.name == first_invalid_field(self.form) and _is_option_list(widget or self.field.widget):
             # Only the first option asks for the focus: one element per page should.

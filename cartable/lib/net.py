@@ -3,9 +3,10 @@
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """REMOTE_ADDR, or behind TRUSTED_PROXY_HOPS reverse proxies the address the outermost of them saw.
 
     Each proxy appends the address it received the request from to X-Forwarded-For; whatever stands

@@ -110,7 +110,7 @@ class RefuseNulBytesMiddleware:
     PostgreSQL refuses it in any text it compares (a server error, wherever a view searches with it): such
     a request answers 400 before any view or query sees it. Uploaded files are not concerned."""
 
-    def __init__(self, get_response: Callable) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

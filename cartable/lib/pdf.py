@@ -15,4 +15,5 @@ def _offline_fetcher() -> URLFetcher:
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     """One WeasyPrint call per document: many pages in one HTML render much faster than page by page."""
     html = render_to_string(template_name, context)
-    return HTML(string=html, url_fetcher=_offline_fetcher()).write_pdf()
+    pdf: bytes = HTML(string=html, url_fetcher=_offline_fetcher()).write_pdf()
+    return pdf

@@ -9,20 +9,23 @@ names with a ten-year, immutable Cache-Control and the compressed copy the brows
 
 from __future__ import annotations
 
+from typing import Any
+
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
-class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]  # WhiteNoise has no types
     """`{% static %}` asks the storage for an address every time, some 30 microseconds each, and every page
     has several; the addresses do not change while a process runs."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._urls: dict[str | None, str] = {}
 
     def url(self, name: str | None, force: bool = False) -> str:
         if force:
-            return super().url(name, force=True)
+            forced: str = super().url(name, force=True)
+            return forced
         found = self._urls.get(name)
         if found is None:
             found = self._urls[name] = super().url(name)

@@ -11,7 +11,7 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 _PLACEHOLDER = 987654320  # + the argument's position: a number no route holds
-_patterns: dict[tuple, str] = {}
+_patterns: dict[tuple[str, str, str, int], str] = {}
 
 
 def url_for(name: str, *args: int) -> str:

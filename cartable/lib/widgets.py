@@ -20,21 +20,21 @@ from cartable.lib import params
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%H:%M", **kwargs)
 
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
@@ -53,7 +53,7 @@ class _Bounded:
 
     window: Window
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
         copy = super().__deepcopy__(memo)  # type: ignore[misc]
         first, last = copy.window()
         copy.widget.attrs.update(min=self._attr(first, start=True), max=self._attr(last, start=False))
@@ -127,11 +127,11 @@ class IdField(forms.IntegerField):
         return number
 
 
-class IdsChoiceField(forms.ModelMultipleChoiceField):
+class IdsChoiceField(forms.ModelMultipleChoiceField[Any]):
     """Ticked rows by id: a value that is no database id (`²`, a number beyond 64 bits) is an invalid choice
     before any query (the database would refuse it, SQLite with an overflow)."""
 
-    def _check_values(self, value):
+    def _check_values(self, value: Any) -> Any:
         for pk in value if isinstance(value, list | tuple) else ():
             if params.parse_int(pk) is None:
                 raise ValidationError(

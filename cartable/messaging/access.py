@@ -131,7 +131,7 @@ def thread_messages(user: Any, message: Message) -> QuerySet[Message]:
     )
 
 
-def search(queryset: QuerySet, text: str, prefix: str = "") -> QuerySet:
+def search(queryset: QuerySet[Any], text: str, prefix: str = "") -> QuerySet[Any]:
     """Every word must appear in the subject, the body or the sender's name, accents and case ignored."""
     from cartable.messaging.text import folded
 
@@ -294,7 +294,7 @@ def _wanted_ids(only: set[str] | None) -> dict[str, set[int]]:
     return wanted
 
 
-def _audience_order(audience: Audience) -> tuple:
+def _audience_order(audience: Audience) -> tuple[int, str]:
     kind = audience.code.split(":", 1)[0]
     return (KINDS.index(kind), str(audience.label))
 
@@ -341,14 +341,14 @@ def summary(user: Any) -> Summary | None:
     if person_id is None:
         return None
 
-    def load() -> tuple:
+    def load() -> tuple[int, tuple[Any, ...]]:
         rows = tuple(
             (r.message_id, r.message.sender.full_name, r.message.subject, r.sent_at, r.read_at is not None)
             for r in received(user)[:SUMMARY_LATEST]
         )
         return (unread_count(user), rows)
 
-    def build(found: tuple) -> Summary:
+    def build(found: tuple[int, tuple[Any, ...]]) -> Summary:
         unread, latest = found
         return Summary(unread, tuple(Latest(*row) for row in latest))
 

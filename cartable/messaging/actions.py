@@ -38,11 +38,11 @@ NAMED_RECIPIENTS = 5
 
 
 def messages_per_hour_pupil() -> int:
-    return getattr(settings, "MESSAGES_PER_HOUR_PUPIL", 20)
+    return settings.MESSAGES_PER_HOUR_PUPIL
 
 
 def recipients_max_pupil() -> int:
-    return getattr(settings, "MESSAGES_RECIPIENTS_MAX_PUPIL", 50)
+    return settings.MESSAGES_RECIPIENTS_MAX_PUPIL
 
 
 class Refused(Exception):
@@ -62,7 +62,7 @@ class Draft:
     groups: Sequence[str] = ()
     subject: str = ""
     body: str = ""
-    files: Sequence[UploadedFile] = field(default_factory=list)
+    files: Sequence[UploadedFile[bytes]] = field(default_factory=list)
     reply_to: Message | None = None
     forward_of: Message | None = None
 
@@ -169,7 +169,9 @@ def _type_of(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def _attach(message: Message, files: Sequence[UploadedFile], forward_of: Message | None = None) -> None:
+def _attach(
+    message: Message, files: Sequence[UploadedFile[bytes]], forward_of: Message | None = None
+) -> None:
     rows = [
         Attachment(
             message=message,

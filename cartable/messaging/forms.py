@@ -39,11 +39,11 @@ ALLOWED_EXTENSIONS = frozenset(
 
 
 def max_attachment_bytes() -> int:
-    return getattr(settings, "MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+    return settings.MESSAGE_ATTACHMENT_MAX_BYTES
 
 
 def max_attachments() -> int:
-    return getattr(settings, "MESSAGE_ATTACHMENTS_MAX", 5)
+    return settings.MESSAGE_ATTACHMENTS_MAX
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -33,7 +33,7 @@ def publish(
     school: School | None = None,
     actor: Person | None = None,
     about: Person | None = None,
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     url: str = "",
 ) -> Event | None:
     """Record an event for the people it concerns (never its author), inside the caller's transaction so that
@@ -78,7 +78,7 @@ def withdraw(kind: str, url: str, since: datetime.datetime) -> int:
     timeline entries go, and emails not sent yet will not be. Returns how many events went."""
     events = Event.objects.filter(kind=kind, url=url, created_at__gte=since)
     people = sorted(set(Notification.objects.filter(event__in=events).values_list("recipient_id", flat=True)))
-    deleted, by_model = events.delete()
+    _deleted, by_model = events.delete()
     if people:
         counts.changed(people)
     return by_model.get(Event._meta.label, 0)

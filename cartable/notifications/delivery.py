@@ -46,12 +46,12 @@ PENDING_WINDOW = datetime.timedelta(days=7)
 
 
 def local_zone() -> ZoneInfo:
-    return ZoneInfo(getattr(settings, "NOTIFICATIONS_TIME_ZONE", settings.TIME_ZONE))
+    return ZoneInfo(settings.NOTIFICATIONS_TIME_ZONE)
 
 
 def digest_time() -> datetime.time:
     """When the daily digest leaves (Paris time), NOTIFICATIONS_DIGEST_TIME "HH:MM", 07:30 by default."""
-    hours, minutes = str(getattr(settings, "NOTIFICATIONS_DIGEST_TIME", "07:30")).split(":")
+    hours, minutes = settings.NOTIFICATIONS_DIGEST_TIME.split(":")
     return datetime.time(int(hours), int(minutes))
 
 

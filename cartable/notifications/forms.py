@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ class MobileField(forms.CharField):
     """The one mobile number of a person (DeliverySettings.sms_phone), typed as people write it; cleaned to
     the international form, or refused with an example. Empty means no number."""
 
-    default_error_messages = {
+    default_error_messages: ClassVar[dict[str, Any]] = {
         "invalid": _(
             "Ce numéro n'est pas un numéro de mobile français. Écrivez-le par exemple 06 12 34 56 78 "
             "ou +33 6 12 34 56 78."

@@ -13,7 +13,6 @@ from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PROVIDER = "cartable.notifications.sms.LogProvider"
 MAX_LENGTH = 160
 
 
@@ -38,7 +37,7 @@ class MemoryProvider:
 
 
 def provider() -> SmsProvider:
-    return import_string(getattr(settings, "NOTIFICATIONS_SMS_PROVIDER", DEFAULT_PROVIDER))()
+    return import_string(settings.NOTIFICATIONS_SMS_PROVIDER)()
 
 
 # Mobiles of the overseas departments are dialled 06 9x… at home, but reached through their own country code.

@@ -309,5 +309,5 @@ def notice(request):
     return render(
         request,
         "portal/notice.html",
-        {"schools": schools, "dpo_contact": getattr(settings, "DPO_CONTACT", "")},
+        {"schools": schools, "dpo_contact": settings.DPO_CONTACT},
     )

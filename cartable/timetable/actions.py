@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -40,12 +41,12 @@ from cartable.timetable.queries import Lesson, Status
 CHANGE_KIND = "timetable.change"
 
 
-def _actor(user) -> Person | None:
+def _actor(user: Any) -> Person | None:
     person_id = viewer_for(user).person_id
     return Person.objects.filter(pk=person_id).first() if person_id else None
 
 
-def _check_manager(user, school: School | int) -> None:
+def _check_manager(user: Any, school: School | int) -> None:
     if not access.can_manage(user, school):
         raise PermissionDenied
 
@@ -82,7 +83,7 @@ class ConflictsFound(ValidationError):
 
 
 def tell_about_change(
-    course: Course, actor: Person | None, data: dict, extra_teachers: Iterable[Person | int] = ()
+    course: Course, actor: Person | None, data: dict[str, Any], extra_teachers: Iterable[Person | int] = ()
 ) -> None:
     """One event for the pupils and teachers of the course, and one per pupil for their legal guardians."""
     group_ids = [g.pk for g in course.groups.all()]
@@ -158,7 +159,7 @@ def current_year() -> SchoolYear:
     return SchoolYear.objects.get(is_current=True)
 
 
-def save_course(user, school: School, data: CourseData, course: Course | None = None) -> Course:
+def save_course(user: Any, school: School, data: CourseData, course: Course | None = None) -> Course:
     """Create a weekly course, or change one; the people concerned hear of it."""
     _check_manager(user, school)
     _check_course_data(school, data)
@@ -197,7 +198,7 @@ def save_course(user, school: School, data: CourseData, course: Course | None = 
     return course
 
 
-def end_course(user, course: Course, last_day: date) -> Course:
+def end_course(user: Any, course: Course, last_day: date) -> Course:
     """The course stops after `last_day` (kept for the record: past sessions stay in the cahier de textes)."""
     _check_manager(user, course.school_id)
     with transaction.atomic():
@@ -263,7 +264,9 @@ def change_conflicts(course: Course, data: ChangeData) -> list[Conflict]:
     return find_conflicts(course.school_id, change_bookings(course, data))
 
 
-def add_change(user, course: Course, data: ChangeData, confirm_conflicts: bool = False) -> CourseException:
+def add_change(
+    user: Any, course: Course, data: ChangeData, confirm_conflicts: bool = False
+) -> CourseException:
     """Record a cancellation, a room change, a replacement, a move or an extra session. A change that puts
     a teacher or a room in two lessons at once raises ConflictsFound unless `confirm_conflicts`."""
     from cartable.timetable import queries
@@ -317,7 +320,7 @@ def _teaches_in(person: Person, school_id: int) -> bool:
     return Membership.objects.filter(person=person, school_id=school_id, profile__in=STAFF_PROFILES).exists()
 
 
-def change_data(change: CourseException) -> dict:
+def change_data(change: CourseException) -> dict[str, Any]:
     return {
         "change": change.kind,
         "date": change.date.isoformat(),
@@ -330,7 +333,7 @@ def change_data(change: CourseException) -> dict:
     }
 
 
-def remove_change(user, change: CourseException) -> None:
+def remove_change(user: Any, change: CourseException) -> None:
     """Back to the usual session (or no extra session)."""
     _check_manager(user, change.course.school_id)
     actor = _actor(user)
@@ -364,7 +367,7 @@ class AbsencePlan:
     conflicts: list[Conflict]
 
 
-def plan_absence(user, school: School, data: AbsenceData) -> AbsencePlan:
+def plan_absence(user: Any, school: School, data: AbsenceData) -> AbsencePlan:
     """What recording the absence would touch, for the preview and the action alike: the sessions the
     teacher was to give in the school over the period and, when a replacement takes them, the replacement's
     other lessons at those times. Writes nothing."""
@@ -402,7 +405,9 @@ def plan_absence(user, school: School, data: AbsenceData) -> AbsencePlan:
     return AbsencePlan(lessons, conflicts)
 
 
-def record_absence(user, school: School, data: AbsenceData, confirm_conflicts: bool = False) -> AbsencePlan:
+def record_absence(
+    user: Any, school: School, data: AbsenceData, confirm_conflicts: bool = False
+) -> AbsencePlan:
     """Cancel, or hand to a replacement, every session the teacher was to give in the school over the period,
     in one step. Each session keeps a trace of the change (who, when, why) like a change made one by one;
     each person concerned hears of it once, however many sessions it touches. A replacement already busy at
@@ -541,7 +546,7 @@ def tell_about_absence(
 # --- School settings ---------------------------------------------------------------------------------
 
 
-def save_settings(user, school: School, zone: str, week_a_monday: date | None) -> TimetableSettings:
+def save_settings(user: Any, school: School, zone: str, week_a_monday: date | None) -> TimetableSettings:
     _check_manager(user, school)
     with transaction.atomic():
         row, _created = TimetableSettings.objects.update_or_create(
@@ -557,7 +562,7 @@ def save_settings(user, school: School, zone: str, week_a_monday: date | None) -
     return row
 
 
-def add_time_slot(user, school: School, weekday: int, label: str, start: time, end: time) -> TimeSlot:
+def add_time_slot(user: Any, school: School, weekday: int, label: str, start: time, end: time) -> TimeSlot:
     """One more slot in the school's time grid (offered when adding a course)."""
     _check_manager(user, school)
     if end <= start:
@@ -569,7 +574,7 @@ def add_time_slot(user, school: School, weekday: int, label: str, start: time, e
     return slot
 
 
-def remove_time_slot(user, slot: TimeSlot) -> None:
+def remove_time_slot(user: Any, slot: TimeSlot) -> None:
     """Courses keep their day and times: the grid only helps to enter them."""
     _check_manager(user, slot.school_id)
     slot.delete()
@@ -601,7 +606,7 @@ class ImportResult:
 
 
 def import_courses(
-    user, school: School, rows: list[ImportedCourse], valid_from: date, replace: bool
+    user: Any, school: School, rows: list[ImportedCourse], valid_from: date, replace: bool
 ) -> ImportResult:
     """Add the courses of an import, from `valid_from`. With `replace`, the school's current courses end the
     day before (their past sessions are kept). A course identical to an existing one is skipped. No timeline
@@ -622,7 +627,7 @@ def import_courses(
             Course.objects.filter(school=school, year=year, valid_from__gte=valid_from).update(
                 valid_from=valid_from - timedelta(days=1)
             )
-        existing = set()
+        existing: set[Signature] = set()
         if not replace:
             for course in Course.objects.filter(school=school, year=year).prefetch_related("groups"):
                 existing.add(
@@ -692,7 +697,12 @@ def import_courses(
     return result
 
 
-def _signature(weekday, start, subject_id, label, weeks, group_ids) -> tuple:
+Signature = tuple[int, str, int | None, str, str, tuple[int, ...]]
+
+
+def _signature(
+    weekday: int, start: time, subject_id: int | None, label: str, weeks: str, group_ids: Iterable[int]
+) -> Signature:
     return (weekday, start.strftime("%H:%M"), subject_id, label, weeks, tuple(sorted(group_ids)))
 
 
@@ -706,7 +716,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_calendar_token(user, label: str = "") -> str:
+def create_calendar_token(user: Any, label: str = "") -> str:
     """A new secret address for the user's iCalendar feed; returns the clear token (shown once)."""
     if not user.is_authenticated:
         raise PermissionDenied
@@ -719,7 +729,7 @@ def create_calendar_token(user, label: str = "") -> str:
     return token
 
 
-def revoke_calendar_token(user, token: CalendarToken) -> None:
+def revoke_calendar_token(user: Any, token: CalendarToken) -> None:
     if token.user_id != user.pk:
         raise PermissionDenied
     if token.revoked_at is None:

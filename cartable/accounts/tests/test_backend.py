@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import make_password
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -53,20 +54,27 @@ def test_a_blocked_user_is_logged_out_at_the_next_request(client, world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_user_is_read_through_the_connection_current_at_each_call(monkeypatch):
-    """An asyncio loop running in a thread gives it other connection objects (the browser tests' driver
-    runs one): the user is read through the connection of the moment, inside its transaction, not through
-    the one the query was first built for."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    user = User.objects.create(username="lecture.connexion")
-    assert read_user(user.pk).username == "lecture.connexion"  # built for this thread's connection
+def test_read_through_the_connection_of_the_moment(monkeypatch):
+    """Django keeps a thread's connections in a plain thread-local while no event loop runs in the thread, and
+    in a contextvars storage while one does: inside Playwright's sync API (the browser fixture keeps its loop
+    running in the main thread for the rest of the session) `connections["default"]` is another
+    DatabaseWrapper. A query kept with the wrapper it was first built on read through the other connection,
+    outside the transaction of the moment: the user was nobody, and the tests that ran after the browser tests
+    were sent to the login page."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as the browser fixture does
+    assert read_user(10**9) is None  # built (and run) first on this thread's connection
+    before = connections["default"]
 
-    async def inside_a_running_loop() -> str:
+    async def with_a_loop_running() -> tuple[int, User | None]:
+        assert connections["default"] is not before  # the situation under test
         try:
             with transaction.atomic():
-                User.objects.filter(pk=user.pk).update(username="lecture.changee")
-                return read_user(user.pk).username
+                user = User.objects.create(username="nouveau.venu", password=make_password(None))
+                found = read_user(user.pk)
+                transaction.set_rollback(True)
+            return user.pk, found
         finally:
             connections["default"].close()
 
-    assert asyncio.run(inside_a_running_loop()) == "lecture.changee"
+    pk, found = asyncio.run(with_a_loop_running())
+    assert found is not None and found.pk == pk

@@ -210,7 +210,7 @@ def test_a_recovery_code_works_once(world, client):
 
 
 def test_verified_users_can_replace_their_recovery_codes(world, client):
-    device, codes = confirmed_device_with_codes(world, client)
+    _device, codes = confirmed_device_with_codes(world, client)
     response = client.post(reverse("accounts:mfa_recovery_reset"))
     new_codes = re.findall(r'<code class="code">([a-z0-9-]+)</code>', text(client.get(response.url)))
     assert len(new_codes) == 10

@@ -74,7 +74,7 @@ def test_line_numbers_and_empty_rows():
 
 def test_xlsx_through_tablib_with_dates_and_numbers():
     data = tablib.Dataset(headers=["Nom", "Prénom", "Date de naissance", "Classe", "Numéro"])
-    data.append(["Martin", "Zoé", dt.datetime(2015, 3, 4), "6A", 12.0])
+    data.append(["Martin", "Zoé", dt.datetime(2015, 3, 4), "6A", 12.0])  # noqa: DTZ001 (spreadsheet cells have no time zone)
     data.append([None, None, None, None, None])
     data.append(["Durand", "Bob", "02/07/2015", "6A", None])
     table = read_table(data.export("xlsx"))

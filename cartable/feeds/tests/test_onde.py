@@ -52,7 +52,7 @@ def writes(queries: CaptureQueriesContext) -> list[str]:
 
 
 def test_reading_latin1_with_spaced_headers():
-    headers, rows = onde.read_rows(SAMPLES / "CSVExtraction-eleves.csv")
+    headers, _rows = onde.read_rows(SAMPLES / "CSVExtraction-eleves.csv")
     assert "cycle" in headers  # " Cycle" in the file
     assert "nom elève" in headers and "prénom elève" in headers
     pupils = list(onde.read_pupils(SAMPLES / "CSVExtraction-eleves.csv"))

@@ -53,7 +53,7 @@ def test_the_shared_client_serves_several_threads(backend):
             for i in range(50):
                 backend.set(f"t{n}:{i}", (n, i), timeout=30)
                 assert backend.get(f"t{n}:{i}") == (n, i)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:  # reported below
             errors.append(error)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]

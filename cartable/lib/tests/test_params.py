@@ -23,7 +23,7 @@ from cartable.lib.params import (
 NOT_IDS = [
     "²",  # str.isdigit() says yes, int() says no
     "٣",  # int() reads an Arabic-Indic three as 3
-    "１２",  # full-width digits, also read by int()
+    "１２",  # noqa: RUF001 (full-width digits on purpose, also read by int())
     "9" * 4301,  # beyond what int() accepts
     "1" * 20,
     str(MAX_ID + 1),
@@ -113,7 +113,7 @@ def test_the_date_window_is_five_school_years_around_the_current_one():
         "2060-01-01",
         "2026-02-30",
         "2026-1-1",
-        "١٢٣٤-٠١-٠١",
+        "١٢٣٤-٠١-٠١",  # noqa: RUF001 (digits of other scripts, refused on purpose)
         "31/12/2026",
         "",
         None,

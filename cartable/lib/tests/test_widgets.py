@@ -1,6 +1,7 @@
 """The fields every form uses for dates and ids: out-of-window dates and impossible ids are form errors."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -9,7 +10,8 @@ from django import forms
 from cartable.directory.models import Person
 from cartable.lib.widgets import DateField, DateTimeField, IdField, IdsChoiceField, birth_dates
 
-TODAY = dt.datetime(2026, 12, 3, 12, 0)
+PARIS = ZoneInfo("Europe/Paris")
+TODAY = dt.datetime(2026, 12, 3, 12, 0, tzinfo=PARIS)
 
 
 class SampleForm(forms.Form):
@@ -55,9 +57,9 @@ def test_the_browser_picker_gets_the_window():
 
 
 def test_the_window_follows_the_calendar():
-    with time_machine.travel(dt.datetime(2026, 12, 3), tick=False):
+    with time_machine.travel(dt.datetime(2026, 12, 3, 12, 0, tzinfo=PARIS), tick=False):
         assert 'min="2021-01-01"' in str(SampleForm()["day"])
-    with time_machine.travel(dt.datetime(2027, 9, 1), tick=False):
+    with time_machine.travel(dt.datetime(2027, 9, 1, 12, 0, tzinfo=PARIS), tick=False):
         assert 'min="2022-01-01"' in str(SampleForm()["day"])
 
 

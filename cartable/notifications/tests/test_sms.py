@@ -63,8 +63,8 @@ def test_french_mobile_numbers_are_normalized(typed, stored):
         "appelez-moi",
         "12",
         "",
-        "０６１２３４５６７８",  # full-width digits
-        "06１2345678",
+        "０６１２３４５６７８",  # noqa: RUF001 (full-width digits on purpose)
+        "06１2345678",  # noqa: RUF001 (digits of other scripts, refused on purpose)
     ],
 )
 def test_anything_else_is_refused(typed):

@@ -13,7 +13,7 @@ COLUMNS = ("Profil", "Personne", "Établissement", "Identifiant", "Mot de passe"
 
 
 class Command(BaseCommand):
-    requires_system_checks: list[str] = []
+    requires_system_checks: tuple[str, ...] = ()
     help = "Affiche les comptes de démonstration, leur mot de passe et le compte à activer."
 
     def handle(self, *args, **options):
@@ -73,6 +73,6 @@ def table(columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     line = "+".join("-" * (w + 2) for w in widths)
 
     def render(row):
-        return "|".join(f" {str(cell):<{w}} " for cell, w in zip(row, widths, strict=True))
+        return "|".join(f" {cell!s:<{w}} " for cell, w in zip(row, widths, strict=True))
 
     return "\n".join([render(columns), line, *(render(row) for row in rows)])

@@ -10,7 +10,7 @@ from cartable.notifications.delivery import plan_digest
 
 
 class Command(BaseCommand):
-    requires_system_checks: list[str] = []
+    requires_system_checks: tuple[str, ...] = ()
     help = "Met en file les tâches quotidiennes (purge des comptes fermés, traces, résumé des notifications)."
 
     def handle(self, *args, **options):

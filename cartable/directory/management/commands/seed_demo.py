@@ -10,7 +10,7 @@ from cartable.directory.models import School
 
 class Command(BaseCommand):
     # Writing data needs the models only; URL or template checks of other apps must not stop a demo.
-    requires_system_checks: list[str] = []
+    requires_system_checks: tuple[str, ...] = ()
     help = "Crée les données de démonstration : une école primaire et un collège (ou N établissements)."
 
     def add_arguments(self, parser):
