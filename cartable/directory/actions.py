@@ -15,12 +15,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import F, JSONField, Model, ProtectedError, Q
+from django.db.models import F, JSONField, Model, ProtectedError
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cartable.accounts.models import CharterAcceptance, LoginEvent, User
+from cartable.accounts.models import User
 from cartable.accounts.usernames import unique_username, unique_usernames
 from cartable.directory import versions
 from cartable.directory.models import (
@@ -36,6 +36,7 @@ from cartable.directory.models import (
     Subject,
     TeachingAssignment,
 )
+from cartable.lib import lifecycle
 
 # Rule C5: within 3 months.
 MAX_PURGE_DAYS = 92
@@ -362,13 +363,8 @@ def purge_expired_accounts(now: datetime, days: int | None = None) -> PurgeResul
     if kept:
         person_ids = [p.pk for p in kept]
         user_ids = [p.user_id for p in kept]
-        Membership.objects.filter(person_id__in=person_ids).delete()
-        Enrolment.objects.filter(student_id__in=person_ids).delete()
-        TeachingAssignment.objects.filter(teacher_id__in=person_ids).delete()
-        Guardianship.objects.filter(Q(relative_id__in=person_ids) | Q(student_id__in=person_ids)).delete()
-        LoginEvent.objects.filter(user_id__in=user_ids).delete()
-        CharterAcceptance.objects.filter(user_id__in=user_ids).delete()
-        _delete_other_personal_data(person_ids, user_ids)
+        # Every app, the directory first, forgets what it keeps about them (cartable.lib.lifecycle).
+        lifecycle.forget(lifecycle.Forgetting(person_ids=person_ids, user_ids=user_ids))
         Person.objects.filter(pk__in=person_ids).update(
             first_name=ANCIEN_FIRST_NAME, last_name=ANCIEN_LAST_NAME, birth_date=None, ine="", aaf_jointure=""
         )
@@ -386,22 +382,6 @@ def purge_expired_accounts(now: datetime, days: int | None = None) -> PurgeResul
     if result.anonymized or result.deleted:
         versions.bump()
     return result
-
-
-def _delete_other_personal_data(person_ids: list[int], user_ids: list[int]) -> None:
-    """What other apps keep about a person or their account (imported late: those apps build on this one)."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from cartable.feeds.models import ImageRightsConsent
-    from cartable.notifications.actions import forget_people
-    from cartable.portal.models import CorrectionRequest
-
-    ImageRightsConsent.objects.filter(person_id__in=person_ids).delete()
-    CorrectionRequest.objects.filter(person_id__in=person_ids).delete()
-    TOTPDevice.objects.filter(user_id__in=user_ids).delete()
-    StaticDevice.objects.filter(user_id__in=user_ids).delete()
-    forget_people(person_ids)
 
 
 # --- Yearly rollover (rule C4) ---------------------------------------------------------------------------
@@ -588,11 +568,9 @@ def undo_refusal(change: SchoolYearChange | None) -> str | None:
         return _("L’année %(name)s est la première : il n’y a pas d’année à laquelle revenir.") % {
             "name": change.year_name
         }
-    # Imported late: the feeds build on the directory. Once a feed (or a spreadsheet import) has filled
-    # the new year, going back would hide what it brought and mix two years' data.
-    from cartable.feeds.history import imported_since
-
-    if imported_since(change.year, change.at):
+    # Once a feed (or a spreadsheet import) has filled the new year, going back would hide what it brought
+    # and mix two years' data. The feeds say so through their lifecycle module (cartable.lib.lifecycle).
+    if lifecycle.year_filled_since(change.year, change.at):
         return _(
             "Un import de l’annuaire a déjà rempli l’année %(name)s : le changement d’année ne peut plus "
             "être annulé."
