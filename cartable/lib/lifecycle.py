@@ -13,7 +13,9 @@ directory does not reach into the other apps: each app says, in its `lifecycle.p
 - `schedule()`: queue the app's recurring work if it is not queued yet (`manage.py plan_daily_tasks`),
   returning what it did, in words for the operator ("maintenance de nuit déjà programmée");
 - `year_filled_since(year, since)`: whether the app has already filled the new school `year` since the
-  rollover at `since` (then the rollover can no longer be undone).
+  rollover at `since` (then the rollover can no longer be undone);
+- `trace_created(school, actor, user_ids)`: trace accounts an admin created in bulk (rule C8;
+  cartable.directory.bulk).
 
 Every hook is optional. Demo data follow the same convention in `cartable/<app>/demo.py` (`seed_demo(plan)`,
 cartable.directory.demo). Modules are found in INSTALLED_APPS order: the directory, first, purges first.
@@ -69,6 +71,7 @@ class AppLifecycle:
     nightly: Callable[[datetime], Mapping[str, int]] | None = None
     schedule: Callable[[], list[str]] | None = None
     year_filled_since: Callable[[Any, datetime], bool] | None = None
+    trace_created: Callable[[Any, Any, list[int]], None] | None = None
 
 
 def own_apps() -> list[AppConfig]:
@@ -95,6 +98,7 @@ def registry() -> tuple[AppLifecycle, ...]:
             nightly=getattr(module, "nightly", None),
             schedule=getattr(module, "schedule", None),
             year_filled_since=getattr(module, "year_filled_since", None),
+            trace_created=getattr(module, "trace_created", None),
         )
         for config, module in app_modules(MODULE)
     )
@@ -134,3 +138,9 @@ def schedule() -> list[str]:
 
 def year_filled_since(year: Any, since: datetime) -> bool:
     return any(app.year_filled_since(year, since) for app in registry() if app.year_filled_since is not None)
+
+
+def trace_created(school: Any, actor: Any, user_ids: list[int]) -> None:
+    for app in registry():
+        if app.trace_created is not None:
+            app.trace_created(school, actor, user_ids)
