@@ -1,4 +1,5 @@
-"""Every write to the directory goes through here (house rule 1).
+"""Every write to the directory goes through here (house rule 1), or, for writes in bulk (feeds, imports),
+through cartable.directory.bulk.
 
 Each write bumps the directory version, which the cached directory facts are keyed with
 (cartable.directory.versions): the next request reads the new facts.
