@@ -1,4 +1,5 @@
-"""Every write to the directory goes through here (house rule 1).
+"""Every write to the directory goes through here (house rule 1), or, for writes in bulk (feeds, imports),
+through cartable.directory.bulk.
 
 Each write bumps the directory version, which the cached directory facts are keyed with
 (cartable.directory.versions): the next request reads the new facts.
@@ -7,22 +8,20 @@ Each write bumps the directory version, which the cached directory facts are key
 import calendar
 import dataclasses
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
-from django.db.models import F, JSONField, Model, ProtectedError, Q
-from django.db.models.fields import AutoFieldMixin
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cartable.accounts.models import CharterAcceptance, LoginEvent, User
-from cartable.accounts.usernames import unique_username, unique_usernames
-from cartable.directory import versions
+from cartable.accounts.models import User
+from cartable.accounts.usernames import unique_username
+from cartable.directory import bulk, versions
 from cartable.directory.models import (
     Enrolment,
     Group,
@@ -36,6 +35,7 @@ from cartable.directory.models import (
     Subject,
     TeachingAssignment,
 )
+from cartable.lib import lifecycle
 
 # Rule C5: within 3 months.
 MAX_PURGE_DAYS = 92
@@ -51,108 +51,6 @@ class NewPerson:
     birth_date: date | None = None
     email: str = ""
     groups: list[Group] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ImportedPerson:
-    """A person arriving from a directory feed, keyed by the feed's join key."""
-
-    first_name: str
-    last_name: str
-    jointure: str
-    birth_date: date | None = None
-    ine: str = ""
-    email: str = ""
-
-
-def bulk_create_people(
-    rows: list[ImportedPerson], taken_usernames: set[str], password_hash: str, batch_size: int = 1000
-) -> list[Person]:
-    """Accounts and directory persons for many new people at once (importers): prenom.nom logins that
-    `taken_usernames` says are free (it is updated), one shared password hash (unusable until activation).
-
-    The accounts are not activated: each person gets their activation code on the letter the school's
-    admin prints from the console (a code is made when its letter is printed). Returns the persons in the
-    order of `rows`. The caller bumps the directory version once for the whole import."""
-    logins = unique_usernames([(row.first_name, row.last_name) for row in rows], taken_usernames)
-    if connection.vendor != "postgresql":
-        users = User.objects.bulk_create(
-            [
-                User(username=login, email=row.email, password=password_hash)
-                for row, login in zip(rows, logins, strict=True)
-            ],
-            batch_size=batch_size,
-        )
-        return Person.objects.bulk_create(
-            [
-                Person(
-                    user=user,
-                    first_name=row.first_name,
-                    last_name=row.last_name,
-                    birth_date=row.birth_date,
-                    aaf_jointure=row.jointure,
-                    ine=row.ine,
-                )
-                for row, user in zip(rows, users, strict=True)
-            ],
-            batch_size=batch_size,
-        )
-    # PostgreSQL: COPY, then the new ids read back by their unique keys (several times faster at scale).
-    copy_rows(
-        User,
-        ["username", "email", "password"],
-        [(login, row.email, password_hash) for row, login in zip(rows, logins, strict=True)],
-    )
-    user_ids = dict(User.objects.filter(username__in=logins).values_list("username", "pk"))
-    copy_rows(
-        Person,
-        ["user_id", "first_name", "last_name", "birth_date", "aaf_jointure", "ine"],
-        [
-            (user_ids[login], row.first_name, row.last_name, row.birth_date, row.jointure, row.ine)
-            for row, login in zip(rows, logins, strict=True)
-        ],
-    )
-    by_user = {p.user_id: p for p in Person.objects.filter(user_id__in=list(user_ids.values())).order_by()}
-    return [by_user[user_ids[login]] for login in logins]
-
-
-def copy_rows(model: type[Model], names: list[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Insert new rows given as tuples of plain values for the fields `names` (attnames, e.g. "person_id");
-    every other field gets its default, computed once. No signals, no objects back (like bulk_create).
-
-    On PostgreSQL the rows go through COPY (no SQL to build per row); elsewhere through bulk_create.
-    Returns how many rows were written.
-    """
-    rows = list(rows)
-    if not rows:
-        return 0
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(
-            [model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=1000
-        )
-        return len(rows)
-    from psycopg.types.json import Jsonb
-
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    given = [by_attname[name] for name in names]
-    others = [
-        f
-        for f in model._meta.concrete_fields
-        if f.attname not in names and not (f.primary_key and isinstance(f, AutoFieldMixin))
-    ]
-    constants = [f.get_db_prep_save(f.get_default(), connection) for f in others]
-    json_at = [i for i, f in enumerate(given) if isinstance(f, JSONField)]
-    quote = connection.ops.quote_name
-    statement = "COPY {} ({}) FROM STDIN".format(  # names come from the model, not from input
-        quote(model._meta.db_table), ", ".join(quote(f.column or f.attname) for f in given + others)
-    )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            values = list(row)
-            for i in json_at:
-                values[i] = Jsonb(values[i])
-            copy.write_row(values + constants)
-    return len(rows)
 
 
 def username_taken(login: str) -> bool:
@@ -279,24 +177,11 @@ ANCIEN_FIRST_NAME = "Ancien"
 ANCIEN_LAST_NAME = "compte"
 
 
-@transaction.atomic
 def deactivate_people(person_ids: Iterable[int], now: datetime) -> int:
-    """People who left: they can no longer log in, their sessions end at once, pickers stop showing them.
-
-    Their data stay until the purge, so that someone who comes back finds everything again.
-    Returns how many were deactivated (people already deactivated keep their first `left_at`).
-    """
-    ids = list(
-        Person.objects.filter(pk__in=list(person_ids), left_at__isnull=True).values_list("pk", flat=True)
-    )
-    if not ids:
-        return 0
-    Person.objects.filter(pk__in=ids).update(left_at=now)
-    User.objects.filter(person__pk__in=ids).update(
-        is_active=False, session_generation=F("session_generation") + 1
-    )
-    versions.bump()
-    return len(ids)
+    """People who left: they can no longer log in, their sessions end at once, pickers stop showing them
+    (cartable.directory.bulk.Provisioning.deactivate). Returns how many were deactivated."""
+    with bulk.provisioning() as directory:
+        return directory.deactivate(person_ids, now)
 
 
 @transaction.atomic
@@ -309,15 +194,8 @@ def reactivate_person(person: Person) -> None:
 
 
 def reactivate_people(person_ids: Iterable[int]) -> int:
-    ids = list(
-        Person.objects.filter(pk__in=list(person_ids), left_at__isnull=False).values_list("pk", flat=True)
-    )
-    if ids:
-        with transaction.atomic():
-            Person.objects.filter(pk__in=ids).update(left_at=None)
-            User.objects.filter(person__pk__in=ids).update(is_active=True)
-            versions.bump()
-    return len(ids)
+    with bulk.provisioning() as directory:
+        return directory.reactivate(person_ids)
 
 
 @dataclass
@@ -362,13 +240,8 @@ def purge_expired_accounts(now: datetime, days: int | None = None) -> PurgeResul
     if kept:
         person_ids = [p.pk for p in kept]
         user_ids = [p.user_id for p in kept]
-        Membership.objects.filter(person_id__in=person_ids).delete()
-        Enrolment.objects.filter(student_id__in=person_ids).delete()
-        TeachingAssignment.objects.filter(teacher_id__in=person_ids).delete()
-        Guardianship.objects.filter(Q(relative_id__in=person_ids) | Q(student_id__in=person_ids)).delete()
-        LoginEvent.objects.filter(user_id__in=user_ids).delete()
-        CharterAcceptance.objects.filter(user_id__in=user_ids).delete()
-        _delete_other_personal_data(person_ids, user_ids)
+        # Every app, the directory first, forgets what it keeps about them (cartable.lib.lifecycle).
+        lifecycle.forget(lifecycle.Forgetting(person_ids=person_ids, user_ids=user_ids))
         Person.objects.filter(pk__in=person_ids).update(
             first_name=ANCIEN_FIRST_NAME, last_name=ANCIEN_LAST_NAME, birth_date=None, ine="", aaf_jointure=""
         )
@@ -386,22 +259,6 @@ def purge_expired_accounts(now: datetime, days: int | None = None) -> PurgeResul
     if result.anonymized or result.deleted:
         versions.bump()
     return result
-
-
-def _delete_other_personal_data(person_ids: list[int], user_ids: list[int]) -> None:
-    """What other apps keep about a person or their account (imported late: those apps build on this one)."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from cartable.feeds.models import ImageRightsConsent
-    from cartable.notifications.actions import forget_people
-    from cartable.portal.models import CorrectionRequest
-
-    ImageRightsConsent.objects.filter(person_id__in=person_ids).delete()
-    CorrectionRequest.objects.filter(person_id__in=person_ids).delete()
-    TOTPDevice.objects.filter(user_id__in=user_ids).delete()
-    StaticDevice.objects.filter(user_id__in=user_ids).delete()
-    forget_people(person_ids)
 
 
 # --- Yearly rollover (rule C4) ---------------------------------------------------------------------------
@@ -588,11 +445,9 @@ def undo_refusal(change: SchoolYearChange | None) -> str | None:
         return _("L’année %(name)s est la première : il n’y a pas d’année à laquelle revenir.") % {
             "name": change.year_name
         }
-    # Imported late: the feeds build on the directory. Once a feed (or a spreadsheet import) has filled
-    # the new year, going back would hide what it brought and mix two years' data.
-    from cartable.feeds.history import imported_since
-
-    if imported_since(change.year, change.at):
+    # Once a feed (or a spreadsheet import) has filled the new year, going back would hide what it brought
+    # and mix two years' data. The feeds say so through their lifecycle module (cartable.lib.lifecycle).
+    if lifecycle.year_filled_since(change.year, change.at):
         return _(
             "Un import de l’annuaire a déjà rempli l’année %(name)s : le changement d’année ne peut plus "
             "être annulé."

@@ -16,13 +16,10 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from importlib import import_module
 
-from django.apps import apps
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_noop
 
 from cartable.accounts.actions import hash_code
@@ -44,6 +41,7 @@ from cartable.directory.models import (
     Subject,
     TeachingAssignment,
 )
+from cartable.lib import lifecycle
 
 DEMO_PASSWORD = "Cartable-Demo-2026"
 # Letters and digits of accounts.actions.CODE_ALPHABET only (no O, I, L, 0, 1): reads "ACCÈS PARENTS".
@@ -634,13 +632,11 @@ def seed(plan: Plan) -> Summary:
 
 def service_seeders() -> list:
     """Each service's demo content (timetable, messages, homework…) comes from its own `demo.py` defining
-    `seed_demo(plan)`, run after the directory in the same transaction, in INSTALLED_APPS order."""
-    seeders = []
-    for config in apps.get_app_configs():
-        own = config.name.startswith("cartable.") and config.label != "directory"
-        if own and module_has_submodule(config.module, "demo"):
-            seeders.append(import_module(f"{config.name}.demo").seed_demo)
-    return seeders
+    `seed_demo(plan)`, run after the directory in the same transaction, in INSTALLED_APPS order. Found like
+    the apps' lifecycle modules (cartable.lib.lifecycle.app_modules)."""
+    return [
+        module.seed_demo for config, module in lifecycle.app_modules("demo") if config.label != "directory"
+    ]
 
 
 def refresh_planner_statistics() -> None:

@@ -1,5 +1,6 @@
-"""The nightly maintenance, run by the background worker: personal data of accounts closed more than
-ACCOUNT_PURGE_DAYS ago are deleted (rule C5) and traces older than TRACE_RETENTION_DAYS go (rule C8).
+"""The nightly maintenance, run by the background worker: every app's `nightly()` hook
+(cartable.lib.lifecycle) — personal data of accounts closed more than ACCOUNT_PURGE_DAYS ago are deleted
+(rule C5), traces older than TRACE_RETENTION_DAYS go (rule C8), old notifications go.
 It queues itself again for the next night; `manage.py plan_daily_tasks` queues the first run (make run
 does it; in production run it once at each deployment — running it twice queues nothing more)."""
 
@@ -13,6 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
+
+from cartable.lib import lifecycle
 
 logger = logging.getLogger(__name__)
 
@@ -45,20 +48,8 @@ def plan_nightly_maintenance(now: datetime.datetime | None = None) -> bool:
 
 @task()
 def nightly_maintenance() -> dict[str, int]:
-    from cartable.access.actions import purge_old_changes
-    from cartable.accounts.actions import purge_old_traces
-    from cartable.console.actions import purge_old_admin_actions
-    from cartable.directory.actions import purge_expired_accounts
-    from cartable.notifications.actions import purge_old_notifications
-
-    purged = purge_expired_accounts(timezone.now(), days=settings.ACCOUNT_PURGE_DAYS)
-    done = {
-        "anonymized": purged.anonymized,
-        "deleted": purged.deleted,
-        "login_traces": purge_old_traces(),
-        "admin_traces": purge_old_admin_actions() + purge_old_changes(),
-        "notifications": purge_old_notifications(),
-    }
+    # Each app's nightly work, found by convention (cartable.lib.lifecycle): the directory's purge first.
+    done = lifecycle.run_nightly(timezone.now())
     logger.info("nightly maintenance: %s", done)
     # This run is still RUNNING while it plans the next one: queue it directly.
     moment = next_night(timezone.now() + datetime.timedelta(minutes=1))

@@ -29,7 +29,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from cartable.accounts.models import User
-from cartable.directory import actions, versions
+from cartable.directory import bulk
+from cartable.directory.bulk import NewGuardianship, NewMembership, Provisioning
 from cartable.directory.models import (
     Enrolment,
     Function,
@@ -101,6 +102,7 @@ class PersonSpec:
 
 @dataclass
 class _Context:
+    directory: Provisioning  # every directory write goes through it (cartable.directory.bulk)
     school: School
     year: SchoolYear
     report: ImportReport
@@ -131,15 +133,15 @@ def _upsert_people(
     returning = [p.pk for p in people.values() if p.left_at is not None]
     if returning:
         # Back before the purge: the same account and data, updated below like everyone's.
-        ctx.report.updated("reactivated", actions.reactivate_people(returning))
+        ctx.report.updated("reactivated", ctx.directory.reactivate(returning))
     created: set[str] = set()
     updated: set[str] = set()
 
     new_specs = [s for s in specs if s.key not in people]
     if new_specs:
-        persons = actions.bulk_create_people(
+        persons = ctx.directory.create_people(
             [
-                actions.ImportedPerson(
+                bulk.ImportedPerson(
                     first_name=s.first_name,
                     last_name=s.last_name,
                     jointure=s.key,
@@ -172,36 +174,29 @@ def _upsert_people(
             person.user.email = s.email
             changed_users.append(person.user)
             updated.add(s.key)
-    if changed_people:
-        Person.objects.bulk_update(
-            changed_people, ["first_name", "last_name", "birth_date"], batch_size=BATCH
-        )
-    if changed_users:
-        User.objects.bulk_update(changed_users, ["email"], batch_size=BATCH)
+    ctx.directory.update_people(changed_people, ["first_name", "last_name", "birth_date"], batch_size=BATCH)
+    ctx.directory.set_emails(changed_users, batch_size=BATCH)
 
     memberships: dict[int, Membership] = {}
     ids = [p.pk for p in people.values()]
     for id_batch in _chunks(ids):
         for m in Membership.objects.filter(school=ctx.school, profile=profile, person_id__in=id_batch):
             memberships[m.person_id] = m
-    to_create: list[Membership] = []
+    to_create: list[NewMembership] = []
     to_update: list[Membership] = []
     for s in specs:
         person = people[s.key]
         membership = memberships.get(person.pk)
         if membership is None:
-            to_create.append(
-                Membership(person=person, school=ctx.school, profile=profile, functions=s.functions or [])
-            )
+            to_create.append(NewMembership(person.pk, ctx.school.pk, profile, s.functions or []))
             if s.key not in created:
                 updated.add(s.key)
         elif s.functions is not None and sorted(membership.functions) != sorted(s.functions):
             membership.functions = s.functions
             to_update.append(membership)
             updated.add(s.key)
-    Membership.objects.bulk_create(to_create, batch_size=BATCH)
-    if to_update:
-        Membership.objects.bulk_update(to_update, ["functions"], batch_size=BATCH)
+    ctx.directory.add_memberships(to_create)
+    ctx.directory.set_functions(((m.pk, m.functions) for m in to_update), batch_size=BATCH)
     return people, created, updated - created
 
 
@@ -220,17 +215,19 @@ def _ensure_groups(ctx: _Context, levels: dict[str, str]) -> None:
     wanted = [name for name in levels if name not in ctx.groups]
     if not wanted:
         return
+    relevelled = []
     for group in Group.objects.filter(school=ctx.school, year=ctx.year, name__in=wanted):
         ctx.groups[group.name] = group
         level = levels[group.name]
         if level and group.level != level:
             group.level = level
-            group.save(update_fields=["level"])
+            relevelled.append(group)
             ctx.report.updated("class")
         else:
             ctx.report.unchanged("class")
+    ctx.directory.update_groups(relevelled, ["level"])
     missing = [name for name in wanted if name not in ctx.groups]
-    for group in Group.objects.bulk_create(
+    for group in ctx.directory.create_groups(
         [
             Group(school=ctx.school, year=ctx.year, name=name, kind=GroupKind.CLASS, level=levels[name])
             for name in missing
@@ -288,21 +285,20 @@ def import_pupils(ctx: _Context, path: Path) -> None:
             student_id__in=batch, group__school=ctx.school, group__year=ctx.year, group__kind=GroupKind.CLASS
         ):
             current[enrolment.student_id].append(enrolment)
-    new_enrolments: list[Enrolment] = []
+    new_enrolments: list[tuple[int, int]] = []
     stale: list[int] = []
     for key, person_id in ids.items():
         group = ctx.groups[classes[key]]
         enrolments = current.get(person_id, [])
         if not any(e.group_id == group.pk for e in enrolments):
-            new_enrolments.append(Enrolment(student_id=person_id, group=group))
+            new_enrolments.append((person_id, group.pk))
             updated.add(key)
         for e in enrolments:
             if e.group_id != group.pk:
                 stale.append(e.pk)
                 updated.add(key)
-    Enrolment.objects.bulk_create(new_enrolments, batch_size=BATCH)
-    for batch in _chunks(stale):
-        Enrolment.objects.filter(pk__in=batch).delete()
+    ctx.directory.enrol(new_enrolments)
+    ctx.directory.unenrol(stale)
 
     consents: dict[int, ImageRightsConsent] = {}
     for batch in _chunks(ids.values()):
@@ -364,15 +360,15 @@ def import_teachers(ctx: _Context, path: Path) -> None:
                 teacher_id__in=batch, group__school=ctx.school, group__year=ctx.year, subject=None
             ).values_list("teacher_id", "group_id")
         )
-    new_assignments: list[TeachingAssignment] = []
+    new_assignments: list[tuple[int, int, int | None]] = []
     for key in specs:
         person_id = people[key].pk
         for name in sorted(classes.get(key, ())):
             group = ctx.groups[name]
             if (person_id, group.pk) not in existing:
-                new_assignments.append(TeachingAssignment(teacher_id=person_id, group=group, subject=None))
+                new_assignments.append((person_id, group.pk, None))
                 updated.add(key)
-    TeachingAssignment.objects.bulk_create(new_assignments, batch_size=BATCH)
+    ctx.directory.assign_teaching(new_assignments)
     _count(ctx, "teacher", specs, created, updated - created)
 
 
@@ -446,7 +442,7 @@ def import_guardians(ctx: _Context, path: Path) -> None:
     for batch in _chunks([people[key].pk for key in specs]):
         for link in Guardianship.objects.filter(relative_id__in=batch):
             existing[(link.relative_id, link.student_id)] = link
-    new_links: list[Guardianship] = []
+    new_links: list[NewGuardianship] = []
     changed_links: list[Guardianship] = []
     for key in specs:
         relative_id = people[key].pk
@@ -454,12 +450,7 @@ def import_guardians(ctx: _Context, path: Path) -> None:
             g = existing.get((relative_id, student_id))
             if g is None:
                 new_links.append(
-                    Guardianship(
-                        relative_id=relative_id,
-                        student_id=student_id,
-                        legal_guardian=legal,
-                        relationship=relationship,
-                    )
+                    NewGuardianship(relative_id, student_id, relationship=relationship, legal_guardian=legal)
                 )
                 ctx.report.created("guardianship")
             elif g.legal_guardian != legal or (relationship and g.relationship != relationship):
@@ -469,9 +460,8 @@ def import_guardians(ctx: _Context, path: Path) -> None:
                 ctx.report.updated("guardianship")
             else:
                 ctx.report.unchanged("guardianship")
-    Guardianship.objects.bulk_create(new_links, batch_size=BATCH)
-    if changed_links:
-        Guardianship.objects.bulk_update(changed_links, ["legal_guardian", "relationship"], batch_size=BATCH)
+    ctx.directory.link_guardians(new_links)
+    ctx.directory.update_guardianships(changed_links, ["legal_guardian", "relationship"], batch_size=BATCH)
     _count(ctx, "relative", specs, created, updated)
 
 
@@ -511,17 +501,17 @@ def deactivate_missing(ctx: _Context) -> None:
     )
     gone = [pk for pk, key in candidates.iterator() if key not in ctx.seen]
     for batch in _chunks(gone):
-        ctx.report.updated("deactivated", actions.deactivate_people(batch, timezone.now()))
+        ctx.report.updated("deactivated", ctx.directory.deactivate(batch, timezone.now()))
 
 
-def _school(uai: str, name: str | None, report: ImportReport) -> School:
+def _school(directory: Provisioning, uai: str, name: str | None, report: ImportReport) -> School:
     school = School.objects.filter(uai=uai).first()
     if school is None:
-        school = School.objects.create(uai=uai, name=name or f"École {uai}", kind=SchoolKind.PRIMARY)
+        school = directory.create_school(uai=uai, name=name or f"École {uai}", kind=SchoolKind.PRIMARY)
         report.created("school")
     elif name and school.name != name:
         school.name = name
-        school.save(update_fields=["name"])
+        directory.update_school(school, ["name"])
         report.updated("school")
     else:
         report.unchanged("school")
@@ -567,9 +557,14 @@ def import_onde(
 
     report = ImportReport()
     try:
-        with transaction.atomic():
+        # One transaction; the directory version is bumped once at its end when anything was written.
+        with bulk.provisioning() as writes:
             ctx = _Context(
-                school=_school(uai, name, report), year=year, report=report, password=make_password(None)
+                directory=writes,
+                school=_school(writes, uai, name, report),
+                year=year,
+                report=report,
+                password=make_password(None),
             )
             ctx.groups = {g.name: g for g in Group.objects.filter(school=ctx.school, year=year)}
             # Pupils first: teachers' classes and guardians' children are found among them.
@@ -597,7 +592,6 @@ def import_onde(
             if dry_run:
                 transaction.set_rollback(True)
             elif report.writes:
-                versions.bump()
                 # An AAF feed imported again after this is read again, not recognised by its fingerprint.
                 paths = [path for _step, path in steps]
                 history.record_import(FeedImport.Source.ONDE, history.feed_digest(paths), len(paths), report)

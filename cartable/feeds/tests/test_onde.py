@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cartable.directory import versions
 from cartable.directory.models import (
     Enrolment,
     Function,
@@ -180,7 +181,7 @@ def test_a_guardian_on_two_rows_is_one_person(year, tmp_path):
 
 def test_second_import_writes_nothing(year, monkeypatch):
     bumps = []
-    monkeypatch.setattr(onde_import.versions, "bump", lambda: bumps.append(1))
+    monkeypatch.setattr(versions, "bump", lambda: bumps.append(1))
     import_onde(SAMPLES, UAI)
     assert bumps == [1]
 

@@ -1,12 +1,12 @@
-"""`manage.py plan_daily_tasks`: make sure the recurring background work is queued — the nightly
-maintenance (purge of closed accounts, rule C5; old traces, rule C8) and the daily notification digest.
-Safe to run at every start or deployment: what is already queued is not queued again."""
+"""`manage.py plan_daily_tasks`: make sure the recurring background work is queued — each app's `schedule()`
+hook (cartable.lib.lifecycle): the nightly maintenance (purge of closed accounts, rule C5; old traces, rule
+C8), the daily notification digest. Safe to run at every start or deployment: what is already queued is
+not queued again."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cartable.directory.tasks import plan_nightly_maintenance
-from cartable.notifications.delivery import plan_digest
+from cartable.lib import lifecycle
 
 
 class Command(BaseCommand):
@@ -15,10 +15,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            maintenance = plan_nightly_maintenance()
-            digest = plan_digest()
-        self.stdout.write(
-            "Tâches quotidiennes : "
-            f"maintenance de nuit {'programmée' if maintenance else 'déjà programmée'}, "
-            f"résumé des notifications {'programmé' if digest else 'déjà programmé'}."
-        )
+            done = lifecycle.schedule()
+        self.stdout.write(f"Tâches quotidiennes : {', '.join(done)}.")

@@ -1,0 +1,18 @@
+"""The cahier de textes in a person's lifecycle (cartable.lib.lifecycle): it is an official record, kept
+under "Ancien compte" for its author and the principal who signed it; a pupil's "done" marks go at the
+purge."""
+
+from __future__ import annotations
+
+from cartable.homework.models import Entry, HomeworkDone, Visa
+from cartable.lib.lifecycle import Fate, Forgetting
+
+PERSONAL_DATA = {
+    Entry: Fate.RECORD,
+    Visa: Fate.RECORD,
+    HomeworkDone: Fate.FORGOTTEN,
+}
+
+
+def forget(people: Forgetting) -> None:
+    HomeworkDone.objects.filter(pupil_id__in=people.person_ids).delete()
