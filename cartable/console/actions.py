@@ -321,8 +321,8 @@ def set_mfa_required_for_staff(actor: Any, school: School, required: bool) -> No
     _require_admin(actor, school)
     school.mfa_required_for_staff = required
     school.save(update_fields=["mfa_required_for_staff"])
-    # Read on every request from the cache kept under the directory version (cartable.accounts.mfa).
-    versions.bump()
+    # Read on every request from the cache kept under the schools' version (cartable.accounts.mfa).
+    versions.bump_schools([school.pk], school_rows=True)
 
 
 def set_simple_pupil_passwords(actor: Any, school: School, allowed: bool) -> None:

@@ -1,7 +1,7 @@
 """Every write to the directory goes through here (house rule 1).
 
-Each write bumps the directory version, which the cached directory facts are keyed with
-(cartable.directory.versions): the next request reads the new facts.
+Each write bumps the version keys of the people and schools it touched, which the cached directory facts
+are kept under (cartable.directory.versions): the next request reads the new facts.
 """
 
 import calendar
@@ -73,7 +73,7 @@ def bulk_create_people(
 
     The accounts are not activated: each person gets their activation code on the letter the school's
     admin prints from the console (a code is made when its letter is printed). Returns the persons in the
-    order of `rows`. The caller bumps the directory version once for the whole import."""
+    order of `rows`. The caller bumps once for the whole import (versions.bump_imported_schools)."""
     logins = unique_usernames([(row.first_name, row.last_name) for row in rows], taken_usernames)
     if connection.vendor != "postgresql":
         users = User.objects.bulk_create(
@@ -170,7 +170,7 @@ def create_person(new: NewPerson) -> Person:
     Membership.objects.create(person=person, school=new.school, profile=new.profile, functions=new.functions)
     for group in new.groups:
         enrol(person, group)
-    versions.bump()
+    versions.bump_people([person.pk], school_ids=[new.school.pk])
     return person
 
 
@@ -180,13 +180,13 @@ def add_membership(
     membership, _created = Membership.objects.update_or_create(
         person=person, school=school, profile=profile, defaults={"functions": functions or []}
     )
-    versions.bump()
+    versions.bump_people([person.pk], school_ids=[school.pk])
     return membership
 
 
 def enrol(student: Person, group: Group) -> Enrolment:
     enrolment, _created = Enrolment.objects.get_or_create(student=student, group=group)
-    versions.bump()
+    versions.bump_people([student.pk], school_ids=[group.school_id])
     return enrolment
 
 
@@ -194,7 +194,7 @@ def assign_teaching(teacher: Person, group: Group, subject: Subject | None) -> T
     assignment, _created = TeachingAssignment.objects.get_or_create(
         teacher=teacher, group=group, subject=subject
     )
-    versions.bump()
+    versions.bump_people([teacher.pk], school_ids=[group.school_id])
     return assignment
 
 
@@ -206,7 +206,7 @@ def link_guardian(
         student=student,
         defaults={"legal_guardian": legal_guardian, "relationship": relationship},
     )
-    versions.bump()
+    versions.bump_people([relative.pk, student.pk])
     return guardianship
 
 
@@ -214,7 +214,7 @@ def unlink_guardian(relative: Person, student: Person) -> bool:
     """The relative is no longer responsible for the pupil; True when there was such a link."""
     deleted, _by_model = Guardianship.objects.filter(relative=relative, student=student).delete()
     if deleted:
-        versions.bump()
+        versions.bump_people([relative.pk, student.pk])
     return bool(deleted)
 
 
@@ -249,7 +249,7 @@ def update_person(person: Person, details: PersonDetails) -> list[str]:
         user.save(update_fields=["email"])
         changed.append("email")
     if changed:
-        versions.bump()
+        versions.bump_people_everywhere([person.pk])
     return changed
 
 
@@ -269,7 +269,7 @@ def move_to_class(student: Person, school: School, group: Group | None) -> list[
     Enrolment.objects.filter(student=student, group__in=left).delete()
     if group is not None:
         Enrolment.objects.get_or_create(student=student, group=group)
-    versions.bump()
+    versions.bump_people([student.pk], school_ids=[school.pk])
     return left
 
 
@@ -295,7 +295,7 @@ def deactivate_people(person_ids: Iterable[int], now: datetime) -> int:
     User.objects.filter(person__pk__in=ids).update(
         is_active=False, session_generation=F("session_generation") + 1
     )
-    versions.bump()
+    versions.bump_people_everywhere(ids)
     return len(ids)
 
 
@@ -305,7 +305,7 @@ def reactivate_person(person: Person) -> None:
     Person.objects.filter(pk=person.pk).update(left_at=None)
     User.objects.filter(pk=person.user_id).update(is_active=True)
     person.left_at = None
-    versions.bump()
+    versions.bump_people_everywhere([person.pk])
 
 
 def reactivate_people(person_ids: Iterable[int]) -> int:
@@ -316,7 +316,7 @@ def reactivate_people(person_ids: Iterable[int]) -> int:
         with transaction.atomic():
             Person.objects.filter(pk__in=ids).update(left_at=None)
             User.objects.filter(person__pk__in=ids).update(is_active=True)
-            versions.bump()
+            versions.bump_people_everywhere(ids)
     return len(ids)
 
 
@@ -335,7 +335,7 @@ def set_keep_contributions(person: Person, keep: bool) -> bool:
     )
     if changed:
         person.keep_contributions = keep
-        versions.bump()
+        versions.bump_people([person.pk])
     return bool(changed)
 
 
@@ -349,6 +349,8 @@ def purge_expired_accounts(now: datetime, days: int | None = None) -> PurgeResul
     limit = min(settings.ACCOUNT_PURGE_DAYS if days is None else days, MAX_PURGE_DAYS)
     expired = Person.objects.filter(left_at__isnull=False, left_at__lt=now - timedelta(days=limit))
     result = PurgeResult()
+    # Read before the links go: who is shown beside them, and where.
+    around, schools = _around(list(expired.values_list("pk", flat=True)))
     objected = list(expired.filter(keep_contributions=False).values_list("user_id", flat=True))
     if objected:
         # The person goes with the account (cascade), and with them every link and trace.
@@ -384,8 +386,22 @@ def purge_expired_accounts(now: datetime, days: int | None = None) -> PurgeResul
             )
         result.anonymized = len(kept)
     if result.anonymized or result.deleted:
-        versions.bump()
+        versions.bump_people(around, school_ids=schools)
     return result
+
+
+def _around(person_ids: list[int]) -> tuple[set[int], set[int]]:
+    """These people and those linked to them as guardian or child; their schools (two queries, none if
+    there is nobody)."""
+    if not person_ids:
+        return set(), set()
+    people = set(person_ids)
+    for relative_id, student_id in Guardianship.objects.filter(
+        Q(relative_id__in=person_ids) | Q(student_id__in=person_ids)
+    ).values_list("relative_id", "student_id"):
+        people |= {relative_id, student_id}
+    schools = set(Membership.objects.filter(person_id__in=person_ids).values_list("school_id", flat=True))
+    return people, schools
 
 
 def _delete_other_personal_data(person_ids: list[int], user_ids: list[int]) -> None:
@@ -566,7 +582,7 @@ def start_school_year(
         forced=plan.too_far,
         by=by,
     )
-    versions.bump()
+    versions.bump_platform()
     return Rollover(year=year, previous=previous, created=existing is None, changed=True)
 
 
@@ -621,6 +637,6 @@ def undo_school_year(*, by: User | None = None) -> SchoolYearChange:
                 SchoolYear.objects.filter(pk=year.pk).delete()
         except ProtectedError:
             pass  # classes or courses were prepared for it: the year stays, not current
-    versions.bump()
+    versions.bump_platform()
     change.refresh_from_db()
     return change

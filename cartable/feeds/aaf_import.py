@@ -198,6 +198,8 @@ class AafImport:
         # For the account lifecycle: every person key of the feed (rejected records too) and its schools.
         self.people_seen = KeySet()
         self.feed_school_ids: set[int] = set()
+        # The schools the people records name: their cached facts are read again after the import.
+        self.schools_written: set[int] = set()
         self.unreadable_files = 0
         self.records_read = 0
         self.analyzed_at = 0
@@ -748,6 +750,7 @@ class AafImport:
         to_update = []
         for person_id, links in wanted.items():
             for (school_id, profile), functions in links.items():
+                self.schools_written.add(school_id)
                 found = current.get((person_id, school_id, profile))
                 if found is None:
                     to_create.append((person_id, school_id, profile, functions or []))
@@ -932,7 +935,8 @@ def import_aaf(
         if not delta and not dry_run:
             importer.deactivate_missing()
         if report.writes:
-            versions.bump()
+            # The schools the feed describes and those its people records name, with everyone in them.
+            versions.bump_imported_schools(importer.feed_school_ids | importer.schools_written)
         if dry_run:
             transaction.set_rollback(True)
         elif report.writes or previous is None:

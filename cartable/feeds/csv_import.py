@@ -934,7 +934,7 @@ def _import_pupils(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> lis
     if stale:
         Enrolment.objects.filter(pk__in=stale).delete()
     if created or changed:
-        versions.bump()
+        versions.bump_imported_schools([job.school.pk])
     return rejected + _outcomes(
         [line for line in lines if line.line in person_of_line], created, matches, changed, details
     )
@@ -986,7 +986,7 @@ def _import_staff(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> list
     if to_update:
         Membership.objects.bulk_update(to_update, ["functions"])
     if created or changed:
-        versions.bump()
+        versions.bump_imported_schools([job.school.pk])
     kept = [line for line in lines if line.line in created or line.line in matches]
     return rejected + _outcomes(kept, created, matches, changed, details)
 
@@ -1065,5 +1065,5 @@ def _import_guardians(job: ImportJob, facts: SchoolFacts, lines: list[Line]) -> 
     Membership.objects.bulk_create(list(new_memberships.values()))
     Guardianship.objects.bulk_create(new_links)
     if created or changed:
-        versions.bump()
+        versions.bump_imported_schools([job.school.pk])
     return rejected + _outcomes(lines, created, matches, changed, details)

@@ -597,7 +597,7 @@ def import_onde(
             if dry_run:
                 transaction.set_rollback(True)
             elif report.writes:
-                versions.bump()
+                versions.bump_imported_schools([ctx.school.pk])
                 # An AAF feed imported again after this is read again, not recognised by its fingerprint.
                 paths = [path for _step, path in steps]
                 history.record_import(FeedImport.Source.ONDE, history.feed_digest(paths), len(paths), report)
