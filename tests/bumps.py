@@ -45,8 +45,10 @@ def _record_write(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if _spans:
         found = WRITE.match(sql)
-        # A statement that changed no row (an update to the value already there) needs no bump.
-        if found and getattr(context.get("cursor"), "rowcount", -1) != 0:
+        # An update or delete that changed no row (the value was already there) needs no bump. (An insert
+        # returning its id reports no row count before its row is fetched: it always counts.)
+        inserted = sql.lstrip()[:6].upper() == "INSERT"
+        if found and (inserted or getattr(context.get("cursor"), "rowcount", -1) != 0):
             for span in _spans:
                 span.tables.add(found.group(1))
     return result

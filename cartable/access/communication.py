@@ -25,7 +25,7 @@ schools' matrices stay cached. The kill-switches are never cached: may_send() re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -123,21 +123,37 @@ def resolve_rules(stored: dict[Cell, bool] | None) -> frozenset[Cell]:
 
 def allowed_cells(school_ids: Iterable[int]) -> dict[int, frozenset[Cell]]:
     """{school id: its allowed cells}: from the process or the shared cache while each school's rules are
-    unchanged, else one query per school whose rules changed."""
-    return {school_id: _rules(school_id) for school_id in sorted(set(school_ids))}
+    unchanged, else one query for all the schools whose rules changed."""
+    ids = sorted(set(school_ids))
+    # Every school's number is read before any rules (within a request the numbers are kept): the rules read
+    # for several schools at once are then never newer than the numbers they are stored with.
+    shared_facts.numbers(rules_key(school_id) for school_id in ids)
+    loaded: dict[int, frozenset[Cell]] = {}
+
+    def loader(school_id: int) -> Callable[[], frozenset[Cell]]:
+        def load() -> frozenset[Cell]:
+            if school_id not in loaded:
+                loaded.update(_read_rules([pk for pk in ids if pk not in loaded]))
+            return loaded[school_id]
+
+        return load
+
+    return {
+        school_id: shared_facts.cached(
+            f"communication:rules:{school_id}", [rules_key(school_id)], loader(school_id)
+        )
+        for school_id in ids
+    }
 
 
-def _rules(school_id: int) -> frozenset[Cell]:
-    def load() -> frozenset[Cell]:
-        stored = {
-            (profile, audience, scope): allowed
-            for profile, audience, scope, allowed in CommunicationRule.objects.filter(
-                school_id=school_id
-            ).values_list("profile", "audience", "scope", "allowed")
-        }
-        return resolve_rules(stored)
-
-    return shared_facts.cached(f"communication:rules:{school_id}", [rules_key(school_id)], load)
+def _read_rules(school_ids: list[int]) -> dict[int, frozenset[Cell]]:
+    stored: dict[int, dict[Cell, bool]] = {}
+    rows = CommunicationRule.objects.filter(school_id__in=school_ids).values_list(
+        "school_id", "profile", "audience", "scope", "allowed"
+    )
+    for school_id, profile, audience, scope, allowed in rows:
+        stored.setdefault(school_id, {})[(profile, audience, scope)] = allowed
+    return {school_id: resolve_rules(stored.get(school_id)) for school_id in school_ids}
 
 
 def rules_of(school: School | int) -> frozenset[Cell]:

@@ -331,6 +331,8 @@ def set_simple_pupil_passwords(actor: Any, school: School, allowed: bool) -> Non
     _require_admin(actor, school)
     school.simple_pupil_passwords = allowed
     school.save(update_fields=["simple_pupil_passwords"])
+    # Read from the school's row at each password choice; the school's facts are renewed all the same.
+    versions.bump_schools([school.pk], school_rows=True)
 
 
 def purge_old_admin_actions(now=None) -> int:

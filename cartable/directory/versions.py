@@ -99,9 +99,8 @@ def bump_imported_schools(school_ids: Iterable[int]) -> None:
     if not ids:
         return
     members = Membership.objects.filter(school_id__in=ids).values("person_id")
-    people = set(members.values_list("person_id", flat=True)) | set(
-        Guardianship.objects.filter(student_id__in=members).values_list("relative_id", flat=True)
-    )
+    guardians = Guardianship.objects.filter(student_id__in=members).values_list("relative_id", flat=True)
+    people = set(members.values_list("person_id", flat=True).union(guardians))
     if len(people) > MANY_PEOPLE:
         bump_platform()  # most of the platform: one key instead of a hundred thousand
         return

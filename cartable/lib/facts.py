@@ -257,6 +257,11 @@ def _load[T](
     wanted = dict.fromkeys([*base, *guess])
     for _attempt in range(3):
         found = dict(zip(wanted, numbers(wanted), strict=True))
+        # The numbers this request read already were read before this load too (the page's plan: the keys
+        # it needed last time), which spares a second load when the fact is new to every cache.
+        state = _request.get()
+        if state is not None:
+            found = state.numbers | found
         value, expires = load()
         needed = dict.fromkeys([*base, *(depends(value) if depends is not None else ())])
         if needed.keys() <= found.keys():

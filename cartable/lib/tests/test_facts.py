@@ -259,8 +259,8 @@ def test_a_fact_depending_on_keys_its_value_names_is_renewed_by_them():
         return load()
 
     assert facts.cached("test:dep", ["test:v"], counted, depends=depends) == ("school", 7)
-    facts.cached("test:dep", ["test:v"], counted, depends=depends)
-    assert len(loads) == 2  # the second read at once: the key its value names was not read before it
+    # Read twice the first time: the key its value names had not been read before the first load.
+    assert len(loads) == 2
     facts.cached("test:dep", ["test:v"], counted, depends=depends)
     assert len(loads) == 2
     facts.bump(["test:school:8"])
