@@ -69,9 +69,45 @@ def _isolated_cache(settings):
     """Each test gets its own cache key space: login throttling counters never leak between tests, even
     when parallel test processes share one Redis (clearing Redis would wipe the other processes' keys)."""
     settings.CACHES = {
-        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
+        alias: {**_one_process(config), "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
         for alias, config in settings.CACHES.items()
     }
+
+
+DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
+
+
+def _one_process(config: dict) -> dict:
+    """Without Redis the default cache is the database's (shared by every process, see settings.CACHES).
+    A test runs in one process: it keeps its cache in memory, so that the pinned query counts count the
+    page's own queries. The tests of the shared cache (tests/test_two_processes.py) put it back."""
+    if config["BACKEND"] == DATABASE_CACHE:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return config
+
+
+@pytest.fixture(autouse=True)
+def _bumps_checked(monkeypatch):
+    """Every action a test runs must bump the versions of the cached models it writes (tests/bumps.py)."""
+    from tests.bumps import bumps_checked
+
+    with bumps_checked(monkeypatch):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """On SQLite the test database is a file, not Django's in-memory default, so that another process can
+    open it (tests/test_two_processes.py). One file per test process, under var/."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.sqlite3" or db.get("TEST", {}).get("NAME"):
+        return
+    folder = Path(__file__).resolve().parent / "var"
+    folder.mkdir(exist_ok=True)
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    db.setdefault("TEST", {})["NAME"] = str(folder / f"test-{worker}.sqlite3")
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def save_rules(actor: Any, school: School, allowed: set[Cell]) -> None:
         update_fields=["allowed"],
     )
     _trace(actor, school, CommunicationChange.Kind.RULES_SAVED)
-    bump_rules_version()
+    bump_rules_version(school.pk)
 
 
 @transaction.atomic
@@ -73,7 +73,7 @@ def reset_rules(actor: Any, school: School) -> None:
     _require_admin(actor, school)
     CommunicationRule.objects.filter(school=school).delete()
     _trace(actor, school, CommunicationChange.Kind.RULES_RESET)
-    bump_rules_version()
+    bump_rules_version(school.pk)
 
 
 def _check_profile(profile: str) -> None:

@@ -17,22 +17,21 @@ parents, teachers, direction, vie scolaire, other staff) within a scope:
 A person is reachable when one of the writer's profiles, in one of their schools, has a rule reaching them.
 Nobody writes to themselves, and people who left (Person.left_at) are reachable by no one.
 
-A school that never edited its matrix gets DEFAULT_RULES. The matrix of each school is kept in the shared
-cache under a version of its own, bumped by every change (cartable.access.actions): edits take effect on the
-next request of every server process. The kill-switches are never cached: may_send() reads them each time.
+A school that never edited its matrix gets DEFAULT_RULES. The matrix of each school is a fact of
+cartable.lib.facts kept under a version of that school's own, bumped by every change
+(cartable.access.actions): edits take effect on the next request of every server process, and the other
+schools' matrices stay cached. The kill-switches are never cached: may_send() reads them each time.
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +50,7 @@ from cartable.directory.models import (
     School,
     TeachingAssignment,
 )
+from cartable.lib import facts as shared_facts
 
 # A cell of the matrix: (writer's profile, audience, scope).
 Cell = tuple[str, str, str]
@@ -99,43 +99,19 @@ class Verdict:
         return self.allowed
 
 
-# --- The matrix of each school, cached under the rules version --------------------------------------------
-
-VERSION_KEY = "communication:rules:version"
-RULES_TIMEOUT = 3600
-# The shape of the cached rules; change it whenever the cached value changes.
-RULES_FORMAT = "rules1"
+# --- The matrix of each school, a fact kept under the school's rules version (cartable.lib.facts) ----------
 
 
-def _fresh_start() -> int:
-    # A random start: if the counter is lost, rules cached with old numbers never meet the new ones.
-    return secrets.randbits(48)
+def rules_key(school_id: int) -> str:
+    return f"communication:rules:{school_id}"
 
 
-def _current_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _fresh_start(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return _fresh_start() if version is None else int(version)
+shared_facts.covers("communication:rules:", ["access.CommunicationRule"])
 
 
-def _increment() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, _fresh_start(), timeout=None)
-
-
-def bump_rules_version() -> None:
-    """Call after any change of the rules: at once, and again when the transaction commits (a reader in
-    between may have cached the rules as they were before the commit)."""
-    _increment()
-    transaction.on_commit(_increment)
-
-
-def _rules_key(school_id: int) -> str:
-    return f"communication:{RULES_FORMAT}:{school_id}"
+def bump_rules_version(school_id: int) -> None:
+    """Call after any change of the school's rules: every process reads them again at its next request."""
+    shared_facts.bump([rules_key(school_id)])
 
 
 def resolve_rules(stored: dict[Cell, bool] | None) -> frozenset[Cell]:
@@ -146,35 +122,38 @@ def resolve_rules(stored: dict[Cell, bool] | None) -> frozenset[Cell]:
 
 
 def allowed_cells(school_ids: Iterable[int]) -> dict[int, frozenset[Cell]]:
-    """{school id: its allowed cells}: one cache round trip, plus one query for schools not in the cache."""
+    """{school id: its allowed cells}: from the process or the shared cache while each school's rules are
+    unchanged, else one query for all the schools whose rules changed."""
     ids = sorted(set(school_ids))
-    if not ids:
-        return {}
-    keys = {school_id: _rules_key(school_id) for school_id in ids}
-    found = cache.get_many([VERSION_KEY, *keys.values()])
-    version = found.get(VERSION_KEY)
-    version = _current_version() if version is None else int(version)
-    result: dict[int, frozenset[Cell]] = {}
-    missing = []
-    for school_id, key in keys.items():
-        entry = found.get(key)
-        if entry is not None and entry[0] == version:
-            result[school_id] = entry[1]
-        else:
-            missing.append(school_id)
-    if missing:
-        stored: dict[int, dict[Cell, bool]] = {}
-        rows = CommunicationRule.objects.filter(school_id__in=missing).values_list(
-            "school_id", "profile", "audience", "scope", "allowed"
+    # Every school's number is read before any rules (within a request the numbers are kept): the rules read
+    # for several schools at once are then never newer than the numbers they are stored with.
+    shared_facts.numbers(rules_key(school_id) for school_id in ids)
+    loaded: dict[int, frozenset[Cell]] = {}
+
+    def loader(school_id: int) -> Callable[[], frozenset[Cell]]:
+        def load() -> frozenset[Cell]:
+            if school_id not in loaded:
+                loaded.update(_read_rules([pk for pk in ids if pk not in loaded]))
+            return loaded[school_id]
+
+        return load
+
+    return {
+        school_id: shared_facts.cached(
+            f"communication:rules:{school_id}", [rules_key(school_id)], loader(school_id)
         )
-        for school_id, profile, audience, scope, allowed in rows:
-            stored.setdefault(school_id, {})[(profile, audience, scope)] = allowed
-        fresh = {}
-        for school_id in missing:
-            result[school_id] = resolve_rules(stored.get(school_id))
-            fresh[keys[school_id]] = (version, result[school_id])
-        cache.set_many(fresh, RULES_TIMEOUT)
-    return result
+        for school_id in ids
+    }
+
+
+def _read_rules(school_ids: list[int]) -> dict[int, frozenset[Cell]]:
+    stored: dict[int, dict[Cell, bool]] = {}
+    rows = CommunicationRule.objects.filter(school_id__in=school_ids).values_list(
+        "school_id", "profile", "audience", "scope", "allowed"
+    )
+    for school_id, profile, audience, scope, allowed in rows:
+        stored.setdefault(school_id, {})[(profile, audience, scope)] = allowed
+    return {school_id: resolve_rules(stored.get(school_id)) for school_id in school_ids}
 
 
 def rules_of(school: School | int) -> frozenset[Cell]:

@@ -3,8 +3,8 @@
 Every app builds its `access.py` on these relationships. The facts about a user (schools, profiles,
 functions, children, classes, taught groups) are read once per request into a `Viewer` and cached on
 the user object, so predicates cost no query after the first. Between requests they are kept in the
-shared cache under the directory version (cartable.directory.versions), which every directory write
-bumps: a cached fact is never read after the write that changed it.
+shared cache under the versions of the person and of their schools (cartable.directory.versions), which
+every directory write about them bumps: a cached fact is never read after the write that changed it.
 
 Classes and groups belong to a school year, and only those of the current year give access: after the
 yearly rollover (cartable.directory.actions.start_school_year) last year's enrolments and teaching
@@ -103,10 +103,6 @@ def forget_viewer(user: Any) -> None:
         del user._cartable_viewer
 
 
-# The shape of the cached facts; change it whenever _facts_of() changes.
-VIEWER_FACTS_FORMAT = "viewer2"
-
-
 def _facts_of(viewer: Viewer) -> tuple[Any, ...]:
     """The directory facts of a viewer, in built-in types only (no class to unpickle across releases).
     Whether the user is the platform admin is an account fact: it is read from the user row each time."""
@@ -121,9 +117,20 @@ def _facts_of(viewer: Viewer) -> tuple[Any, ...]:
     )
 
 
+def _viewer_keys(facts: tuple[Any, ...]) -> list[str]:
+    """The person's key and their schools' (a write in another school leaves their facts alone)."""
+    person_id, profiles = facts[0], facts[1]
+    if person_id is None:
+        return []
+    return [versions.person_key(person_id), *(versions.school_key(pk) for pk in sorted(profiles))]
+
+
 def _shared_viewer(user: User) -> Viewer:
     viewer = versions.cached(
-        f"{VIEWER_FACTS_FORMAT}:{user.pk}", lambda: _facts_of(_load_viewer(user)), _viewer_from_facts(user.pk)
+        f"viewer:{user.pk}",
+        lambda: _facts_of(_load_viewer(user)),
+        _viewer_from_facts(user.pk),
+        depends=_viewer_keys,
     )
     if user.is_platform_admin:
         return dataclasses.replace(viewer, is_platform_admin=True)

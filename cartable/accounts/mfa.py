@@ -49,12 +49,13 @@ ADMIN_PREFIXES = ("/admin-ecole/", "/emploi-du-temps/import/", "/django-admin/")
 
 
 def schools_without_staff_mfa() -> frozenset[int]:
-    """Schools that let their staff work without a second factor, from the cache kept under the directory
+    """Schools that let their staff work without a second factor, from the cache kept under the schools'
     version (console.actions.set_mfa_required_for_staff and the Django admin bump it). Few schools opt out,
     and a school created since the fact was read requires it: a stale fact errs on the safe side."""
     return versions.cached(
         "schools-without-staff-mfa",
         lambda: frozenset(School.objects.filter(mfa_required_for_staff=False).values_list("pk", flat=True)),
+        keys=[versions.SCHOOLS_KEY],
     )
 
 

@@ -321,8 +321,8 @@ def set_mfa_required_for_staff(actor: Any, school: School, required: bool) -> No
     _require_admin(actor, school)
     school.mfa_required_for_staff = required
     school.save(update_fields=["mfa_required_for_staff"])
-    # Read on every request from the cache kept under the directory version (cartable.accounts.mfa).
-    versions.bump()
+    # Read on every request from the cache kept under the schools' version (cartable.accounts.mfa).
+    versions.bump_schools([school.pk], school_rows=True)
 
 
 def set_simple_pupil_passwords(actor: Any, school: School, allowed: bool) -> None:
@@ -331,6 +331,8 @@ def set_simple_pupil_passwords(actor: Any, school: School, allowed: bool) -> Non
     _require_admin(actor, school)
     school.simple_pupil_passwords = allowed
     school.save(update_fields=["simple_pupil_passwords"])
+    # Read from the school's row at each password choice; the school's facts are renewed all the same.
+    versions.bump_schools([school.pk], school_rows=True)
 
 
 def purge_old_admin_actions(now: datetime | None = None) -> int:

@@ -1,8 +1,8 @@
 """Every write to the directory goes through here (house rule 1), or, for writes in bulk (feeds, imports),
 through cartable.directory.bulk.
 
-Each write bumps the directory version, which the cached directory facts are keyed with
-(cartable.directory.versions): the next request reads the new facts.
+Each write bumps the version keys of the people and schools it touched, which the cached directory facts
+are kept under (cartable.directory.versions): the next request reads the new facts.
 """
 
 import calendar
@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,7 +68,7 @@ def create_person(new: NewPerson) -> Person:
     Membership.objects.create(person=person, school=new.school, profile=new.profile, functions=new.functions)
     for group in new.groups:
         enrol(person, group)
-    versions.bump()
+    versions.bump_people([person.pk], school_ids=[new.school.pk])
     return person
 
 
@@ -78,13 +78,13 @@ def add_membership(
     membership, _created = Membership.objects.update_or_create(
         person=person, school=school, profile=profile, defaults={"functions": functions or []}
     )
-    versions.bump()
+    versions.bump_people([person.pk], school_ids=[school.pk])
     return membership
 
 
 def enrol(student: Person, group: Group) -> Enrolment:
     enrolment, _created = Enrolment.objects.get_or_create(student=student, group=group)
-    versions.bump()
+    versions.bump_people([student.pk], school_ids=[group.school_id])
     return enrolment
 
 
@@ -92,7 +92,7 @@ def assign_teaching(teacher: Person, group: Group, subject: Subject | None) -> T
     assignment, _created = TeachingAssignment.objects.get_or_create(
         teacher=teacher, group=group, subject=subject
     )
-    versions.bump()
+    versions.bump_people([teacher.pk], school_ids=[group.school_id])
     return assignment
 
 
@@ -104,7 +104,7 @@ def link_guardian(
         student=student,
         defaults={"legal_guardian": legal_guardian, "relationship": relationship},
     )
-    versions.bump()
+    versions.bump_people([relative.pk, student.pk])
     return guardianship
 
 
@@ -112,7 +112,7 @@ def unlink_guardian(relative: Person, student: Person) -> bool:
     """The relative is no longer responsible for the pupil; True when there was such a link."""
     deleted, _by_model = Guardianship.objects.filter(relative=relative, student=student).delete()
     if deleted:
-        versions.bump()
+        versions.bump_people([relative.pk, student.pk])
     return bool(deleted)
 
 
@@ -147,7 +147,7 @@ def update_person(person: Person, details: PersonDetails) -> list[str]:
         user.save(update_fields=["email"])
         changed.append("email")
     if changed:
-        versions.bump()
+        versions.bump_people_everywhere([person.pk])
     return changed
 
 
@@ -167,7 +167,7 @@ def move_to_class(student: Person, school: School, group: Group | None) -> list[
     Enrolment.objects.filter(student=student, group__in=left).delete()
     if group is not None:
         Enrolment.objects.get_or_create(student=student, group=group)
-    versions.bump()
+    versions.bump_people([student.pk], school_ids=[school.pk])
     return left
 
 
@@ -190,7 +190,7 @@ def reactivate_person(person: Person) -> None:
     Person.objects.filter(pk=person.pk).update(left_at=None)
     User.objects.filter(pk=person.user_id).update(is_active=True)
     person.left_at = None
-    versions.bump()
+    versions.bump_people_everywhere([person.pk])
 
 
 def reactivate_people(person_ids: Iterable[int]) -> int:
@@ -213,7 +213,7 @@ def set_keep_contributions(person: Person, keep: bool) -> bool:
     )
     if changed:
         person.keep_contributions = keep
-        versions.bump()
+        versions.bump_people([person.pk])
     return bool(changed)
 
 
@@ -227,6 +227,8 @@ def purge_expired_accounts(now: datetime, days: int | None = None) -> PurgeResul
     limit = min(settings.ACCOUNT_PURGE_DAYS if days is None else days, MAX_PURGE_DAYS)
     expired = Person.objects.filter(left_at__isnull=False, left_at__lt=now - timedelta(days=limit))
     result = PurgeResult()
+    # Read before the links go: who is shown beside them, and where.
+    around, schools = _around(list(expired.values_list("pk", flat=True)))
     objected = list(expired.filter(keep_contributions=False).values_list("user_id", flat=True))
     if objected:
         # The person goes with the account (cascade), and with them every link and trace.
@@ -257,8 +259,22 @@ def purge_expired_accounts(now: datetime, days: int | None = None) -> PurgeResul
             )
         result.anonymized = len(kept)
     if result.anonymized or result.deleted:
-        versions.bump()
+        versions.bump_people(around, school_ids=schools)
     return result
+
+
+def _around(person_ids: list[int]) -> tuple[set[int], set[int]]:
+    """These people and those linked to them as guardian or child; their schools (two queries, none if
+    there is nobody)."""
+    if not person_ids:
+        return set(), set()
+    people = set(person_ids)
+    for relative_id, student_id in Guardianship.objects.filter(
+        Q(relative_id__in=person_ids) | Q(student_id__in=person_ids)
+    ).values_list("relative_id", "student_id"):
+        people |= {relative_id, student_id}
+    schools = set(Membership.objects.filter(person_id__in=person_ids).values_list("school_id", flat=True))
+    return people, schools
 
 
 # --- Yearly rollover (rule C4) ---------------------------------------------------------------------------
@@ -423,7 +439,7 @@ def start_school_year(
         forced=plan.too_far,
         by=by,
     )
-    versions.bump()
+    versions.bump_platform()
     return Rollover(year=year, previous=previous, created=existing is None, changed=True)
 
 
@@ -476,6 +492,6 @@ def undo_school_year(*, by: User | None = None) -> SchoolYearChange:
                 SchoolYear.objects.filter(pk=year.pk).delete()
         except ProtectedError:
             pass  # classes or courses were prepared for it: the year stays, not current
-    versions.bump()
+    versions.bump_platform()
     change.refresh_from_db()
     return change

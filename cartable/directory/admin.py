@@ -18,24 +18,24 @@ from cartable.directory.models import (
 
 
 class DirectoryAdmin(admin.ModelAdmin):
-    """An edit in the Django admin is a directory write like the actions': it bumps the directory version
-    so that no cached directory fact outlives it."""
+    """An edit in the Django admin is a directory write like the actions': it bumps the platform's directory
+    version (any row of any school may have changed) so that no cached directory fact outlives it."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        versions.bump()
+        versions.bump_platform()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        versions.bump()
+        versions.bump_platform()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        versions.bump()
+        versions.bump_platform()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        versions.bump()
+        versions.bump_platform()
 
 
 # Cartable's rights come from directory profiles and functions, not from Django auth groups.

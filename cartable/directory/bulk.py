@@ -9,8 +9,11 @@ classes and subjects.
 
 Everything inside the block is one transaction. What the callers used to repeat is done here, once:
 
-- the version bump: the cached directory facts are invalidated once, at the end of the block, when
-  anything was written (the one call to cartable.directory.versions is in `provisioning`);
+- the version bump: the cached facts of the schools the block wrote to (and of everyone in them) are
+  invalidated once, at the end of the block, when anything was written (the one call to
+  cartable.directory.versions is in `provisioning`). A write that names its school (a membership, a class,
+  the block's `school`) records it; an importer that writes across schools by ids only names them with
+  `concerns_schools`; a block that names no school renews every school's facts;
 - the trace: accounts created on behalf of an admin (`actor`) are traced by the apps that keep traces,
   through their lifecycle hook `trace_created` (cartable.lib.lifecycle): the console's history shows them;
 - the lifecycle: people leaving (`deactivate`) or coming back before the purge (`reactivate`), rule C5.
@@ -83,6 +86,14 @@ class Provisioning:
         self.school = school
         self.actor = actor
         self.wrote = False
+        # The schools whose cached facts the block's writes change, and the people who left or came back
+        # (shown wherever they are).
+        self.schools: set[int] = {school.pk} if school is not None else set()
+        self.people_everywhere: set[int] = set()
+
+    def concerns_schools(self, school_ids: Iterable[int]) -> None:
+        """The block writes about these schools' people (an importer writing by ids across schools)."""
+        self.schools.update(school_ids)
 
     def _count(self, rows: int) -> int:
         if rows:
@@ -137,6 +148,7 @@ class Provisioning:
         User.objects.filter(person__pk__in=ids).update(
             is_active=False, session_generation=F("session_generation") + 1
         )
+        self.people_everywhere.update(ids)
         return self._count(len(ids))
 
     def reactivate(self, person_ids: Iterable[int]) -> int:
@@ -148,11 +160,14 @@ class Provisioning:
             return 0
         Person.objects.filter(pk__in=ids).update(left_at=None)
         User.objects.filter(person__pk__in=ids).update(is_active=True)
+        self.people_everywhere.update(ids)
         return self._count(len(ids))
 
     # -- memberships -----------------------------------------------------------------------------------
 
     def add_memberships(self, rows: Iterable[NewMembership]) -> int:
+        rows = list(rows)
+        self.concerns_schools(r.school_id for r in rows)
         return self._count(
             copy_rows(
                 Membership,
@@ -200,10 +215,13 @@ class Provisioning:
 
     def create_school(self, **fields: Any) -> School:
         self._count(1)
-        return School.objects.create(**fields)
+        school = School.objects.create(**fields)
+        self.concerns_schools([school.pk])
+        return school
 
     def update_school(self, school: School, fields: Sequence[str]) -> None:
         school.save(update_fields=list(fields))
+        self.concerns_schools([school.pk])
         self._count(1)
 
     def create_groups(self, groups: Sequence[Group], batch_size: int = BATCH) -> list[Group]:
@@ -211,6 +229,7 @@ class Provisioning:
         if not groups:
             return []
         created = Group.objects.bulk_create(groups, batch_size=batch_size)
+        self.concerns_schools(group.school_id for group in created)
         self._count(len(created))
         return created
 
@@ -218,12 +237,14 @@ class Provisioning:
         if not groups:
             return 0
         Group.objects.bulk_update(groups, list(fields))
+        self.concerns_schools(group.school_id for group in groups)
         return self._count(len(groups))
 
     def create_subjects(self, subjects: Sequence[Subject], batch_size: int = BATCH) -> list[Subject]:
         if not subjects:
             return []
         created = Subject.objects.bulk_create(subjects, batch_size=batch_size)
+        self.concerns_schools(subject.school_id for subject in created)
         self._count(len(created))
         return created
 
@@ -244,7 +265,12 @@ def provisioning(*, school: School | None = None, actor: User | None = None) -> 
         yield writes
         if writes.wrote:
             # The only place provisioning invalidates cached directory facts.
-            versions.bump()
+            if writes.schools:
+                versions.bump_imported_schools(writes.schools)
+            if writes.people_everywhere:
+                versions.bump_people_everywhere(writes.people_everywhere)
+            if not (writes.schools or writes.people_everywhere):
+                versions.bump_platform()
 
 
 def _create_people(

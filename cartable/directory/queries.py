@@ -100,7 +100,7 @@ def _class_card_rows(person_ids: list[int]) -> dict[int, tuple]:
         current_class_enrolments()
         .filter(student_id__in=person_ids)
         .order_by("group__name", "group_id")
-        .values_list("student_id", "group_id", "group__name", "group__school__name")
+        .values_list("student_id", "group_id", "group__name", "group__school__name", "group__school_id")
     )
     teams: dict[int, list[tuple]] = {}
     if enrolments:
@@ -114,9 +114,9 @@ def _class_card_rows(person_ids: list[int]) -> dict[int, tuple]:
         for group_id, subject, *teacher in assignments:
             teams.setdefault(group_id, []).append((subject or "", tuple(teacher)))
     classes: dict[int, list[tuple]] = {}
-    for student_id, group_id, name, school_name in enrolments:
+    for student_id, group_id, name, school_name, school_id in enrolments:
         classes.setdefault(student_id, []).append(
-            (group_id, name, school_name, tuple(teams.get(group_id, ())))
+            (group_id, name, school_name, tuple(teams.get(group_id, ())), school_id)
         )
     return {student_id: tuple(rows) for student_id, rows in classes.items()}
 
@@ -150,13 +150,9 @@ def _summary(row: tuple) -> PupilSummary:
                 school_name=school_name,
                 team=tuple(TeamMember(subject, PersonName(*teacher)) for subject, teacher in team),
             )
-            for group_id, name, school_name, team in classes
+            for group_id, name, school_name, team, _school_id in classes
         ),
     )
-
-
-# The shape of the cached rows; change it whenever _home_facts_row() changes.
-HOME_FACTS_FORMAT = "home2"
 
 
 def home_facts(user: Any) -> HomeFacts:
@@ -166,10 +162,20 @@ def home_facts(user: Any) -> HomeFacts:
     facts = getattr(user, "_cartable_home_facts", None)
     if facts is None:
         facts = versions.cached(
-            f"{HOME_FACTS_FORMAT}:{user.pk}", lambda: _home_facts_row(user.pk), _home_facts_from_rows
+            f"home:{user.pk}", lambda: _home_facts_row(user.pk), _home_facts_from_rows, depends=_home_keys
         )
         user._cartable_home_facts = facts
     return facts
+
+
+def _home_keys(rows: tuple) -> list[str]:
+    """The keys of the user and of each child, and of the schools of the classes shown (their teams)."""
+    me, children = rows
+    shown = ([me] if me is not None else []) + list(children)
+    return [
+        *(versions.person_key(row[0]) for row in shown),
+        *sorted({versions.school_key(card[4]) for row in shown for card in row[3]}),
+    ]
 
 
 def _home_facts_from_rows(rows: tuple) -> HomeFacts:
@@ -200,18 +206,31 @@ def taught_groups(person_id: int) -> tuple[TaughtGroup, ...]:
             Group.objects.filter(pk__in=taught, year__is_current=True)
             .annotate(pupil_count=Count("enrolments"))
             .order_by("school__name", "name", "pk")
-            .values_list("pk", "name", "school__name", "pupil_count", "kind", "school__kind")
+            .values_list("pk", "name", "school__name", "pupil_count", "kind", "school__kind", "school_id")
         )
         return tuple(
-            (pk, name, school, count, kind == GroupKind.CLASS and school_kind == SchoolKind.PRIMARY)
-            for pk, name, school, count, kind, school_kind in rows
+            (
+                pk,
+                name,
+                school,
+                count,
+                kind == GroupKind.CLASS and school_kind == SchoolKind.PRIMARY,
+                school_id,
+            )
+            for pk, name, school, count, kind, school_kind, school_id in rows
         )
 
-    return versions.cached(f"taught2:{person_id}", load, _taught_groups)
+    return versions.cached(
+        f"taught:{person_id}",
+        load,
+        _taught_groups,
+        keys=[versions.person_key(person_id)],
+        depends=lambda rows: sorted({versions.school_key(row[5]) for row in rows}),
+    )
 
 
 def _taught_groups(rows: tuple) -> tuple[TaughtGroup, ...]:
-    return tuple(TaughtGroup(*row) for row in rows)
+    return tuple(TaughtGroup(*row[:5]) for row in rows)
 
 
 def groups_of_pupil(person_id: int) -> tuple[int, ...]:
@@ -222,6 +241,11 @@ def groups_of_pupil(person_id: int) -> tuple[int, ...]:
     return versions.cached(
         f"groups-of-pupil:{person_id}",
         lambda: tuple(
-            sorted(current_enrolments().filter(student_id=person_id).values_list("group_id", flat=True))
+            sorted(
+                current_enrolments().filter(student_id=person_id).values_list("group_id", "group__school_id")
+            )
         ),
+        lambda rows: tuple(group_id for group_id, _school_id in rows),
+        keys=[versions.person_key(person_id)],
+        depends=lambda rows: sorted({versions.school_key(school_id) for _group_id, school_id in rows}),
     )

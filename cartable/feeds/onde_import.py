@@ -566,6 +566,7 @@ def import_onde(
                 report=report,
                 password=make_password(None),
             )
+            writes.concerns_schools([ctx.school.pk])
             ctx.groups = {g.name: g for g in Group.objects.filter(school=ctx.school, year=year)}
             # Pupils first: teachers' classes and guardians' children are found among them.
             steps = [

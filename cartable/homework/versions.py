@@ -39,3 +39,6 @@ def cached[T, B](
     else `load()`, which returns the value (built-in types only) and when it stops being true (a
     timestamp, or None); `build` turns it into what the pages use (shared: never change it)."""
     return facts.cached_until(f"homework:{key}", version_keys, load, build)
+
+
+facts.covers("homework:", ["homework.Entry", "homework.Homework", "homework.HomeworkDone", "homework.Visa"])

@@ -20,10 +20,22 @@ A reader that read an old number may store old facts, but with that old number, 
 is done at once (a write outside a transaction is already visible, and tests run inside one) and again when
 the transaction commits (a reader in between may have stored pre-commit facts with the intermediate number).
 A lost number (evicted, flushed) starts again from a random point, which old facts never meet.
+
+A fact may depend on version keys that only its value names (the schools of a person's classes): `depends`
+gives them, and the fact keeps the list of keys it was read under. Such a fact is read again at once if the
+keys its value names were not all read before it (so that none was read after the database).
+
+The shape of a stored fact is what the code of its `load` and `build` make it: its key in the shared cache
+carries a fingerprint of the source of their modules (and of this one), so a release that changes them
+never meets facts stored by the one before. No format number to remember to change.
+
+Which models each version key covers is declared with `covers()`: a test (tests/test_cached_writes.py) runs
+the actions and fails when one writes a covered table without bumping a key of its family.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import threading
 import time
@@ -34,7 +46,7 @@ from typing import Any, cast
 
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 SHARED_TIMEOUT = 3600
 LOCAL_SIZE = 20_000  # facts kept per process: a few hundred bytes each
@@ -42,6 +54,7 @@ LOCAL_SIZE = 20_000  # facts kept per process: a few hundred bytes each
 # a process, plus their age in the shared cache.
 LOCAL_TIMEOUT = 600
 PLAN_SIZE = 20_000  # (user, page) pairs whose version keys are remembered
+RENEW_CHUNK = 1000  # version keys dropped per round trip
 
 
 def _fresh_start() -> int:
@@ -100,8 +113,10 @@ def numbers(keys: Iterable[str]) -> tuple[int, ...]:
 
 def _renew(keys: list[str]) -> None:
     # Dropping a number is enough: the next reader starts it again from a random point, which no fact was
-    # stored with; and it is one round trip however many keys (a message to 2,000 guardians).
-    cache.delete_many(keys)
+    # stored with; and it is one round trip per thousand keys (a message to 2,000 guardians: two). Chunks keep
+    # the database cache within SQLite's limit of parameters per statement.
+    for start in range(0, len(keys), RENEW_CHUNK):
+        cache.delete_many(keys[start : start + RENEW_CHUNK])
     state = _request.get()
     if state is not None:
         for key in keys:
@@ -120,14 +135,44 @@ def bump(keys: Iterable[str], *, at_once: bool = True) -> None:
         transaction.on_commit(lambda: _renew(keys))
 
 
+def bump_from_migration(keys: Iterable[str]) -> None:
+    """`bump` for a data migration: the cache may not be reachable yet (the database cache's own table is
+    made by a migration), and then it holds nothing to renew."""
+    keys = list(keys)
+    try:
+        with transaction.atomic():
+            _renew(keys)
+    except DatabaseError:
+        pass
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _renew(keys))
+
+
+# --- Which models each version key covers ----------------------------------------------------------------
+
+# model label ("directory.Person") -> the prefixes of the version keys a write to it must bump
+_covered: dict[str, tuple[str, ...]] = {}
+
+
+def covers(prefix: str, model_labels: Iterable[str]) -> None:
+    """Declare that facts read from these models are kept under version keys starting with `prefix`: every
+    action writing one of them bumps such a key (checked by tests/test_cached_writes.py)."""
+    for label in model_labels:
+        _covered[label] = (*_covered.get(label, ()), prefix)
+
+
+def covered_models() -> dict[str, tuple[str, ...]]:
+    return dict(_covered)
+
+
 # --- Facts ---------------------------------------------------------------------------------------------
 
-# key -> (version numbers, when it stops being used, the built fact)
-_local: OrderedDict[str, tuple[tuple[int, ...], float, Any]] = OrderedDict()
+# key -> (version keys, their numbers, when it stops being used, the built fact)
+_local: OrderedDict[str, tuple[tuple[str, ...], tuple[int, ...], float, Any]] = OrderedDict()
 _local_lock = threading.Lock()
 
 
-def _local_get(key: str) -> tuple[tuple[int, ...], float, Any] | None:
+def _local_get(key: str) -> tuple[tuple[str, ...], tuple[int, ...], float, Any] | None:
     with _local_lock:
         entry = _local.get(key)
         if entry is not None:
@@ -135,7 +180,7 @@ def _local_get(key: str) -> tuple[tuple[int, ...], float, Any] | None:
         return entry
 
 
-def _local_put(key: str, entry: tuple[tuple[int, ...], float, Any]) -> None:
+def _local_put(key: str, entry: tuple[tuple[str, ...], tuple[int, ...], float, Any]) -> None:
     with _local_lock:
         _local[key] = entry
         _local.move_to_end(key)
@@ -148,13 +193,82 @@ def as_is(value: Any) -> Any:
     return value
 
 
-def _usable(shared: Any, stamp: tuple[int, ...], now: float) -> bool:
+# --- Fingerprints of the facts' shapes ---------------------------------------------------------------------
+
+_sources: dict[str, str] = {}
+_fingerprints: dict[tuple[Any, ...], str] = {}
+_fingerprints_lock = threading.Lock()
+
+
+def _source_digest(filename: str) -> str:
+    digest = _sources.get(filename)
+    if digest is None:
+        try:
+            with open(filename, "rb") as source:
+                digest = hashlib.sha256(source.read()).hexdigest()
+        except OSError:  # no source file (frozen code): the file's name at least
+            digest = hashlib.sha256(filename.encode()).hexdigest()
+        _sources[filename] = digest
+    return digest
+
+
+def fingerprint(*functions: Callable[..., Any]) -> str:
+    """A short digest of the source of the modules defining these functions and of this module: it changes
+    whenever the code that gives a fact its shape may have changed. Computed once per function."""
+    codes = tuple(getattr(function, "__code__", None) or type(function) for function in functions)
+    found = _fingerprints.get(codes)
+    if found is None:
+        files = {__file__}
+        for code in codes:
+            files.add(getattr(code, "co_filename", None) or getattr(code, "__module__", "") or "")
+        digest = hashlib.sha256()
+        for filename in sorted(files):
+            digest.update(_source_digest(filename).encode())
+        found = digest.hexdigest()[:12]
+        with _fingerprints_lock:
+            _fingerprints[codes] = found
+    return found
+
+
+# --- Facts ---------------------------------------------------------------------------------------------
+
+
+def _is_current(keys: tuple[str, ...], stamp: tuple[int, ...], base: list[str]) -> bool:
+    return set(base) <= set(keys) and numbers(keys) == stamp
+
+
+def _usable(shared: Any, now: float) -> bool:
     return (
         isinstance(shared, tuple)
-        and len(shared) == 3
-        and shared[0] == stamp
-        and (shared[1] is None or shared[1] > now)
+        and len(shared) == 4
+        and isinstance(shared[0], tuple)
+        and (shared[2] is None or shared[2] > now)
     )
+
+
+def _load[T](
+    base: list[str],
+    guess: Iterable[str],
+    load: Callable[[], tuple[T, float | None]],
+    depends: Callable[[T], Iterable[str]] | None,
+) -> tuple[T, float | None, tuple[str, ...] | None, tuple[int, ...]]:
+    """Read the fact, its versions read before it. The keys its value names are known only after: if one
+    of them was not read before, the fact is read again (at most twice), else it is not stored."""
+    wanted = dict.fromkeys([*base, *guess])
+    for _attempt in range(3):
+        found = dict(zip(wanted, numbers(wanted), strict=True))
+        # The numbers this request read already were read before this load too (the page's plan: the keys
+        # it needed last time), which spares a second load when the fact is new to every cache.
+        state = _request.get()
+        if state is not None:
+            found = state.numbers | found
+        value, expires = load()
+        needed = dict.fromkeys([*base, *(depends(value) if depends is not None else ())])
+        if needed.keys() <= found.keys():
+            keys = tuple(needed)
+            return value, expires, keys, tuple(found[key] for key in keys)
+        wanted |= needed
+    return value, expires, None, ()
 
 
 def cached_until[T, B](
@@ -162,39 +276,53 @@ def cached_until[T, B](
     version_keys: Iterable[str],
     load: Callable[[], tuple[T, float | None]],
     build: Callable[[T], B] = as_is,
+    *,
+    depends: Callable[[T], Iterable[str]] | None = None,
+    shape: Callable[..., Any] | None = None,
 ) -> B:
-    """The fact under `key`, read at the current numbers of `version_keys`, built with `build`.
+    """The fact under `key`, read at the current numbers of `version_keys` (and of the keys `depends` names
+    in its value), built with `build`.
 
     `load()` reads it from the database and returns it (built-in types only: tuples, dicts, sets, numbers,
     strings, dates — no class to unpickle after a release) with the timestamp at which it stops being true
     (None: never on its own). `build()` turns it into what the pages use; its result is shared by every
-    request of the process and must never be changed.
+    request of the process and must never be changed. `shape` is the function that gives the value its
+    shape when it is not `load` itself (see `fingerprint`).
     """
-    stamp = numbers(version_keys)
+    base = list(version_keys)
     now = time.time()
     entry = _local_get(key)
-    if entry is not None and entry[0] == stamp and entry[1] > now:
-        return cast(B, entry[2])
-    # Facts have their own key space, so an entry of an older release's format is never mistaken for one.
-    shared_key = f"facts:{key}"
+    if entry is not None and entry[2] > now and _is_current(entry[0], entry[1], base):
+        return cast(B, entry[3])
+    shared_key = f"facts:{fingerprint(shape or load, build)}:{key}"
     shared = cache.get(shared_key)
-    if _usable(shared, stamp, now):
-        value, expires = shared[2], shared[1]
+    stored = _usable(shared, now)
+    if stored and _is_current(shared[0], shared[1], base):
+        keys, stamp, expires, value = shared
     else:
-        value, expires = load()
+        guess = list(shared[0]) if stored else list(entry[0]) if entry is not None else []
+        value, expires, found_keys, stamp = _load(base, guess, load, depends)
+        if found_keys is None:  # its versions kept moving while it was read: used once, not kept
+            return build(value)
+        keys = found_keys
         timeout = SHARED_TIMEOUT if expires is None else max(1, min(SHARED_TIMEOUT, int(expires - now)))
-        cache.set(shared_key, (stamp, expires, value), timeout)
+        cache.set(shared_key, (keys, stamp, expires, value), timeout)
     built = build(value)
     local_expires = now + LOCAL_TIMEOUT if expires is None else min(expires, now + LOCAL_TIMEOUT)
-    _local_put(key, (stamp, local_expires, built))
+    _local_put(key, (keys, stamp, local_expires, built))
     return built
 
 
 def cached[T, B](
-    key: str, version_keys: Iterable[str], load: Callable[[], T], build: Callable[[T], B] = as_is
+    key: str,
+    version_keys: Iterable[str],
+    load: Callable[[], T],
+    build: Callable[[T], B] = as_is,
+    *,
+    depends: Callable[[T], Iterable[str]] | None = None,
 ) -> B:
     """`cached_until` for a fact that stays true until one of its versions changes."""
-    return cached_until(key, version_keys, lambda: (load(), None), build)
+    return cached_until(key, version_keys, lambda: (load(), None), build, depends=depends, shape=load)
 
 
 # --- Per request ---------------------------------------------------------------------------------------

@@ -352,7 +352,7 @@ def summary(user: Any) -> Summary | None:
         unread, latest = found
         return Summary(unread, tuple(Latest(*row) for row in latest))
 
-    return facts.cached(f"messaging:summary:v2:{person_id}", [_summary_version(person_id)], load, build)
+    return facts.cached(f"messaging:summary:{person_id}", [_summary_version(person_id)], load, build)
 
 
 def forget_summaries(person_ids: Any) -> None:

@@ -56,6 +56,7 @@ def school_refs(school_ids: frozenset[int]) -> tuple[SchoolRef, ...]:
             School.objects.filter(pk__in=school_ids).order_by("name").values_list("pk", "uai", "name")
         ),
         lambda rows: tuple(SchoolRef(*row) for row in rows),
+        keys=[versions.SCHOOLS_KEY],
     )
 
 

@@ -152,7 +152,8 @@ def _schools_of_children(viewer: Viewer) -> dict[int, frozenset[int]]:
             found[child_id].add(school_id)
         return {child: frozenset(schools) for child, schools in found.items()}
 
-    return versions.cached(f"switches:children:{viewer.person_id}", load)
+    keys = [versions.person_key(pk) for pk in children]
+    return versions.cached(f"switches:children:{viewer.person_id}", load, keys=keys)
 
 
 def children_using(user: Any, app: PortalApp, child_ids: list[int]) -> list[int]:

@@ -295,16 +295,12 @@ def school_calendars() -> tuple[tuple[Holiday, ...], dict[int, tuple[str, date |
 
     from cartable.timetable import versions
 
-    return versions.cached(f"{CALENDAR_FORMAT}:calendars", load, _calendars, with_directory=False)
+    return versions.cached("calendars", load, _calendars, with_directory=False)
 
 
 def _calendars(rows: tuple) -> tuple[tuple[Holiday, ...], dict[int, tuple[str, date | None]]]:
     holidays, settings = rows
     return tuple(Holiday(*row) for row in holidays), settings
-
-
-# The shape of the cached calendars; change it whenever school_calendars() changes.
-CALENDAR_FORMAT = "calendars1"
 
 
 def _calendar(courses: list[Course], start: date, end: date) -> Calendar:

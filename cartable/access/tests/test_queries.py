@@ -36,7 +36,7 @@ def crowd(world, group, count: int) -> tuple[list[Person], list[Person]]:
             for p, g in zip(pupils, guardians, strict=True)
         ]
     )
-    versions.bump()
+    versions.bump_platform()
     return pupils, guardians
 
 

@@ -28,21 +28,21 @@ def test_a_fact_is_loaded_once_while_the_directory_is_unchanged():
 
     assert versions.cached("test", load) == ("facts", 1)
     assert versions.cached("test", load) == ("facts", 1)
-    versions.bump()
+    versions.bump_platform()
     assert versions.cached("test", load) == ("facts", 2)
     assert len(loads) == 2
 
 
 def test_a_lost_counter_does_not_bring_old_facts_back():
     versions.cached("test", lambda: "old")
-    cache.delete(versions.KEY)  # evicted or flushed
+    cache.delete(versions.PLATFORM_KEY)  # evicted or flushed
     assert versions.cached("test", lambda: "new") == "new"
 
 
 def test_a_write_during_a_load_leaves_the_loaded_facts_unused():
     # The reader read the version, then a writer bumped it before the reader stored what it read.
     def load_while_someone_writes():
-        versions.bump()
+        versions.bump_platform()
         return "read before the write"
 
     versions.cached("test", load_while_someone_writes)
@@ -52,7 +52,7 @@ def test_a_write_during_a_load_leaves_the_loaded_facts_unused():
 def test_the_version_moves_again_when_the_transaction_commits(django_capture_on_commit_callbacks):
     start = versions.current()
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
-        versions.bump()
+        versions.bump_platform()
         # At once, for writes outside a transaction and for this transaction's own reads...
         inside = versions.current()
         assert inside != start
@@ -119,10 +119,9 @@ def test_an_edit_in_the_django_admin_bumps_the_version(client, world):
 
 
 def test_cached_facts_hold_built_in_types_only(world):
-    policy.viewer_for(fresh(world.users["marie"]))
-    (_versions, _expires, facts) = cache.get(
-        f"facts:directory:{policy.VIEWER_FACTS_FORMAT}:{world.users['marie'].pk}"
-    )
+    marie = fresh(world.users["marie"])
+    policy.viewer_for(marie)
+    (_keys, _numbers, _expires, facts) = cache.get(shared_key_of_viewer(marie))
 
     def builtin(value) -> bool:
         if isinstance(value, dict):
@@ -132,3 +131,45 @@ def test_cached_facts_hold_built_in_types_only(world):
         return value is None or type(value) in (int, str, bool)
 
     assert builtin(facts)
+
+
+def shared_key_of_viewer(user: User) -> str:
+    mine = f"{cache.key_prefix}:"
+    found = [
+        key
+        for key in cache._cache  # type: ignore[attr-defined]
+        if key.startswith(mine) and key.endswith(f":directory:viewer:{user.pk}")
+    ]
+    assert len(found) == 1, found
+    return found[0].split(":", 2)[2]  # without the test's key prefix and version
+
+
+def test_a_write_in_one_school_leaves_the_other_schools_facts_cached(world, django_assert_num_queries):
+    """Linking a guardian in school A renews the facts of the people concerned; a user of school B keeps
+    hers (no query), and so does a user of school A the write does not concern."""
+    xavier = fresh(world.users["xavier"])  # a teacher of school B only
+    policy.viewer_for(xavier)
+    assert policy.viewer_for(xavier).school_ids == {world.school_b.pk}
+    directory.link_guardian(world.people["tom"], world.people["bob"])
+    with django_assert_num_queries(1):  # the account only: the facts are still current
+        policy.viewer_for(fresh(world.users["xavier"]))
+    # The guardian's own facts are read again.
+    assert policy.is_guardian_of(fresh(world.users["tom"]), world.people["bob"])
+    # A class of school A changes: the pupil's facts are read again, school B's teacher's are not.
+    directory.enrol(world.people["carl"], world.class_5b)
+    assert world.class_5b.pk in policy.viewer_for(fresh(world.users["carl"])).group_ids
+    with django_assert_num_queries(1):
+        policy.viewer_for(fresh(world.users["xavier"]))
+
+
+def test_a_rules_edit_in_one_school_keeps_the_other_schools_rules(world, django_assert_num_queries):
+    from cartable.access import actions as access_actions
+    from cartable.access import communication
+
+    communication.allowed_cells([world.school_a.pk, world.school_b.pk])
+    fewer = set(communication.DEFAULT_RULES) - {next(iter(sorted(communication.DEFAULT_RULES)))}
+    access_actions.save_rules(world.ada, world.school_a, fewer)
+    with django_assert_num_queries(0):
+        communication.rules_of(world.school_b)
+    with django_assert_num_queries(1):
+        communication.rules_of(world.school_a)

@@ -166,6 +166,8 @@ class AafPeople(AafMapping):
         to_update = []
         for person_id, links in wanted.items():
             for (school_id, profile), functions in links.items():
+                # The people records' schools: their cached facts are read again after the import.
+                self.directory.concerns_schools([school_id])
                 found = current.get((person_id, school_id, profile))
                 if found is None:
                     to_create.append(NewMembership(person_id, school_id, profile, functions or []))

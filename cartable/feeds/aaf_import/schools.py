@@ -130,6 +130,7 @@ class AafSchools:
             self.report.unchanged("school")
         self._index_school(school)
         self.feed_school_ids.add(school.pk)
+        self.directory.concerns_schools([school.pk])
 
     def subject(self, school: School, code: str) -> SubjectKey:
         """The key of a school's subject; a new one is created with the batch (create_pending)."""

@@ -87,7 +87,7 @@ def test_upload_guesses_columns_then_preview_shows_errors_per_line_without_writi
 
     people_before = Person.objects.count()
     enrolments_before = set(Enrolment.objects.values_list("student_id", "group_id"))
-    version = versions.current()
+    version = versions.current(versions.school_key(world.school_a.pk))
     response = ada.post(
         url(world, "import_mapping", job.pk),
         {"last_name": "0", "first_name": "1", "birth_date": "2", "class_name": "3", "email": ""},
@@ -108,7 +108,7 @@ def test_upload_guesses_columns_then_preview_shows_errors_per_line_without_writi
     # Nothing written by the preview.
     assert Person.objects.count() == people_before
     assert set(Enrolment.objects.values_list("student_id", "group_id")) == enrolments_before
-    assert versions.current() == version
+    assert versions.current(versions.school_key(world.school_a.pk)) == version
 
 
 def test_mapping_refuses_a_missing_required_column_and_a_column_used_twice(world, ada):
@@ -157,13 +157,13 @@ def test_pupils_imported_by_the_worker_then_idempotent(
     people = Person.objects.count()
     users = User.objects.count()
     enrolments = set(Enrolment.objects.values_list("student_id", "group_id"))
-    version = versions.current()
+    version = versions.current(versions.school_key(world.school_a.pk))
     upload(ada, world, PUPILS.encode())
     again = run_job(ada, world, latest_job(), django_capture_on_commit_callbacks, run_tasks)
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 3, "rejected": 5}
     assert (Person.objects.count(), User.objects.count()) == (people, users)
     assert set(Enrolment.objects.values_list("student_id", "group_id")) == enrolments
-    assert versions.current() == version
+    assert versions.current(versions.school_key(world.school_a.pk)) == version
 
 
 def test_xlsx_file_imports_like_a_csv(world, ada, django_capture_on_commit_callbacks, run_tasks):
@@ -269,7 +269,7 @@ def test_a_file_never_hands_an_address_to_an_account_with_more_rights(
     # Bruno, ADML of school B, also teaches in school A; his account has no address, nor has Tom's.
     Membership.objects.create(person=world.person("bruno"), school=world.school_a, profile=Profile.TEACHER)
     User.objects.filter(pk__in=[world.bruno.pk, world.tom.pk]).update(email="")
-    versions.bump()
+    versions.bump_platform()
     content = (
         "Nom;Prénom;Profil;Email\nFaure;Bruno;Enseignant;ada@evil.test\nLeroy;Tom;Enseignant;tom@new.test\n"
     )
@@ -481,7 +481,7 @@ def test_task_refuses_a_job_whose_author_lost_the_school(
     with django_capture_on_commit_callbacks(execute=True):
         actions.start(world.ada, job)
     Membership.objects.filter(person=world.person("ada")).update(functions=[])
-    versions.bump()
+    versions.bump_platform()
     run_tasks()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED

@@ -181,9 +181,10 @@ def test_a_guardian_on_two_rows_is_one_person(year, tmp_path):
 
 def test_second_import_writes_nothing(year, monkeypatch):
     bumps = []
-    monkeypatch.setattr(versions, "bump", lambda: bumps.append(1))
+    monkeypatch.setattr(versions, "bump_imported_schools", lambda ids: bumps.append(sorted(ids)))
     import_onde(SAMPLES, UAI)
-    assert bumps == [1]
+    school_id = School.objects.get(uai=UAI).pk
+    assert bumps == [[school_id]]  # this school only, not the platform
 
     with CaptureQueriesContext(connection) as queries:
         report = import_onde(SAMPLES, UAI)
@@ -191,7 +192,7 @@ def test_second_import_writes_nothing(year, monkeypatch):
     assert writes(queries) == []
     assert report.writes == 0
     assert report.as_dict()["counts"]["student"]["unchanged"] == 5
-    assert bumps == [1]
+    assert bumps == [[school_id]]
 
 
 def test_changes_are_applied_on_the_next_import(year, tmp_path):

@@ -3,6 +3,8 @@
 from django.db import migrations, models
 from django.db.models import Count
 
+from cartable.lib import facts
+
 
 def merge_duplicate_sessions(apps, schema_editor):
     """Sessions written twice for the same slot before the constraint existed are merged into the first one:
@@ -16,7 +18,9 @@ def merge_duplicate_sessions(apps, schema_editor):
         .annotate(count=Count("pk"))
         .filter(count__gt=1)
     )
+    merged_groups = set()
     for slot in slots:
+        merged_groups.add(slot["group_id"])
         entries = list(
             Entry.objects.filter(
                 group_id=slot["group_id"],
@@ -38,6 +42,8 @@ def merge_duplicate_sessions(apps, schema_editor):
         Attachment.objects.filter(entry__in=others).update(entry=kept)
         kept.save()
         Entry.objects.filter(pk__in=[other.pk for other in others]).delete()
+    # The cahier de textes of these classes is cached under their versions (cartable.homework.versions).
+    facts.bump_from_migration(f"homework:group:{group_id}" for group_id in sorted(merged_groups))
     if schema_editor.connection.vendor == "postgresql":
         # The foreign keys moved above are checked at commit; the index below cannot wait for it.
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")

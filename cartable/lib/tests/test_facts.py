@@ -119,11 +119,14 @@ def test_build_runs_once_per_process_and_its_result_is_shared():
         builds.append(value)
         return {"built": value}
 
-    first = facts.cached("test:a", ["test:v"], lambda: 1, build)
-    assert facts.cached("test:a", ["test:v"], lambda: 1, build) is first
+    def load():
+        return 1
+
+    first = facts.cached("test:a", ["test:v"], load, build)
+    assert facts.cached("test:a", ["test:v"], load, build) is first
     assert builds == [1]
     # The shared cache holds what load() returned, not the built object.
-    assert cache.get("facts:test:a")[2] == 1
+    assert cache.get(f"facts:{facts.fingerprint(load, build)}:test:a")[3] == 1
 
 
 def test_an_entry_of_another_shape_is_ignored():
@@ -198,3 +201,71 @@ def test_a_write_by_another_request_is_seen_by_the_next_request():
     facts.bump(["test:v"])  # another request, another process: only the shared number changes
     middleware(request_with_session(7))
     assert values == [0, 0, 2]
+
+
+def test_the_shared_key_follows_the_code_that_gives_the_fact_its_shape(tmp_path):
+    """No format number to change by hand: the fingerprint of a fact's key changes with the source of the
+    module defining its load and build, and only then."""
+    import importlib.util
+
+    def module(name: str, body: str):
+        path = tmp_path / f"{name}.py"
+        path.write_text(body)
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        found = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(found)
+        return found
+
+    before = module("shape_before", "def load():\n    return (1, 'a')\n")
+    same = module("shape_same", "def load():\n    return (1, 'a')\n")
+    after = module("shape_after", "def load():\n    return (1, 'a', None)\n")
+    assert facts.fingerprint(before.load) == facts.fingerprint(same.load)
+    assert facts.fingerprint(before.load) != facts.fingerprint(after.load)
+    # A release's facts and the next one's never meet.
+    facts.cached("test:shape", ["test:v"], before.load)
+    assert facts.cached("test:shape", ["test:v"], after.load) == (1, "a")  # this process's copy
+    facts.forget_local()
+    assert facts.cached("test:shape", ["test:v"], after.load) == (1, "a", None)
+
+
+def test_no_hand_written_format_numbers_in_fact_keys():
+    """The shapes are fingerprinted: constants like VIEWER_FACTS_FORMAT = "viewer2" must not come back."""
+    import re
+    from pathlib import Path
+
+    root = Path(facts.__file__).resolve().parents[1]
+    found = [
+        f"{path.relative_to(root)}: {line.strip()}"
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts and "migrations" not in path.parts
+        for line in path.read_text().splitlines()
+        if re.search(r"_FORMAT\s*=\s*\"|cached(_until)?\(\s*f?\"[^\"]*:v\d+:", line)
+    ]
+    assert found == []
+
+
+def test_a_fact_depending_on_keys_its_value_names_is_renewed_by_them():
+    def load():
+        return ("school", 7)
+
+    def depends(value):
+        return [f"test:school:{value[1]}"]
+
+    loads = []
+
+    def counted():
+        loads.append(1)
+        return load()
+
+    assert facts.cached("test:dep", ["test:v"], counted, depends=depends) == ("school", 7)
+    # Read twice the first time: the key its value names had not been read before the first load.
+    assert len(loads) == 2
+    facts.cached("test:dep", ["test:v"], counted, depends=depends)
+    assert len(loads) == 2
+    facts.bump(["test:school:8"])
+    facts.cached("test:dep", ["test:v"], counted, depends=depends)
+    assert len(loads) == 2
+    facts.bump(["test:school:7"])
+    facts.cached("test:dep", ["test:v"], counted, depends=depends)
+    assert len(loads) == 3

@@ -6,6 +6,8 @@ from datetime import date
 
 from django.db import migrations
 
+from cartable.lib import facts
+
 HOLIDAYS = [
     ("", "Vacances de la Toussaint", date(2026, 10, 17), date(2026, 11, 1)),
     ("", "Armistice de 1918", date(2026, 11, 11), date(2026, 11, 11)),
@@ -27,12 +29,15 @@ def add_holidays(apps, schema_editor):
     SchoolHoliday = apps.get_model("timetable", "SchoolHoliday")
     for zone, name, start, end in HOLIDAYS:
         SchoolHoliday.objects.get_or_create(zone=zone, name=name, start=start, defaults={"end": end})
+    # The calendars are cached under the timetable version (cartable.timetable.versions).
+    facts.bump_from_migration(["timetable:version"])
 
 
 def remove_holidays(apps, schema_editor):
     SchoolHoliday = apps.get_model("timetable", "SchoolHoliday")
     for zone, name, start, _end in HOLIDAYS:
         SchoolHoliday.objects.filter(zone=zone, name=name, start=start).delete()
+    facts.bump_from_migration(["timetable:version"])
 
 
 class Migration(migrations.Migration):
