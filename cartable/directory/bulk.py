@@ -263,7 +263,7 @@ def provisioning(*, school: School | None = None, actor: User | None = None) -> 
     writes = Provisioning(school, actor)
     with transaction.atomic():
         yield writes
-        if writes.wrote:
+        if writes.wrote and not transaction.get_rollback():  # a dry run rolls back: nothing to renew
             # The only place provisioning invalidates cached directory facts.
             if writes.schools:
                 versions.bump_imported_schools(writes.schools)

@@ -20,8 +20,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bumps(monkeypatch):
-    counted: list[int] = []
-    monkeypatch.setattr(versions, "bump", lambda: counted.append(1))
+    """The version bumps of the block, by kind: the schools written to, the people who left or came back,
+    the whole platform."""
+    counted: list[tuple[str, list[int]]] = []
+    monkeypatch.setattr(
+        versions, "bump_imported_schools", lambda ids: counted.append(("schools", sorted(ids)))
+    )
+    monkeypatch.setattr(
+        versions, "bump_people_everywhere", lambda ids: counted.append(("people", sorted(ids)))
+    )
+    monkeypatch.setattr(versions, "bump_platform", lambda: counted.append(("platform", [])))
     return counted
 
 
@@ -48,7 +56,7 @@ def test_a_whole_family_is_provisioned_in_one_block_with_one_bump(world, bumps):
         assert directory.enrol([(pupil.pk, group.pk)]) == 1
         assert directory.link_guardians([NewGuardianship(mother.pk, pupil.pk, relationship="mère")]) == 1
         assert directory.assign_teaching([(world.person("tess").pk, group.pk, None)]) == 1
-    assert bumps == [1]
+    assert bumps == [("schools", [school.pk])]  # the school written to, not the platform
     assert pupil.user.username == "zoe.martin" and User.objects.get(pk=mother.user_id).email == "a@x.fr"
     assert Enrolment.objects.filter(student=pupil, group=group).exists()
     link = Guardianship.objects.get(relative=mother, student=pupil)
