@@ -100,15 +100,22 @@ def test_accounts_an_admin_creates_are_traced_in_the_schools_console(world):
 
 def test_leaving_and_coming_back_through_the_provisioning(world):
     alice = world.person("alice")
-    before = versions.current()
+    before = (
+        versions.current(versions.person_key(alice.pk)),
+        versions.current(versions.school_key(world.school_a.pk)),
+    )
     with bulk.provisioning() as directory:
         assert directory.deactivate([alice.pk], dt.datetime(2027, 1, 1, tzinfo=dt.UTC)) == 1
         assert directory.deactivate([alice.pk], dt.datetime(2027, 2, 1, tzinfo=dt.UTC)) == 0
     user = User.objects.get(pk=alice.user_id)
     assert not user.is_active
     assert Person.objects.get(pk=alice.pk).left_at == dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
-    # The cached facts were invalidated: pickers no longer show her.
-    assert versions.current() != before
+    # Her cached facts, and her school's, were invalidated: pickers no longer show her.
+    after = (
+        versions.current(versions.person_key(alice.pk)),
+        versions.current(versions.school_key(world.school_a.pk)),
+    )
+    assert after[0] != before[0] and after[1] != before[1]
     assert alice.pk not in set(
         policy.people_visible_to(world.person("tom").user).values_list("pk", flat=True)
     )
