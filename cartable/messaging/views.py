@@ -24,7 +24,7 @@ from cartable.lib.html import plain_text
 from cartable.lib.params import int_or_404, optional_int_or_404, parse_int, valid_ints
 from cartable.messaging import access, actions
 from cartable.messaging.forms import ComposeForm, ReportForm, SearchForm
-from cartable.messaging.models import Folder, Message, Recipient, Report, SenderFolder
+from cartable.messaging.models import Attachment, Folder, Message, Recipient, Report, SenderFolder
 from cartable.messaging.roles import describe_people
 from cartable.portal import switches
 
@@ -197,7 +197,7 @@ def message_page(request, pk):
     shown = Recipient.objects.select_related("person").order_by("person__last_name", "person__first_name")
     conversation = list(
         access.thread_messages(request.user, message).prefetch_related(
-            "attachments__stored",
+            Prefetch("attachments", queryset=Attachment.objects.select_related("stored")),
             Prefetch("recipients", queryset=shown[:SHOWN_RECIPIENTS], to_attr="shown_recipients"),
         )
     )
@@ -514,7 +514,11 @@ def reports(request):
         else found.exclude(outcome=Report.Outcome.OPEN)
     )
     page = _page(
-        request, found.prefetch_related("message__attachments__stored", "message__sender__memberships")
+        request,
+        found.prefetch_related(
+            Prefetch("message__attachments", queryset=Attachment.objects.select_related("stored")),
+            "message__sender__memberships",
+        ),
     )
     rows = [{"report": r, "may_block": actions.may_block(request.user, r)} for r in page.object_list]
     # After hijacked accounts, the next step: the school's kill-switch (the platform admin has the console's).
