@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cartable.console",
     "cartable.feeds",
     "cartable.notifications",
+    "cartable.files",
     "cartable.messaging",
     "cartable.timetable",
     "cartable.homework",
@@ -205,11 +206,35 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "cartable" / "static"]
+# Uploaded files (cartable.files): under MEDIA_ROOT by default. In production, S3-compatible object storage by
+# one setting, FILES_STORAGE_BACKEND=storages.backends.s3.S3Storage (install "django-storages[s3]==1.14.6",
+# which brings boto3), with the bucket and its keys below. Files are never served by the storage itself, only
+# through Cartable's access check (cartable/files/serving.py): keep the bucket private.
+FILES_STORAGE_BACKEND = env_str("FILES_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": FILES_STORAGE_BACKEND,
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET", ""),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("S3_REGION", "") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID", ""),
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+        }
+        if FILES_STORAGE_BACKEND.endswith("S3Storage")
+        else {},
+    },
     "staticfiles": {"BACKEND": "cartable.lib.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# The antivirus every upload waits for (cartable/files): clamd's socket, `unix:///path` or `tcp://host:port`.
+# Without it (`make run` on a machine without clamav-daemon) uploads stay in quarantine, unserved, marked "en
+# cours d'analyse", and are scanned when it answers (every FILES_RESCAN_MINUTES).
+CLAMAV_ADDRESS = env_str("CLAMAV_ADDRESS", "unix:///var/run/clamav/clamd.ctl")
+CLAMAV_TIMEOUT = env_int("CLAMAV_TIMEOUT", 60)
+FILES_RESCAN_MINUTES = env_int("FILES_RESCAN_MINUTES", 15)
 # With DEBUG (`make run`) the files are served from the source folders as they change. In production only what
 # `manage.py collectstatic` gathered into STATIC_ROOT is served: hashed names cached for good, gzip and brotli
 # copies (cartable/lib/storage.py); the web server refuses to start before collectstatic has run.

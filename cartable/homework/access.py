@@ -21,7 +21,7 @@ from django.utils import timezone
 from cartable.access import policy
 from cartable.access.policy import current_enrolments, current_teaching_assignments
 from cartable.directory.models import Function, Group, Profile, Subject
-from cartable.homework.models import Entry, Homework, Visa
+from cartable.homework.models import Attachment, Entry, Homework, Visa
 from cartable.lib.params import int_or_404
 
 READERS_OF_THE_SCHOOL = (Function.DIRECTION, Function.VIE_SCOLAIRE)
@@ -175,3 +175,14 @@ def homework_visible_in(group_ids: frozenset[int] | list[int]) -> QuerySet[Homew
 def is_pupil(user: Any) -> bool:
     viewer = policy.viewer_for(user)
     return bool(viewer.schools_with_profile(Profile.STUDENT)) and viewer.person_id is not None
+
+
+def attachment_or_404(user: Any, attachment_id: Any) -> Attachment:
+    """A file of a session the user may read (its class's or group's cahier, the session visible to them)."""
+    found = Attachment.objects.select_related("stored", "entry").filter(pk=int_or_404(attachment_id)).first()
+    if found is None:
+        raise Http404
+    group = readable_group_or_404(user, found.entry.group_id)
+    if not entries_of(user, group).filter(pk=found.entry_id).exists():
+        raise Http404
+    return found

@@ -7,7 +7,6 @@ guardians of new homework on their timeline once the session is visible to them.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,8 +21,8 @@ from django.utils.translation import gettext as _
 from cartable.access import policy
 from cartable.access.policy import current_enrolments
 from cartable.directory.models import Group, Guardianship, Person
+from cartable.files import actions as files_actions
 from cartable.homework import access, queries, versions
-from cartable.homework.forms import attachment_type
 from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
 from cartable.homework.text import rich_text
 from cartable.lib.french import de
@@ -93,30 +92,23 @@ def check_not_locked(group_id: int, day: dt.date, group_name: str = "") -> None:
 
 
 def _store_files(entry: Entry, homework: Homework | None, files: Iterable[UploadedFile[bytes]]) -> None:
-    for upload in files:
-        attachment = Attachment(
+    """Each file goes through cartable.files: stored in quarantine, scanned once the transaction commits."""
+    Attachment.objects.bulk_create(
+        Attachment(
             entry=entry,
             homework=homework,
-            token=secrets.token_hex(16),
+            stored=files_actions.store_upload(upload, owner=entry.author, school_id=entry.school_id),
             name=(upload.name or "fichier")[:200],
-            content_type=attachment_type(upload.name or ""),
-            size=upload.size or 0,
         )
-        attachment.file.save(attachment.token, upload, save=False)
-        attachment.save()
+        for upload in files
+    )
 
 
-def _delete_files_after_commit(names: list[str | None]) -> None:
-    if not names:
-        return
-    from django.core.files.storage import default_storage
-
-    def delete() -> None:
-        for name in names:
-            if name:
-                default_storage.delete(name)
-
-    transaction.on_commit(delete)
+def _release_files(attachments: Iterable[Attachment]) -> None:
+    """The stored files of attachments about to go: deleted once nothing refers to them (after the delete)."""
+    stored_ids = [a.stored_id for a in attachments]
+    if stored_ids:
+        transaction.on_commit(lambda: files_actions.release(stored_ids))
 
 
 def _write_homework(entry: Entry, items: list[HomeworkInput]) -> None:
@@ -127,7 +119,7 @@ def _write_homework(entry: Entry, items: list[HomeworkInput]) -> None:
             if homework is None:
                 continue  # not an item of this entry: ignored, as if it had not been sent
             if item.delete:
-                _delete_files_after_commit([a.file.name for a in homework.attachments.all()])
+                _release_files(homework.attachments.all())
                 homework.delete()
                 continue
             homework.instructions = rich_text(item.instructions)
@@ -281,7 +273,7 @@ def update_entry(user: Any, entry: Entry, data: EntryInput) -> Entry:
     except IntegrityError:
         raise _already_written(teaching, data, None) from None
     removed = list(entry.attachments.filter(pk__in=data.remove_attachments))
-    _delete_files_after_commit([a.file.name for a in removed])
+    _release_files(removed)
     entry.attachments.filter(pk__in=[a.pk for a in removed]).delete()
     _store_files(entry, None, data.files)
     _write_homework(entry, data.homework)
@@ -293,7 +285,7 @@ def update_entry(user: Any, entry: Entry, data: EntryInput) -> Entry:
 def delete_entry(user: Any, entry: Entry) -> None:
     entry = access.own_entry_or_404(user, entry.pk)
     check_not_locked(entry.group_id, entry.date, entry.group.name)
-    _delete_files_after_commit([a.file.name for a in entry.attachments.all()])
+    _release_files(entry.attachments.all())
     versions.bump_groups([entry.group_id])
     entry.delete()
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
-from pathlib import PurePath
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from cartable.files.forms import AttachmentsField
 from cartable.homework.access import Teaching
 from cartable.lib.widgets import DateField, DateTimeField, IdField, TimeInput
 
@@ -31,55 +29,14 @@ def max_attachment_bytes() -> int:
     return settings.HOMEWORK_MAX_ATTACHMENT_BYTES
 
 
-def attachment_type(name: str) -> str:
-    """The content type Cartable serves the file with, from its name (never from what the browser claimed)."""
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+def max_files() -> int:
+    return MAX_FILES
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class AttachmentsField(forms.FileField):
-    """Several files at once, each checked for its type and size."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def has_changed(self, initial, data) -> bool:
-        # No file chosen comes as an empty list, which must not make an empty extra form "changed".
-        return bool(data)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        cleaned = [super(AttachmentsField, self).clean(f, initial) for f in files]
-        cleaned = [f for f in cleaned if f]
-        if len(cleaned) > MAX_FILES:
-            raise forms.ValidationError(
-                ngettext(
-                    "Pas plus de %(count)d fichier à la fois.",
-                    "Pas plus de %(count)d fichiers à la fois.",
-                    MAX_FILES,
-                )
-                % {"count": MAX_FILES}
-            )
-        limit = max_attachment_bytes()
-        for upload in cleaned:
-            extension = PurePath(upload.name).suffix.lower().lstrip(".")
-            if extension not in ALLOWED_EXTENSIONS:
-                raise forms.ValidationError(
-                    _("« %(name)s » : ce type de fichier n'est pas accepté (%(allowed)s).")
-                    % {"name": upload.name, "allowed": ", ".join(sorted(ALLOWED_EXTENSIONS))}
-                )
-            if upload.size > limit:
-                raise forms.ValidationError(
-                    _("« %(name)s » dépasse la taille maximale de %(size)d Mo.")
-                    % {"name": upload.name, "size": limit // (1024 * 1024)}
-                )
-        return cleaned
+def _attachments(label: Any) -> AttachmentsField:
+    return AttachmentsField(
+        extensions=ALLOWED_EXTENSIONS, max_files=max_files, max_bytes=max_attachment_bytes, label=label
+    )
 
 
 RICH_TEXT_HELP = _(
@@ -99,7 +56,7 @@ class EntryForm(forms.Form):
         help_text=RICH_TEXT_HELP,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    attachments = AttachmentsField(label=_("Pièces jointes de la séance"))
+    attachments = _attachments(_("Pièces jointes de la séance"))
     visible_from = DateTimeField(
         label=_("Visible par les élèves et les familles à partir du"),
         required=False,
@@ -131,7 +88,7 @@ class HomeworkForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Durée estimée (minutes)"), required=False, min_value=1, max_value=600
     )
-    attachments = AttachmentsField(label=_("Pièces jointes du travail"))
+    attachments = _attachments(_("Pièces jointes du travail"))
     delete = forms.BooleanField(label=_("Supprimer ce travail"), required=False)
 
     def clean(self):

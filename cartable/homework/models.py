@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cartable.directory.models import Group, Person, School, Subject
+from cartable.files.models import StoredFile
 from cartable.lib.html import plain_text
 
 
@@ -103,9 +104,9 @@ class Homework(models.Model):
         return plain_text(self.instructions)
 
 
-def attachment_path(instance: Attachment, filename: str) -> str:
-    # The name is kept in the row; the stored file name reveals nothing and never collides.
-    return f"cahier-de-textes/{instance.entry.school_id}/{timezone.now():%Y/%m}/{instance.token}"
+def attachment_path(instance: object, filename: str) -> str:
+    """Where attachments were stored before cartable.files (named by the first migration only)."""
+    return f"cahier-de-textes/{timezone.now():%Y/%m}/{filename}"
 
 
 class Attachment(models.Model):
@@ -115,11 +116,9 @@ class Attachment(models.Model):
     homework = models.ForeignKey(
         Homework, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
-    token = models.CharField(max_length=32, unique=True)
-    file = models.FileField(upload_to=attachment_path, max_length=200)
+    # Stored, sniffed and scanned by cartable.files; served only once clean.
+    stored = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="homework_attachments")
     name = models.CharField(_("nom du fichier"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["pk"]

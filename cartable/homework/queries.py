@@ -32,12 +32,14 @@ def with_details(entries: QuerySet[Entry]) -> QuerySet[Entry]:
     return entries.select_related("subject", "author", "group").prefetch_related(
         Prefetch(
             "attachments",
-            queryset=Attachment.objects.filter(homework__isnull=True),
+            queryset=Attachment.objects.select_related("stored").filter(homework__isnull=True),
             to_attr="own_attachments",
         ),
         Prefetch(
             "homework",
-            queryset=Homework.objects.prefetch_related("attachments").order_by("due_date", "pk"),
+            queryset=Homework.objects.prefetch_related(
+                Prefetch("attachments", queryset=Attachment.objects.select_related("stored"))
+            ).order_by("due_date", "pk"),
         ),
     )
 

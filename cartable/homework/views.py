@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +21,10 @@ from cartable.access import policy
 from cartable.access.policy import current_enrolments
 from cartable.directory.models import Group
 from cartable.directory.queries import home_facts
+from cartable.files.serving import file_response
 from cartable.homework import access, actions, queries, sessions, text
 from cartable.homework.forms import EntryForm, HomeworkFormSet, VisaForm
-from cartable.homework.models import Attachment, Entry, Visa
+from cartable.homework.models import Entry, Visa
 from cartable.lib.french import de
 from cartable.lib.params import local_url, parse_date, valid_ints
 from cartable.portal.views import children_for_page, selected_child_id
@@ -72,7 +73,7 @@ def index(request):
         soon = list(
             queries.homework_of_pupil(
                 pupil_id, own=child is None, start=today, end=today + dt.timedelta(days=queries.WIDGET_DAYS)
-            )[: queries.INDEX_ITEMS]
+            ).prefetch_related("attachments__stored")[: queries.INDEX_ITEMS]
         )
     teachings = access.teachings_of(request.user)
     recent = (
@@ -309,7 +310,7 @@ def entry_edit(request, entry_id: int):
         )
         return redirect(group_url(entry.group_id, entry.date))
     teachings = access.teachings_of(request.user)
-    homework = list(entry.homework.prefetch_related("attachments"))
+    homework = list(entry.homework.prefetch_related("attachments__stored"))
     initial = {
         "teaching": f"{entry.group_id}-{entry.subject_id or 0}",
         "date": entry.date,
@@ -389,7 +390,7 @@ def todo(request):
     items = list(
         queries.homework_of_pupil(
             target.pupil_id, own=target.own, start=today, end=today + dt.timedelta(days=queries.TODO_DAYS)
-        ).prefetch_related("attachments")
+        ).prefetch_related("attachments__stored")
     )
     return render(
         request,
@@ -434,17 +435,8 @@ def done(request, homework_id: int):
 
 @login_required
 def attachment(request, attachment_id: int):
-    found = Attachment.objects.select_related("entry__group").filter(pk=attachment_id).first()
-    if found is None:
-        raise Http404
-    group = access.readable_group_or_404(request.user, found.entry.group_id)
-    if not access.entries_of(request.user, group).filter(pk=found.entry_id).exists():
-        raise Http404
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=found.name, content_type=found.content_type)
+    found = access.attachment_or_404(request.user, attachment_id)
+    return file_response(request, found.stored, found.name)
 
 
 @login_required

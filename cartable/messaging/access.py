@@ -113,7 +113,7 @@ def draft_or_404(user: Any, pk: Any) -> Message:
 
 def attachment_or_404(user: Any, message_pk: int, pk: int) -> Attachment:
     message = message_or_404(user, message_pk)
-    attachment = Attachment.objects.filter(message=message, pk=pk).first()
+    attachment = Attachment.objects.select_related("stored").filter(message=message, pk=pk).first()
     if attachment is None:
         raise Http404
     return attachment

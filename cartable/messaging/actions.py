@@ -6,7 +6,6 @@ and stores one message with one row per recipient, written with one bulk insert.
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,6 +24,7 @@ from cartable.access import communication, policy
 from cartable.accounts import actions as accounts
 from cartable.console import actions as console
 from cartable.directory.models import Function, Membership, Person
+from cartable.files import actions as files_actions
 from cartable.lib.db import insert_one_row_per_id
 from cartable.lib.html import plain_text, sanitize
 from cartable.messaging import access
@@ -164,37 +164,29 @@ def _search_text(subject: str, body: str, sender: Person) -> str:
     return folded(f"{subject} {plain_text(body)} {sender.full_name}")
 
 
-def _type_of(name: str) -> str:
-    """The type a download is served with, from the checked extension, not what the sender's browser said."""
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
-
-
 def _attach(
     message: Message, files: Sequence[UploadedFile[bytes]], forward_of: Message | None = None
 ) -> None:
+    """Each file goes through cartable.files (stored in quarantine, scanned after commit); a forward joins the
+    original's stored files again, whatever their state: an infected one stays unserved everywhere."""
+    # A draft has no school yet: the sender's own.
+    school_id = message.school_id or (_school_of(message.sender, []) if files else None)
     rows = [
         Attachment(
             message=message,
-            file=f,
+            stored=files_actions.store_upload(f, owner=message.sender, school_id=school_id),
             name=(f.name or "fichier")[:200],
-            size=f.size or 0,
-            content_type=_type_of(f.name or ""),
         )
         for f in files
     ]
-    for row in rows:
-        row.save()  # the file is written to the storage backend as the row is saved
     if forward_of is not None:
-        Attachment.objects.bulk_create(
-            [
-                Attachment(
-                    message=message, file=a.file.name, name=a.name, size=a.size, content_type=a.content_type
-                )
-                for a in forward_of.attachments.all()
-            ]
-        )
-    if rows or forward_of is not None:
-        message.has_attachments = message.attachments.exists()
+        rows += [
+            Attachment(message=message, stored_id=a.stored_id, name=a.name)
+            for a in forward_of.attachments.all()
+        ]
+    if rows:
+        Attachment.objects.bulk_create(rows)
+        message.has_attachments = True
         message.save(update_fields=["has_attachments"])
 
 

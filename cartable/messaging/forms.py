@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import os
-
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from cartable.files.forms import AttachmentsField
 from cartable.lib.params import parse_int
 
 # Documents a school exchanges: office files, PDF, pictures, plain text, sound. Never executables or HTML.
@@ -46,45 +45,6 @@ def max_attachments() -> int:
     return settings.MESSAGE_ATTACHMENTS_MAX
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class AttachmentsField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > max_attachments():
-            raise forms.ValidationError(
-                _("%(most)s pièces jointes au plus par message.") % {"most": max_attachments()}
-            )
-        cleaned = [super(AttachmentsField, self).clean(f, initial) for f in files]
-        errors = []
-        for f in cleaned:
-            extension = os.path.splitext(f.name)[1].lower().lstrip(".")
-            if extension not in ALLOWED_EXTENSIONS:
-                errors.append(
-                    _(
-                        "« %(name)s » n’est pas accepté : seuls les documents, images et sons courants le "
-                        "sont (%(types)s)."
-                    )
-                    % {"name": f.name, "types": ", ".join(sorted(ALLOWED_EXTENSIONS))}
-                )
-            elif f.size > max_attachment_bytes():
-                errors.append(
-                    _("« %(name)s » est trop lourd (%(size)s) : %(most)s au plus par fichier.")
-                    % {
-                        "name": f.name,
-                        "size": filesizeformat(f.size),
-                        "most": filesizeformat(max_attachment_bytes()),
-                    }
-                )
-        if errors:
-            raise forms.ValidationError(errors)
-        return cleaned
-
-
 class IdListField(forms.Field):
     """A list of ids from checkboxes; who may be reached is checked by the action, not by the form."""
 
@@ -122,8 +82,10 @@ class ComposeForm(forms.Form):
         help_text=_("Le texte peut contenir des liens, du gras, des listes (HTML simple)."),
     )
     attachments = AttachmentsField(
+        extensions=ALLOWED_EXTENSIONS,
+        max_files=max_attachments,
+        max_bytes=max_attachment_bytes,
         label=_("Pièces jointes"),
-        required=False,
         help_text=_("Jusqu’à %(count)s fichiers de %(size)s chacun : documents, images, sons."),
     )
 

@@ -7,13 +7,12 @@ The sender's own state (sent, trash, deleted) lives on the message.
 
 from __future__ import annotations
 
-import os
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cartable.directory.models import Person, School
+from cartable.files.models import StoredFile
 
 
 class Folder(models.TextChoices):
@@ -100,16 +99,18 @@ class Recipient(models.Model):
         return f"{self.message_id} → {self.person_id}"
 
 
-def attachment_path(instance: Attachment, filename: str) -> str:
-    return timezone.now().strftime("messaging/%Y/%m/") + os.path.basename(filename)
+def attachment_path(instance: object, filename: str) -> str:
+    """Where attachments were stored before cartable.files (named by the first migration only)."""
+    return timezone.now().strftime("messaging/%Y/%m/") + filename.rsplit("/", 1)[-1]
 
 
 class Attachment(models.Model):
+    """A file joined to a message; a forwarded message joins the same stored file again."""
+
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=300)
+    # Stored, sniffed and scanned by cartable.files; served only once clean.
+    stored = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="message_attachments")
     name = models.CharField(_("nom"), max_length=200)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100)
 
     class Meta:
         verbose_name = _("pièce jointe")

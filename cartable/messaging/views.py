@@ -8,9 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -19,12 +18,13 @@ from django.views.decorators.http import require_POST
 
 from cartable.access import communication, policy
 from cartable.directory.models import Person, School
+from cartable.files.serving import file_response
 from cartable.lib.french import de
 from cartable.lib.html import plain_text
 from cartable.lib.params import int_or_404, optional_int_or_404, parse_int, valid_ints
 from cartable.messaging import access, actions
 from cartable.messaging.forms import ComposeForm, ReportForm, SearchForm
-from cartable.messaging.models import Folder, Message, Recipient, Report, SenderFolder
+from cartable.messaging.models import Attachment, Folder, Message, Recipient, Report, SenderFolder
 from cartable.messaging.roles import describe_people
 from cartable.portal import switches
 
@@ -197,7 +197,7 @@ def message_page(request, pk):
     shown = Recipient.objects.select_related("person").order_by("person__last_name", "person__first_name")
     conversation = list(
         access.thread_messages(request.user, message).prefetch_related(
-            "attachments",
+            Prefetch("attachments", queryset=Attachment.objects.select_related("stored")),
             Prefetch("recipients", queryset=shown[:SHOWN_RECIPIENTS], to_attr="shown_recipients"),
         )
     )
@@ -241,17 +241,7 @@ def message_page(request, pk):
 @mailbox_view
 def attachment(request, pk, attachment_pk):
     found = access.attachment_or_404(request.user, pk, attachment_pk)
-    name = found.file.name or ""
-    if not name or not default_storage.exists(name):
-        raise Http404
-    response = FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=True,
-        filename=found.name,
-        content_type=found.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(request, found.stored, found.name)
 
 
 def _mailbox_action(act, done, *, sender_only=False):
@@ -523,7 +513,13 @@ def reports(request):
         if state == "open"
         else found.exclude(outcome=Report.Outcome.OPEN)
     )
-    page = _page(request, found.prefetch_related("message__attachments", "message__sender__memberships"))
+    page = _page(
+        request,
+        found.prefetch_related(
+            Prefetch("message__attachments", queryset=Attachment.objects.select_related("stored")),
+            "message__sender__memberships",
+        ),
+    )
     rows = [{"report": r, "may_block": actions.may_block(request.user, r)} for r in page.object_list]
     # After hijacked accounts, the next step: the school's kill-switch (the platform admin has the console's).
     pausing = School.objects.filter(pk__in=policy.schools_pausing_messaging(request.user)).order_by("name")

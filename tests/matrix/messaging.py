@@ -4,6 +4,7 @@ for the school-wide staff of school A (and the platform admin); the platform adm
 
 from __future__ import annotations
 
+from cartable.files.tests.helpers import mark_all_clean
 from cartable.messaging.tests.helpers import world_message, world_report
 from tests.matrix import Route, expect, logged_in
 from tests.world import World
@@ -15,6 +16,7 @@ def _message(suffix: str = ""):
 
 def _attachment(w: World) -> str:
     message = world_message(w)
+    mark_all_clean()  # the matrix is about access: the antivirus has its own tests (cartable/files)
     return f"/messagerie/{message.pk}/pieces/{message.attachments.first().pk}"
 
 

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cartable.access import communication
 from cartable.accounts.models import User
+from cartable.files.tests.helpers import mark_all_clean
 from cartable.messaging import actions
 from cartable.messaging.models import Folder, Message, Recipient, Report
 from cartable.messaging.tests.helpers import parents_of, pdf, send
@@ -110,6 +111,9 @@ def test_forward_keeps_attachments(world):
     assert response.status_code == 302
     forwarded = Message.objects.get(subject="Tr : Bulletin")
     assert forwarded.has_attachments and forwarded.attachments.get().name == "bulletin.pdf"
+    # The forward joins the same stored file: one scan serves both messages.
+    assert forwarded.attachments.get().stored_id == first.attachments.get().stored_id
+    mark_all_clean()
     download = client_for(world, "paul").get(
         f"/messagerie/{forwarded.pk}/pieces/{forwarded.attachments.get().pk}"
     )
@@ -334,8 +338,9 @@ def test_reply_subject_and_download_type(world):
     )
     marie = client_for(world, "marie")
     assert 'value="Re : Rentrée"' in marie.get(f"/messagerie/{first.pk}/repondre").content.decode()
+    mark_all_clean()
     download = marie.get(f"/messagerie/{first.pk}/pieces/{first.attachments.get().pk}")
-    assert download["Content-Type"] == "application/pdf"  # not what the sender's browser claimed
+    assert download["Content-Type"] == "application/pdf"  # sniffed: not what the sender's browser claimed
     assert download["X-Content-Type-Options"] == "nosniff"
 
 
