@@ -16,20 +16,6 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Retour-En-Classe-Avec-Cartable"
 
 
-@pytest.fixture
-def ask_link(run_tasks, django_capture_on_commit_callbacks):
-    """ask_link(client, email): the email leaves from the background worker once the request's transaction
-    has committed."""
-
-    def ask(client, email):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("accounts:password_reset"), {"email": email})
-        run_tasks()
-        return response
-
-    return ask
-
-
 def link_in(message, settings) -> str:
     match = re.search(re.escape(settings.SITE_URL) + r"(/auth/password/reset/\S+)", message.body)
     assert match, message.body
