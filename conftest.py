@@ -1,6 +1,9 @@
-"""What every test shares: fast fixture passwords, an isolated cache, static files as production serves them,
-and the permission world."""
+"""What every test shares: cheap password hashes, an isolated cache, static files as production serves
+them, the permission world (built for each test, or once for a module: `module_world`), logged-in clients
+(`as_user`) and the background worker (`run_tasks`). Shared fixtures are defined here only: the apps'
+conftest.py files add their own kinds of data, never a second definition of these."""
 
+import copy
 import fcntl
 import hashlib
 import os
@@ -13,6 +16,24 @@ import pytest
 STORAGE_CODE = Path(__file__).resolve().parent / "cartable" / "lib" / "storage.py"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """On SQLite, a test database in a file under var/, one per test process, instead of Django's shared
+    in-memory database: in memory, the browser tests' live server thread and the test's own thread share one
+    cache whose table locks SQLite does not wait for ("database table is locked: accounts_user"); with a
+    file, each connection waits for the other (WAL and the busy timeout of settings.py). PostgreSQL is left
+    as pytest-django names it (one database per xdist worker)."""
+    from django.conf import settings
+
+    for alias, config in settings.DATABASES.items():
+        if config["ENGINE"] != "django.db.backends.sqlite3" or config.get("TEST", {}).get("NAME"):
+            continue
+        worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+        folder = Path(__file__).resolve().parent / "var" / "test-db"
+        folder.mkdir(parents=True, exist_ok=True)
+        config.setdefault("TEST", {})["NAME"] = str(folder / f"{alias}-{worker}.sqlite3")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static():
     """The static files as production serves them: gathered by `collectstatic` (hashed names, gzip and brotli
@@ -22,6 +43,51 @@ def collected_static():
     root = _collect_static()
     with override_settings(STATIC_ROOT=root, WHITENOISE_USE_FINDERS=False, WHITENOISE_AUTOREFRESH=False):
         yield root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """WhiteNoise lists STATIC_ROOT (Django admin's thousand files and their compressed copies: about a
+    second) when its middleware is built, that is once per process in production but once per test `Client()`
+    here, and the access matrix alone makes thousands of them. The listing is kept for the session, per
+    configuration that shapes it; the files themselves never change during a session (`collected_static`).
+    Each middleware still gets its own dictionary, filled as WhiteNoise would fill it."""
+    from django.conf import settings
+    from whitenoise.base import WhiteNoise
+
+    original = WhiteNoise.update_files_dictionary
+    listed: dict[tuple, dict] = {}
+
+    def update_files_dictionary(self, root, prefix):
+        key = (
+            type(self),
+            root,
+            prefix,
+            os.stat(root).st_mtime_ns,
+            getattr(self, "static_prefix", None),
+            self.max_age,
+            self.allow_all_origins,
+            self.charset,
+            self.index_file,
+            self.add_headers_function,
+            self.__dict__.get("immutable_file_test"),
+            repr(getattr(settings, "WHITENOISE_MIMETYPES", None)),
+            repr(settings.STORAGES.get("staticfiles")),
+            settings.STATIC_URL,
+        )
+        files = listed.get(key)
+        if files is None:
+            kept, self.files = self.files, {}
+            try:
+                original(self, root, prefix)
+                files = listed[key] = self.files
+            finally:
+                self.files = kept
+        self.files.update(files)
+
+    WhiteNoise.update_files_dictionary = update_files_dictionary
+    yield
+    WhiteNoise.update_files_dictionary = original
 
 
 def _collect_static() -> Path:
@@ -53,34 +119,43 @@ def _collect_static() -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def _media_root(tmp_path_factory) -> Path:
-    """Uploads of the tests, one folder per test process (never var/media, the demo's)."""
-    return tmp_path_factory.mktemp("media")
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings(tmp_path_factory):
+    """For the whole session, so that a world built once for a module (`module_world`) meets them too."""
+    from django.test.utils import override_settings
 
-
-@pytest.fixture(autouse=True)
-def _test_settings(settings, _media_root):
-    settings.MEDIA_ROOT = _media_root
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    hashers = [
+        # Argon2id at test strength (tests/hashers.py): same algorithm and format, a fraction of the cost.
+        # Production keeps Django's parameters.
+        "tests.hashers.CheapArgon2PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         # Only the world's fixture passwords use it; every password set through Cartable is Argon2id.
         "django.contrib.auth.hashers.MD5PasswordHasher",
     ]
-    settings.SECURE_SSL_REDIRECT = False
-    # No antivirus unless a test asks for the real one (the `clamav` fixture): uploads stay in quarantine.
-    settings.CLAMAV_ADDRESS = "unix:///nonexistent/cartable-test-clamd.sock"
+    with override_settings(
+        PASSWORD_HASHERS=hashers,
+        SECURE_SSL_REDIRECT=False,
+        # Uploads of the tests, one folder per test process (never var/media, the demo's).
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        # No antivirus unless a test asks for the real one (the `clamav` fixture): uploads stay in quarantine.
+        CLAMAV_ADDRESS="unix:///nonexistent/cartable-test-clamd.sock",
+    ):
+        yield
+
+
+def _caches_of_their_own(caches: dict) -> dict:
+    return {
+        alias: {**_one_process(config), "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
+        for alias, config in caches.items()
+    }
 
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test gets its own cache key space: login throttling counters never leak between tests, even
-    when parallel test processes share one Redis (clearing Redis would wipe the other processes' keys)."""
-    settings.CACHES = {
-        alias: {**_one_process(config), "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
-        for alias, config in settings.CACHES.items()
-    }
+    when parallel test processes share one Redis (clearing Redis would wipe the other processes' keys).
+    It also makes every cached fact and version number start afresh, which `module_world` relies on."""
+    settings.CACHES = _caches_of_their_own(settings.CACHES)
 
 
 DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
@@ -104,26 +179,74 @@ def _bumps_checked(monkeypatch):
         yield
 
 
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
-    """On SQLite the test database is a file, not Django's in-memory default, so that another process can
-    open it (tests/test_two_processes.py). One file per test process, under var/."""
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3" or db.get("TEST", {}).get("NAME"):
-        return
-    folder = Path(__file__).resolve().parent / "var"
-    folder.mkdir(exist_ok=True)
-    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
-    db.setdefault("TEST", {})["NAME"] = str(folder / f"test-{worker}.sqlite3")
-
-
 @pytest.fixture
 def world(db):
     from tests.world import build_world
 
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def _world_of_the_module(django_db_setup, django_db_blocker):
+    """The permission world written once for a whole module, inside a transaction rolled back after its last
+    test. Each test runs in its own savepoint inside it (the `db` fixture), so whatever a test writes is gone
+    before the next one, in whatever order they run."""
+    from django.conf import settings
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    from tests.world import build_world
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            # The versions it bumps and the facts it reads go to a key space nobody reads afterwards.
+            with override_settings(CACHES=_caches_of_their_own(settings.CACHES)):
+                built = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def module_world(_world_of_the_module, db):
+    """The permission world built once per module (the access matrix visits 200 routes with it): same rows,
+    same ids for every test of the module. A module opts in with
+
+        @pytest.fixture
+        def world(module_world):
+            return module_world
+
+    Why it stays independent: the rows a test writes are rolled back with its savepoint; the cached facts
+    and version numbers a test sees live under its own cache key space (`_isolated_cache`), so a rolled-back
+    write whose version bump stayed in Redis meets no fact of another test (a bump renews the number, and
+    the next test does not even read the same number); and each test gets its own copy of the Python
+    objects, so an attribute a test changes on `world.alice` is not seen by the next one.
+
+    Not for tests that commit (`transactional_db`, the live server): their writes would outlive the
+    savepoint. Nor for modules that build the world at a travelled time: it is built before any test."""
+    return copy.deepcopy(_world_of_the_module)
+
+
+@pytest.fixture
+def as_user(world):
+    """A logged-in browser (Django's test client) for a persona of the permission world, as after a real
+    login with the second factor given: `as_user("tom")`; `as_user("tom", verified=False)` for staff who
+    still owe it."""
+    from django.test import Client
+
+    def login(name: str, *, verified: bool = True) -> Client:
+        return world.login(Client(), name, verified=verified)
+
+    return login
 
 
 @pytest.fixture
@@ -134,7 +257,8 @@ def run_tasks(monkeypatch):
 
     The worker closes connections it takes for broken between tasks; a test's connection sits inside the
     test's transaction (not in autocommit), which PostgreSQL's backend reports as unusable, so the worker
-    would close it and lose the test's data: that one check is left out here."""
+    would close it and lose the test's data: that one check is left out here. Defined here only: the apps'
+    tests use this one."""
     from django.core.management import call_command
     from django_tasks_db.management.commands import db_worker
 

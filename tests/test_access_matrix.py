@@ -3,6 +3,9 @@
 The entries live in tests/matrix/, one module per app. A new route without an entry fails
 `test_every_route_is_in_the_matrix`. Staff log in with their second factor verified (the second-factor step
 itself is tested in the accounts and console tests).
+
+The world is written once for the module; each route's test runs in its own savepoint, rolled back after it
+(see `module_world` in the root conftest.py).
 """
 
 import re
@@ -15,6 +18,11 @@ from cartable.accounts.models import User
 from tests.matrix import EVERYONE, collect
 
 ROUTES, MATRIX = collect()
+
+
+@pytest.fixture
+def world(module_world):
+    return module_world
 
 
 def route_names(patterns=None, namespace: str = "") -> set[str]:

@@ -32,6 +32,13 @@ from tests.matrix import EVERYONE, collect
 
 ROUTES, MATRIX = collect()
 
+
+@pytest.fixture
+def world(module_world):
+    """Written once for the module; each test runs in its own savepoint (the root conftest.py)."""
+    return module_world
+
+
 # One value of each kind that broke a view once; each is sent to every name of every route. (A NUL byte is
 # refused before any view, see test_nul_bytes_are_refused_before_any_view: it is only among the mixed values.)
 SWEEP = ["²", "9" * 5000, "99999999999999999999", "9999-12-31", "teachers:²"]

@@ -38,13 +38,8 @@ def _summer():
         yield
 
 
-def fresh_user(world, name):
-    """The persona's account as a new request sees it (no facts kept on the object)."""
-    return User.objects.get(pk=world.users[name].pk)
-
-
 def visible(world, name):
-    return {p.pk for p in policy.people_visible_to(fresh_user(world, name))}
+    return {p.pk for p in policy.people_visible_to(world.fresh_user(name))}
 
 
 def ids(world, *names):
@@ -52,7 +47,7 @@ def ids(world, *names):
 
 
 def sees(world, viewer, target):
-    return policy.can_view_person(fresh_user(world, viewer), world.people[target])
+    return policy.can_view_person(world.fresh_user(viewer), world.people[target])
 
 
 def test_school_year_dates_run_from_september_to_the_first_saturday_of_july():
@@ -126,8 +121,8 @@ def test_rollover_ends_access_through_last_years_classes(world):
     # Tom taught 6A last year: no longer its pupils nor their families.
     assert not sees(world, "tom", "alice")
     assert not visible(world, "tom") & ids(world, "alice", "bob", "marie", "marc", "beatrice")
-    assert not policy.teaches(fresh_user(world, "tom"), world.class_6a)
-    assert not policy.teaches(fresh_user(world, "tom"), world.people["alice"])
+    assert not policy.teaches(world.fresh_user("tom"), world.class_6a)
+    assert not policy.teaches(world.fresh_user("tom"), world.people["alice"])
     # Alice and her parents no longer see last year's teacher.
     assert not sees(world, "alice", "tom")
     assert not visible(world, "marie") & ids(world, "tom", "xavier")
@@ -150,14 +145,14 @@ def test_new_years_class_restores_access(world):
     assert ids(world, "alice", "marie", "marc") <= visible(world, "tom")
     assert not visible(world, "tom") & ids(world, "bob", "beatrice")  # Bob is not in the new 6A
     assert ids(world, "tom") <= visible(world, "marie")
-    assert policy.teaches(fresh_user(world, "tom"), world.people["alice"])
-    assert not policy.teaches(fresh_user(world, "tom"), world.people["bob"])
+    assert policy.teaches(world.fresh_user("tom"), world.people["alice"])
+    assert not policy.teaches(world.fresh_user("tom"), world.people["bob"])
 
 
 def test_home_page_and_console_show_only_the_new_years_classes(world):
     directory.start_school_year("2027-2028")
-    assert home_facts(fresh_user(world, "alice")).me.classes == ()
-    assert all(child.classes == () for child in home_facts(fresh_user(world, "marie")).children)
+    assert home_facts(world.fresh_user("alice")).me.classes == ()
+    assert all(child.classes == () for child in home_facts(world.fresh_user("marie")).children)
     assert taught_groups(world.people["tom"].pk) == ()
     assert not current_classes_of(world.school_a).exists()
 
@@ -165,7 +160,7 @@ def test_home_page_and_console_show_only_the_new_years_classes(world):
     new_6a = Group.objects.create(school=world.school_a, year=year, name="6A", level="6e")
     directory.enrol(world.people["alice"], new_6a)
     directory.assign_teaching(world.people["tom"], new_6a, world.maths)
-    alice = home_facts(fresh_user(world, "alice")).me
+    alice = home_facts(world.fresh_user("alice")).me
     assert [card.pk for card in alice.classes] == [new_6a.pk]
     assert [member.teacher.pk for member in alice.classes[0].team] == [world.people["tom"].pk]
     assert [group.pk for group in taught_groups(world.people["tom"].pk)] == [new_6a.pk]

@@ -18,13 +18,19 @@ from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cartable.accounts import mfa
-from cartable.accounts.models import User
 from cartable.console import actions as console
 from tests.matrix import EVERYONE, collect
 
 pytestmark = pytest.mark.django_db
 
 ROUTES, MATRIX = collect()
+
+
+@pytest.fixture
+def world(module_world):
+    """Written once for the module; each test runs in its own savepoint (the root conftest.py)."""
+    return module_world
+
 
 # What a session that still owes its second factor may open.
 OPEN_ROUTES = {
@@ -124,7 +130,7 @@ def gate_request(world, name: str, path: str = "/", *, verified: bool = False):
     device = world.devices.get(name)
     if verified and device is not None:
         request.session["otp_device_id"] = device.persistent_id
-    request.user = User.objects.get(pk=world.users[name].pk)
+    request.user = world.fresh_user(name)
     OTPMiddleware(lambda r: None)(request)
     assert request.user.is_authenticated
     return request

@@ -94,6 +94,11 @@ class World:
             )
         )
 
+    def fresh_user(self, name: str) -> User:
+        """Persona `name`'s user read again from the database: none of the facts an earlier request kept
+        on the object (as each request of a real server gets)."""
+        return User.objects.get(pk=self.users[name].pk)
+
     def login(self, client, name: str, *, verified: bool = True):
         """Log `client` in as persona `name`, as after a real login (and a second factor for staff)."""
         user = self.users[name]

@@ -7,6 +7,8 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Chromium must not try to reach the network (this machine has none besides localhost).
@@ -20,6 +22,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+def log_in(page, live_server, world, name: str) -> None:
+    """The browser gets the session of a real login (with the second factor for staff); "anon": no session.
+    The login form itself is tested by the tests that fill it in."""
+    page.context.clear_cookies()
+    if name == "anon":
+        return
+    cookie = world.login(Client(), name).cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def pytest_collection_modifyitems(config, items):

@@ -11,11 +11,10 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from cartable.messaging.tests.helpers import send, world_message
 from cartable.timetable.models import Course, Room, TimetableSettings
+from tests.e2e.conftest import log_in
 from tests.matrix import collect
 from tests.world import PASSWORD
 
@@ -80,14 +79,6 @@ def phone(browser, live_server, settings):
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-def log_in(page, live_server, world, name: str) -> None:
-    page.context.clear_cookies()
-    if name == "anon":
-        return
-    cookie = world.login(Client(), name).cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def some_school_life(world) -> None:

@@ -4,22 +4,14 @@ sending with the kill-switch, on a phone-sized screen."""
 
 import re
 
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from cartable.access.communication import can_write, may_send
-
-
-def log_in(page, world, live_server, name="ada"):
-    """The session of a real login with the second factor, handed to the browser."""
-    client = world.login(Client(), name)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+from tests.e2e.conftest import log_in
 
 
 def test_ada_opens_classmates_checks_and_stops_pupils(world, page, live_server):
-    log_in(page, world, live_server)
+    log_in(page, live_server, world, "ada")
     uai = world.school_a.uai
     page.goto(f"/admin-ecole/{uai}/personnes")
     page.get_by_role("link", name="Règles de communication").click()

@@ -5,14 +5,12 @@ import by itself (htmx polling)."""
 import re
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from cartable.directory.models import Enrolment, Person
 from cartable.feeds.models import ImportJob
+from tests.e2e.conftest import log_in
 
 PUPILS = (
     "Nom;Prénom;Date de naissance;Classe\n"
@@ -22,19 +20,8 @@ PUPILS = (
 ).encode("cp1252")
 
 
-def log_in(page, world, live_server, name="ada"):
-    """The session of a real login with the second factor, handed to the browser."""
-    client = world.login(Client(), name)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-
-
-def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-
-
-def test_ada_imports_pupils_from_a_csv(world, page, live_server):
-    log_in(page, world, live_server)
+def test_ada_imports_pupils_from_a_csv(world, page, live_server, run_tasks):
+    log_in(page, live_server, world, "ada")
     page.goto(f"/admin-ecole/{world.school_a.uai}/personnes")
     page.get_by_role("link", name="Importer un fichier").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Importer un fichier de personnes")
@@ -79,7 +66,7 @@ def test_ada_imports_pupils_from_a_csv(world, page, live_server):
 
     # The worker runs the import while Ada looks at another page.
     page.get_by_role("link", name="Importer un autre fichier").click()
-    run_worker()
+    run_tasks()
     page.goto(job_url)
     expect(page.get_by_role("heading", level=2, name="Terminé")).to_be_visible()
     expect(progress).to_have_attribute("value", "100")
@@ -113,7 +100,7 @@ def test_job_page_follows_a_running_import_by_itself(world, page, live_server):
         processed_rows=2,
         started_at=timezone.now(),
     )
-    log_in(page, world, live_server)
+    log_in(page, live_server, world, "ada")
     page.goto(f"/admin-ecole/{world.school_a.uai}/import/{job.pk}")
     progress = page.locator("progress#import-progress-bar")
     expect(progress).to_have_attribute("value", "50")

@@ -8,12 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from cartable.messaging.tests.helpers import send
 from cartable.timetable.tests.helpers import course, settings_for
+from tests.e2e.conftest import log_in
 
 PARIS = ZoneInfo("Europe/Paris")
 PHONE = {"width": 360, "height": 800}
@@ -29,14 +28,6 @@ def wednesday():
     when = dt.datetime.combine(day, dt.time(10), tzinfo=PARIS)
     with time_machine.travel(max(when, now + dt.timedelta(minutes=1)), tick=True):
         yield day
-
-
-def log_in(page, live_server, world, name: str) -> None:
-    """The browser gets the session of a real login (with the second factor for staff)."""
-    client = world.login(Client(), name)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def top(locator) -> float:

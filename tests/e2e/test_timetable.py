@@ -4,11 +4,10 @@ struck through in her week; the week is a list per day on a phone and a grid on 
 import re
 from datetime import date, time
 
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from cartable.timetable.models import Course, Room, TimetableSettings
+from tests.e2e.conftest import log_in
 
 MONDAY = date(2026, 11, 16)
 
@@ -28,14 +27,6 @@ def timetable(world) -> None:
         )
         course.groups.add(world.class_6a)
         course.teachers.add(world.person("tom"))
-
-
-def log_in(page, live_server, world, name: str) -> None:
-    """The browser gets the session of a real login (with the second factor for staff)."""
-    client = world.login(Client(), name)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def test_vie_scolaire_cancels_a_lesson_and_the_pupil_sees_it(world, page, live_server):

@@ -1,5 +1,4 @@
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from cartable.access import actions, communication
@@ -30,13 +29,3 @@ def url_a(world):
         return reverse(f"access:{name}", args=[world.school_a.uai, *args])
 
     return build
-
-
-@pytest.fixture
-def as_user(world):
-    """A logged-in browser for a persona of the permission world."""
-
-    def login(name: str) -> Client:
-        return world.login(Client(), name)
-
-    return login

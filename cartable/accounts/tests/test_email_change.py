@@ -13,7 +13,6 @@ from django.urls import reverse
 from cartable.accounts import actions, email_change
 from cartable.accounts.models import LoginEvent, User
 from cartable.accounts.tests.helpers import text
-from cartable.accounts.tests.test_password_reset import ask_link
 from tests.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +47,7 @@ def marie(world) -> User:
     return User.objects.get(pk=world.marie.pk)
 
 
-def test_a_new_address_is_used_only_once_confirmed(world, client, send_emails):
+def test_a_new_address_is_used_only_once_confirmed(world, client, send_emails, ask_link):
     world.login(client, "marie")
     response = send_emails(change_email, client, NEW)
     assert response.status_code == 302 and response.url == reverse("portal:me")

@@ -1,12 +1,10 @@
 """Password reset by an emailed link, for accounts with an address; no way to learn who has an account."""
 
 import re
-from unittest import mock
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
-from django.test import Client, TestCase
+from django.test import Client
 from django.urls import reverse
 
 from cartable.accounts import actions
@@ -16,16 +14,6 @@ from cartable.accounts.tests.helpers import text
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Retour-En-Classe-Avec-Cartable"
-
-
-def ask_link(client, email):
-    """The email leaves from the background worker once the request's transaction has committed."""
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(reverse("accounts:password_reset"), {"email": email})
-    # The worker closes connections it finds outside autocommit: the test's transaction on PostgreSQL.
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    return response
 
 
 def link_in(message, settings) -> str:
@@ -39,7 +27,7 @@ def test_page_explains_what_to_do_without_an_email(client, world):
     assert "administrateur ENT" in content
 
 
-def test_reset_by_email_link(world, client, settings):
+def test_reset_by_email_link(world, client, settings, ask_link):
     other_session = Client()
     world.login(other_session, "marie")
 
@@ -70,7 +58,7 @@ def test_reset_by_email_link(world, client, settings):
     assert "plus valable" in text(Client().get(link_in(message, settings), follow=True))
 
 
-def test_unknown_address_gets_the_same_page_and_no_email(world, client):
+def test_unknown_address_gets_the_same_page_and_no_email(world, client, ask_link):
     known = ask_link(client, "marie@example.test")
     unknown = ask_link(client, "personne@example.test")
     assert known.status_code == unknown.status_code == 302
@@ -78,27 +66,27 @@ def test_unknown_address_gets_the_same_page_and_no_email(world, client):
     assert len(mail.outbox) == 1
 
 
-def test_blocked_accounts_get_no_link(world, client):
+def test_blocked_accounts_get_no_link(world, client, ask_link):
     actions.block_user(world.users["marie"])
     assert ask_link(client, "marie@example.test").status_code == 302
     assert mail.outbox == []
 
 
-def test_a_link_sent_before_blocking_stops_working(world, client, settings):
+def test_a_link_sent_before_blocking_stops_working(world, client, settings, ask_link):
     ask_link(client, "marie@example.test")
     actions.block_user(world.users["marie"])
     page = client.get(link_in(mail.outbox[0], settings), follow=True)
     assert "plus valable" in text(page)
 
 
-def test_a_link_sent_before_deactivation_stops_working(world, client, settings):
+def test_a_link_sent_before_deactivation_stops_working(world, client, settings, ask_link):
     ask_link(client, "marie@example.test")
     User.objects.filter(pk=world.users["marie"].pk).update(is_active=False)
     page = client.get(link_in(mail.outbox[0], settings), follow=True)
     assert "plus valable" in text(page)
 
 
-def test_accounts_not_yet_activated_get_no_link(world, client):
+def test_accounts_not_yet_activated_get_no_link(world, client, ask_link):
     # They have no password: the activation letter is their way in.
     actions.reset_password_by_admin(world.users["marie"])
     ask_link(client, "marie@example.test")

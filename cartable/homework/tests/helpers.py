@@ -12,13 +12,6 @@ from cartable.homework.models import Entry
 from tests.world import World
 
 
-def as_user(world: World, name: str):
-    """The user object of a persona, fresh (no cached facts from an earlier request)."""
-    from cartable.accounts.models import User
-
-    return User.objects.get(pk=world.users[name].pk)
-
-
 def session(
     world: World,
     *,
@@ -36,7 +29,7 @@ def session(
     if subject is None and teacher == "tom":
         subject = world.maths
     return actions.create_entry(
-        as_user(world, teacher),
+        world.fresh_user(teacher),
         actions.EntryInput(
             group_id=group.pk,
             subject_id=subject.pk if subject is not None else None,
@@ -57,5 +50,5 @@ def french_5b(world: World):
 
 def request_for(world: World, name: str):
     request = RequestFactory().get("/")
-    request.user = as_user(world, name)
+    request.user = world.fresh_user(name)
     return request

@@ -7,7 +7,7 @@ from django.urls import reverse
 from cartable.directory import actions as directory
 from cartable.homework import access
 from cartable.homework.actions import Refused
-from cartable.homework.tests.helpers import as_user, french_5b, session
+from cartable.homework.tests.helpers import french_5b, session
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def tom_teaches_5b_every_subject(world):
 
 def test_each_subject_of_the_school_is_offered_for_the_class_of_a_class_teacher(tom_teaches_5b_every_subject):
     world = tom_teaches_5b_every_subject
-    offered = {(t.group_name, t.subject_name) for t in access.teachings_of(as_user(world, "tom"))}
+    offered = {(t.group_name, t.subject_name) for t in access.teachings_of(world.fresh_user("tom"))}
     assert offered == {("5B", "Français"), ("5B", "Mathématiques"), ("6A", "Mathématiques")}
 
 

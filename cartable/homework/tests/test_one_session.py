@@ -11,7 +11,7 @@ from cartable.directory import versions as directory_versions
 from cartable.directory.models import TeachingAssignment
 from cartable.homework import actions, queries
 from cartable.homework.models import Entry
-from cartable.homework.tests.helpers import as_user, session
+from cartable.homework.tests.helpers import session
 from cartable.timetable.tests.helpers import course, settings_for
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +209,7 @@ def test_emptying_a_session_is_refused(world, client):
     # Emptying the content while the homework stays is fine.
     with pytest.raises(actions.Refused):
         actions.update_entry(
-            as_user(world, "tom"),
+            world.fresh_user("tom"),
             entry,
             actions.EntryInput(
                 group_id=world.class_6a.pk,
@@ -219,7 +219,7 @@ def test_emptying_a_session_is_refused(world, client):
             ),
         )
     actions.update_entry(
-        as_user(world, "tom"),
+        world.fresh_user("tom"),
         entry,
         actions.EntryInput(group_id=world.class_6a.pk, subject_id=world.maths.pk, date=MONDAY),
     )

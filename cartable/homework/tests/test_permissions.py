@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cartable.homework import actions
 from cartable.homework.models import Entry, Homework
-from cartable.homework.tests.helpers import as_user, french_5b, session
+from cartable.homework.tests.helpers import french_5b, session
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_tess_cannot_write_in_6a_even_with_a_forged_form(world, client):
     # The action refuses it too, whoever calls it.
     with pytest.raises(actions.Refused):
         actions.create_entry(
-            as_user(world, "tess"),
+            world.fresh_user("tess"),
             actions.EntryInput(group_id=world.class_6a.pk, subject_id=world.maths.pk, date=TODAY()),
         )
     # A teacher of no class has no form at all.
@@ -165,7 +165,7 @@ def test_the_principal_consults_and_signs_any_class_of_his_school_only(world, cl
     client.post(f"/cahier-de-textes/seance/{entry.pk}/supprimer")
     assert Entry.objects.filter(pk=entry.pk).exists()
     with pytest.raises(actions.Refused, match="visé"):
-        actions.delete_entry(as_user(world, "tom"), entry)
+        actions.delete_entry(world.fresh_user("tom"), entry)
     # Nor can a session be backdated into the signed period; tomorrow is still open.
     with pytest.raises(actions.Refused):
         session(world, day=TODAY() - dt.timedelta(days=3))
@@ -216,7 +216,7 @@ def test_the_visa_list_counts_the_sessions_given_since_the_last_visa(world, time
         session(world, day=dt.date(2026, 11, day))
     session(world, teacher="tess", group=world.class_5b, subject=french_5b(world), day=dt.date(2026, 11, 19))
     time_machine.move_to(dt.datetime(2026, 11, 17, 17, 0, tzinfo=dt.UTC))
-    actions.sign_visa(as_user(world, "paul"), world.class_6a, up_to=dt.date(2026, 11, 17))
+    actions.sign_visa(world.fresh_user("paul"), world.class_6a, up_to=dt.date(2026, 11, 17))
     time_machine.move_to(dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.UTC))
     session(world, day=dt.date(2026, 11, 27), visible_from=dt.datetime(2026, 11, 27, 7, 0, tzinfo=dt.UTC))
     rows: dict = {g.name: g for g in queries.group_visa_summary(frozenset({world.school_a.pk}))}
@@ -230,7 +230,7 @@ def test_the_record_outlives_its_authors_account(world):
     from cartable.directory.models import Person
 
     entry = session(world)
-    actions.sign_visa(as_user(world, "paul"), world.class_6a)
+    actions.sign_visa(world.fresh_user("paul"), world.class_6a)
     Person.objects.filter(pk__in=[world.person("tom").pk, world.person("paul").pk]).delete()
     entry.refresh_from_db()
     assert entry.author is None and world.class_6a.homework_visas.get().signed_by is None

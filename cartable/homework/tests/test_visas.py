@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cartable.homework import actions, queries
 from cartable.homework.models import Entry, Visa
-from cartable.homework.tests.helpers import as_user, french_5b, session
+from cartable.homework.tests.helpers import french_5b, session
 from cartable.timetable.models import CourseException, ExceptionKind
 from cartable.timetable.tests.helpers import course, settings_for
 
@@ -166,7 +166,7 @@ def test_the_cahier_of_a_class_lists_its_empty_sessions_to_the_direction_only(wo
 
 
 def test_empty_sessions_count_from_the_day_after_the_last_visa(world, client, week_of_lessons):
-    actions.sign_visa(as_user(world, "paul"), world.class_6a, up_to=day(1))
+    actions.sign_visa(world.fresh_user("paul"), world.class_6a, up_to=day(1))
     world.login(client, "paul")
     html = client.get(f"/cahier-de-textes/classe/{world.class_6a.pk}/").content.decode()
     assert "écrite sans contenu" not in html  # Tuesday is covered by the visa

@@ -2,7 +2,6 @@
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cartable.access import communication
@@ -16,15 +15,11 @@ from cartable.notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 
-def client_for(world, name) -> Client:
-    return world.login(Client(), name)
-
-
-def test_another_users_message_answers_404_everywhere(world):
+def test_another_users_message_answers_404_everywhere(world, as_user):
     message = send(world, "tom", to=["marie"], subject="Pour Marie", files=[pdf()])
     attachment = message.attachments.get()
     for name in ("bob", "beatrice", "marc", "tess", "vera", "zack", "xavier"):
-        client = client_for(world, name)
+        client = as_user(name)
         base = f"/messagerie/{message.pk}"
         for url in (
             base,
@@ -48,21 +43,21 @@ def test_another_users_message_answers_404_everywhere(world):
     assert Recipient.objects.get(message=message).folder == Folder.INBOX
 
 
-def test_a_guardian_with_two_children_sees_messages_about_both(world):
+def test_a_guardian_with_two_children_sees_messages_about_both(world, as_user):
     send(world, "tom", groups=[parents_of(world.class_6a)], subject="Sortie de la 6A")
     send(world, "xavier", groups=[parents_of(world.class_6c)], subject="Piscine de la 6C")
-    page = client_for(world, "marie").get("/messagerie/").content.decode()
+    page = as_user("marie").get("/messagerie/").content.decode()
     assert "Sortie de la 6A" in page and "Piscine de la 6C" in page
     # Marc is only Alice's guardian; Zack only Zoé's.
-    marc = client_for(world, "marc").get("/messagerie/").content.decode()
+    marc = as_user("marc").get("/messagerie/").content.decode()
     assert "Sortie de la 6A" in marc and "Piscine de la 6C" not in marc
-    zack = client_for(world, "zack").get("/messagerie/").content.decode()
+    zack = as_user("zack").get("/messagerie/").content.decode()
     assert "Piscine de la 6C" in zack and "Sortie de la 6A" not in zack
 
 
-def test_conversation_reply_and_reply_all(world):
+def test_conversation_reply_and_reply_all(world, as_user):
     first = send(world, "tom", groups=[parents_of(world.class_6a)], subject="Sortie au musée")
-    marie = client_for(world, "marie")
+    marie = as_user("marie")
     page = marie.get(f"/messagerie/{first.pk}/repondre").content.decode()
     assert "Re : Sortie au musée" in page and "Tom LEROY" in page
     # Reply to all: only those Marie may still write to are proposed.
@@ -85,17 +80,17 @@ def test_conversation_reply_and_reply_all(world):
     assert response.status_code == 302
     answer = Message.objects.exclude(pk=first.pk).get()
     assert answer.thread_id == first.pk and answer.reply_to_id == first.pk
-    page = client_for(world, "tom").get(f"/messagerie/{first.pk}").content.decode()
+    page = as_user("tom").get(f"/messagerie/{first.pk}").content.decode()
     assert page.index("Sortie au musée") < page.index("Alice viendra.")
     # Béatrice sees the first message of the conversation, not Marie's answer to Tom.
-    assert client_for(world, "beatrice").get(f"/messagerie/{answer.pk}").status_code == 404
-    page = client_for(world, "beatrice").get(f"/messagerie/{first.pk}").content.decode()
+    assert as_user("beatrice").get(f"/messagerie/{answer.pk}").status_code == 404
+    page = as_user("beatrice").get(f"/messagerie/{first.pk}").content.decode()
     assert "Alice viendra." not in page
 
 
-def test_forward_keeps_attachments(world):
+def test_forward_keeps_attachments(world, as_user):
     first = send(world, "tom", to=["vera"], subject="Bulletin", files=[pdf("bulletin.pdf")])
-    vera = client_for(world, "vera")
+    vera = as_user("vera")
     page = vera.get(f"/messagerie/{first.pk}/transferer").content.decode()
     assert "Tr : Bulletin" in page and "bulletin.pdf" in page
     response = vera.post(
@@ -114,19 +109,17 @@ def test_forward_keeps_attachments(world):
     # The forward joins the same stored file: one scan serves both messages.
     assert forwarded.attachments.get().stored_id == first.attachments.get().stored_id
     mark_all_clean()
-    download = client_for(world, "paul").get(
-        f"/messagerie/{forwarded.pk}/pieces/{forwarded.attachments.get().pk}"
-    )
+    download = as_user("paul").get(f"/messagerie/{forwarded.pk}/pieces/{forwarded.attachments.get().pk}")
     assert download.status_code == 200
 
 
-def test_recall_only_while_nobody_has_read_it(world):
+def test_recall_only_while_nobody_has_read_it(world, as_user):
     message = send(world, "tom", to=["marie", "marc"], subject="Erreur de destinataire")
-    tom = client_for(world, "tom")
+    tom = as_user("tom")
     assert tom.post(f"/messagerie/{message.pk}/rappeler").status_code == 302
     message.refresh_from_db()
     assert message.recalled_at is not None
-    marie = client_for(world, "marie")
+    marie = as_user("marie")
     assert "Erreur de destinataire" not in marie.get("/messagerie/").content.decode()
     assert marie.get(f"/messagerie/{message.pk}").status_code == 404
     # Nor in her timeline, her notifications or her unread count: nothing tells what it was.
@@ -141,69 +134,67 @@ def test_recall_only_while_nobody_has_read_it(world):
     assert "déjà été lu" in response.content.decode()
     second.refresh_from_db()
     assert second.recalled_at is None
-    assert "Déjà lu" in client_for(world, "marc").get("/messagerie/").content.decode()
+    assert "Déjà lu" in as_user("marc").get("/messagerie/").content.decode()
 
 
-def test_report_flow(world):
+def test_report_flow(world, as_user):
     insult = send(world, "alice", to=["tom"], subject="Demain", body="Vous allez voir.")
-    tom = client_for(world, "tom")
+    tom = as_user("tom")
     assert tom.get(f"/messagerie/{insult.pk}/signaler").status_code == 200
     assert tom.post(f"/messagerie/{insult.pk}/signaler", {"reason": "Menace"}).status_code == 302
     found = Report.objects.get()
     assert found.school == world.school_a and found.reason == "Menace"
     # The sender cannot report their own message.
-    assert client_for(world, "alice").get(f"/messagerie/{insult.pk}/signaler").status_code == 404
+    assert as_user("alice").get(f"/messagerie/{insult.pk}/signaler").status_code == 404
     # Vie scolaire and direction of school A see it; a teacher and school B's admin do not.
     for name in ("vera", "paul", "ada"):
-        page = client_for(world, name).get("/messagerie/signalements").content.decode()
+        page = as_user(name).get("/messagerie/signalements").content.decode()
         assert "Vous allez voir." in page and "Menace" in page, name
     assert "Bloquer le compte d’Alice MARTIN" in page  # not "de Alice"
-    assert client_for(world, "tess").get("/messagerie/signalements").status_code == 404
-    assert (
-        "Vous allez voir." not in client_for(world, "bruno").get("/messagerie/signalements").content.decode()
-    )
-    assert client_for(world, "bruno").post(f"/messagerie/signalements/{found.pk}/bloquer").status_code == 404
+    assert as_user("tess").get("/messagerie/signalements").status_code == 404
+    assert "Vous allez voir." not in as_user("bruno").get("/messagerie/signalements").content.decode()
+    assert as_user("bruno").post(f"/messagerie/signalements/{found.pk}/bloquer").status_code == 404
     # Vera blocks the pupil's account: logged out at once, the report is handled.
-    response = client_for(world, "vera").post(f"/messagerie/signalements/{found.pk}/bloquer", follow=True)
+    response = as_user("vera").post(f"/messagerie/signalements/{found.pk}/bloquer", follow=True)
     assert "Le compte d’Alice MARTIN est bloqué" in response.content.decode()
     assert User.objects.get(pk=world.alice.pk).blocked_at is not None
     found.refresh_from_db()
     assert found.outcome == Report.Outcome.BLOCKED and found.handled_by == world.person("vera")
 
 
-def test_vie_scolaire_cannot_block_a_member_of_staff(world):
+def test_vie_scolaire_cannot_block_a_member_of_staff(world, as_user):
     message = send(world, "tom", to=["marie"], subject="Message")
     found = actions.report(world.marie, message, "")
-    vera = client_for(world, "vera")
+    vera = as_user("vera")
     response = vera.post(f"/messagerie/signalements/{found.pk}/bloquer", follow=True)
     assert "administrateur ENT" in response.content.decode()
     assert User.objects.get(pk=world.tom.pk).blocked_at is None
     # The school's ADML can, through the console's action (which leaves its trace).
-    assert client_for(world, "ada").post(f"/messagerie/signalements/{found.pk}/bloquer").status_code == 302
+    assert as_user("ada").post(f"/messagerie/signalements/{found.pk}/bloquer").status_code == 302
     assert User.objects.get(pk=world.tom.pk).blocked_at is not None
     # Dismissing is for those who see the report.
     other = actions.report(world.marc, message, "")
-    assert client_for(world, "tess").post(f"/messagerie/signalements/{other.pk}/classer").status_code == 404
-    assert client_for(world, "paul").post(f"/messagerie/signalements/{other.pk}/classer").status_code == 302
+    assert as_user("tess").post(f"/messagerie/signalements/{other.pk}/classer").status_code == 404
+    assert as_user("paul").post(f"/messagerie/signalements/{other.pk}/classer").status_code == 302
     other.refresh_from_db()
     assert other.outcome == Report.Outcome.DISMISSED
 
 
-def test_search_ignores_accents_and_case(world):
+def test_search_ignores_accents_and_case(world, as_user):
     send(world, "tom", to=["marie"], subject="Sortie au musée", body="Prévoir un pique-nique")
     send(world, "tom", to=["marie"], subject="Cantine", body="Menu de la semaine")
-    marie = client_for(world, "marie")
+    marie = as_user("marie")
     page = marie.get("/messagerie/?q=MUSEE").content.decode()
     assert "Sortie au musée" in page and "Cantine" not in page
     assert "Sortie au musée" in marie.get("/messagerie/?q=prevoir").content.decode()
     assert "Cantine" in marie.get("/messagerie/?q=leroy").content.decode()
     assert "Aucun message ne correspond" in marie.get("/messagerie/?q=piscine").content.decode()
-    assert "Cantine" in client_for(world, "tom").get("/messagerie/envoyes?q=menu").content.decode()
+    assert "Cantine" in as_user("tom").get("/messagerie/envoyes?q=menu").content.decode()
 
 
-def test_trash_restore_and_delete(world):
+def test_trash_restore_and_delete(world, as_user):
     message = send(world, "tom", to=["marie"], subject="À ranger")
-    marie = client_for(world, "marie")
+    marie = as_user("marie")
     marie.post(f"/messagerie/{message.pk}/corbeille")
     assert "À ranger" not in marie.get("/messagerie/").content.decode()
     assert "À ranger" in marie.get("/messagerie/corbeille").content.decode()
@@ -212,11 +203,11 @@ def test_trash_restore_and_delete(world):
     marie.post(f"/messagerie/{message.pk}/supprimer")
     assert marie.get(f"/messagerie/{message.pk}").status_code == 404
     # Tom still has his copy.
-    assert "À ranger" in client_for(world, "tom").get("/messagerie/envoyes").content.decode()
+    assert "À ranger" in as_user("tom").get("/messagerie/envoyes").content.decode()
 
 
-def test_unread_counts_and_home_widget(world):
-    marie = client_for(world, "marie")
+def test_unread_counts_and_home_widget(world, as_user):
+    marie = as_user("marie")
     marie.get("/")
     assert "Aucun message non lu" in marie.get("/").content.decode()
     first = send(world, "tom", to=["marie"], subject="Réunion de rentrée")
@@ -262,9 +253,9 @@ def _queries(client, url) -> int:
     return len(queries)
 
 
-def test_inbox_query_count_is_pinned_and_does_not_grow(world, django_assert_max_num_queries):
+def test_inbox_query_count_is_pinned_and_does_not_grow(world, django_assert_max_num_queries, as_user):
     _fill_inbox(world, 10)
-    marie = client_for(world, "marie")
+    marie = as_user("marie")
     marie.get("/messagerie/")
     # The session, the user and one page of rows (the unread count comes from the shared cache).
     with django_assert_max_num_queries(3):
@@ -274,16 +265,16 @@ def test_inbox_query_count_is_pinned_and_does_not_grow(world, django_assert_max_
     marie.get("/messagerie/")
     assert _queries(marie, "/messagerie/") == small
     assert _queries(marie, "/messagerie/?q=message") == _queries(marie, "/messagerie/?q=message&page=3")
-    tom = client_for(world, "tom")
+    tom = as_user("tom")
     tom.get("/messagerie/envoyes")
     with django_assert_max_num_queries(4):  # and the second-factor device of a member of staff
         tom.get("/messagerie/envoyes")
 
 
-def test_thread_query_count_is_pinned_and_does_not_grow(world, django_assert_max_num_queries):
+def test_thread_query_count_is_pinned_and_does_not_grow(world, django_assert_max_num_queries, as_user):
     first = send(world, "tom", groups=[parents_of(world.class_6a)], subject="Conversation", files=[pdf()])
     reply = send(world, "marie", to=["tom"], subject="Re : Conversation", reply_to=first)
-    marie = client_for(world, "marie")
+    marie = as_user("marie")
     marie.get(f"/messagerie/{first.pk}")
     # Session, user, the messages, their attachments, their first recipients, my copies, their readers.
     with django_assert_max_num_queries(8):
@@ -326,7 +317,7 @@ def test_staff_hear_of_a_report_on_their_timeline(world):
     assert Notification.objects.filter(event__kind="messaging.reported").count() == 2
 
 
-def test_reply_subject_and_download_type(world):
+def test_reply_subject_and_download_type(world, as_user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     first = send(
@@ -336,7 +327,7 @@ def test_reply_subject_and_download_type(world):
         subject="Rentrée",
         files=[SimpleUploadedFile("liste.pdf", b"%PDF-1.4", content_type="text/html")],
     )
-    marie = client_for(world, "marie")
+    marie = as_user("marie")
     assert 'value="Re : Rentrée"' in marie.get(f"/messagerie/{first.pk}/repondre").content.decode()
     mark_all_clean()
     download = marie.get(f"/messagerie/{first.pk}/pieces/{first.attachments.get().pk}")
@@ -344,11 +335,11 @@ def test_reply_subject_and_download_type(world):
     assert download["X-Content-Type-Options"] == "nosniff"
 
 
-def test_nobody_in_one_school_blocks_a_parent_who_also_belongs_to_another(world):
+def test_nobody_in_one_school_blocks_a_parent_who_also_belongs_to_another(world, as_user):
     """Marie also has a child in school B: blocking her account would shut her out of school B too."""
     message = send(world, "marie", to=["tom"], subject="Question")
     found = actions.report(world.tom, message, "")
     for name in ("vera", "paul", "ada"):
-        response = client_for(world, name).post(f"/messagerie/signalements/{found.pk}/bloquer", follow=True)
+        response = as_user(name).post(f"/messagerie/signalements/{found.pk}/bloquer", follow=True)
         assert response.status_code in (200, 403), name
         assert User.objects.get(pk=world.marie.pk).blocked_at is None, name

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from cartable.access import actions as rules
 from cartable.access import communication
@@ -19,16 +18,14 @@ pytestmark = pytest.mark.django_db
 COMPOSE = "/messagerie/ecrire"
 
 
-def client_for(world, name) -> Client:
-    return world.login(Client(), name)
-
-
 def ids(world, *names) -> set[int]:
     return {world.person(n).pk for n in names}
 
 
-def test_tom_writes_to_the_parents_of_6a_one_message_one_row_each(world, django_capture_on_commit_callbacks):
-    client = client_for(world, "tom")
+def test_tom_writes_to_the_parents_of_6a_one_message_one_row_each(
+    world, django_capture_on_commit_callbacks, as_user
+):
+    client = as_user("tom")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             COMPOSE,
@@ -74,8 +71,8 @@ def test_staff_write_to_anyone_in_their_school(world):
     assert message.recipient_count == 3
 
 
-def test_marie_writes_to_tom_and_he_reads_it(world):
-    client = client_for(world, "marie")
+def test_marie_writes_to_tom_and_he_reads_it(world, as_user):
+    client = as_user("marie")
     response = client.post(
         COMPOSE,
         {
@@ -87,7 +84,7 @@ def test_marie_writes_to_tom_and_he_reads_it(world):
     )
     assert response.status_code == 302
     message = Message.objects.get()
-    tom = client_for(world, "tom")
+    tom = as_user("tom")
     page = tom.get("/messagerie/")
     assert "Absence d’Alice" in page.content.decode()
     assert tom.get(f"/messagerie/{message.pk}").status_code == 200
@@ -98,8 +95,8 @@ def test_marie_writes_to_tom_and_he_reads_it(world):
     ("sender", "target"),
     [("zack", "tom"), ("zack", "marie"), ("zack", "vera"), ("alice", "carl")],
 )
-def test_forged_post_to_someone_out_of_reach_is_refused_and_nothing_lost(world, sender, target):
-    client = client_for(world, sender)
+def test_forged_post_to_someone_out_of_reach_is_refused_and_nothing_lost(world, sender, target, as_user):
+    client = as_user(sender)
     response = client.post(
         COMPOSE,
         {"to": [world.person(target).pk], "subject": "Objet gardé", "body": "Texte gardé", "intent": "send"},
@@ -111,8 +108,8 @@ def test_forged_post_to_someone_out_of_reach_is_refused_and_nothing_lost(world, 
     assert not Message.objects.exists() and not Recipient.objects.exists()
 
 
-def test_forged_group_is_refused(world):
-    client = client_for(world, "tom")
+def test_forged_group_is_refused(world, as_user):
+    client = as_user("tom")
     response = client.post(
         COMPOSE, {"groups": [parents_of(world.class_5b)], "subject": "5B", "body": "x", "intent": "send"}
     )
@@ -126,8 +123,8 @@ def test_forged_group_is_refused(world):
     assert response.status_code == 200 and not Message.objects.exists()
 
 
-def test_a_message_needs_a_recipient_and_a_subject(world):
-    client = client_for(world, "tom")
+def test_a_message_needs_a_recipient_and_a_subject(world, as_user):
+    client = as_user("tom")
     response = client.post(COMPOSE, {"subject": "", "body": "x", "to": [world.person("marie").pk]})
     assert response.status_code == 200 and "Donnez un objet" in response.content.decode()
     response = client.post(COMPOSE, {"subject": "Objet", "body": "x"})
@@ -140,8 +137,8 @@ def test_a_message_needs_a_recipient_and_a_subject(world):
     assert not Message.objects.exists()
 
 
-def test_the_picker_proposes_only_reachable_people(world):
-    client = client_for(world, "alice")
+def test_the_picker_proposes_only_reachable_people(world, as_user):
+    client = as_user("alice")
     body = client.get("/messagerie/ecrire/personnes?q=e").content.decode()
     assert "Tom LEROY" in body
     assert "Carl" not in body and "Zack" not in body and "Gino" not in body
@@ -155,13 +152,13 @@ def test_the_picker_proposes_only_reachable_people(world):
     assert "Carl" not in client.post(COMPOSE, {"q": "petit", "intent": "find"}).content.decode()
 
 
-def test_kill_switch_refuses_with_a_clear_message_and_keeps_the_draft(world, monkeypatch):
+def test_kill_switch_refuses_with_a_clear_message_and_keeps_the_draft(world, monkeypatch, as_user):
     monkeypatch.setattr(
         communication,
         "may_send",
         lambda user: communication.Verdict(False, "Messagerie suspendue pour les élèves."),
     )
-    client = client_for(world, "alice")
+    client = as_user("alice")
     data = {"to": [world.person("tom").pk], "subject": "Question", "body": "Bonjour", "intent": "send"}
     response = client.post(COMPOSE, data)
     assert response.status_code == 200
@@ -175,8 +172,8 @@ def test_kill_switch_refuses_with_a_clear_message_and_keeps_the_draft(world, mon
     assert draft.is_draft and not Recipient.objects.exists()
 
 
-def test_school_kill_switch_stops_pupils_at_the_next_request(world):
-    client = client_for(world, "alice")
+def test_school_kill_switch_stops_pupils_at_the_next_request(world, as_user):
+    client = as_user("alice")
     data = {"to": [world.person("tom").pk], "subject": "Question", "body": "Bonjour", "intent": "send"}
     assert client.post(COMPOSE, data).status_code == 302
     rules.pause_sending(world.ada, world.school_a, Profile.STUDENT)
@@ -191,11 +188,11 @@ def test_school_kill_switch_stops_pupils_at_the_next_request(world):
     assert client.post(COMPOSE, data).status_code == 302
 
 
-def test_pupil_hourly_limit(world, settings):
+def test_pupil_hourly_limit(world, settings, as_user):
     settings.MESSAGES_PER_HOUR_PUPIL = 2
     send(world, "alice", to=["tom"], subject="1")
     send(world, "alice", to=["tom"], subject="2")
-    client = client_for(world, "alice")
+    client = as_user("alice")
     response = client.post(
         COMPOSE, {"to": [world.person("tom").pk], "subject": "3", "body": "Encore", "intent": "send"}
     )
@@ -216,9 +213,9 @@ def test_pupil_recipient_limit(world, settings):
     send(world, "tom", to=["marie", "marc"])
 
 
-def test_attachment_limits(world, settings):
+def test_attachment_limits(world, settings, as_user):
     settings.MESSAGE_ATTACHMENT_MAX_BYTES = 1000
-    client = client_for(world, "tom")
+    client = as_user("tom")
     base = {"to": [world.person("marie").pk], "subject": "Pièce jointe", "body": "Voici", "intent": "send"}
     heavy = SimpleUploadedFile("gros.pdf", b"%PDF" + b"x" * 2000, content_type="application/pdf")
     response = client.post(COMPOSE, {**base, "attachments": [heavy]})
@@ -238,13 +235,13 @@ def test_attachment_limits(world, settings):
     attachment = message.attachments.get()
     assert message.has_attachments and attachment.name == "sortie.pdf"
     url = f"/messagerie/{message.pk}/pieces/{attachment.pk}"
-    assert client_for(world, "marie").get(url).status_code == 409  # in quarantine until scanned
+    assert as_user("marie").get(url).status_code == 409  # in quarantine until scanned
     mark_all_clean()
-    download = client_for(world, "marie").get(url)
+    download = as_user("marie").get(url)
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
     assert 'attachment; filename="sortie.pdf"' in download["Content-Disposition"]
-    assert client_for(world, "bob").get(f"/messagerie/{message.pk}/pieces/{attachment.pk}").status_code == 404
+    assert as_user("bob").get(f"/messagerie/{message.pk}/pieces/{attachment.pk}").status_code == 404
 
 
 def test_body_is_sanitized(world):
@@ -252,8 +249,8 @@ def test_body_is_sanitized(world):
     assert message.body == "<p>Salut</p>"
 
 
-def test_drafts_keep_recipients_and_are_sent_later(world):
-    client = client_for(world, "tom")
+def test_drafts_keep_recipients_and_are_sent_later(world, as_user):
+    client = as_user("tom")
     response = client.post(
         COMPOSE,
         {
@@ -269,7 +266,7 @@ def test_drafts_keep_recipients_and_are_sent_later(world):
     assert "Brouillon" in client.get("/messagerie/brouillons").content.decode()
     page = client.get(f"{COMPOSE}?brouillon={draft.pk}").content.decode()
     assert "À finir" in page and "Vera ROUX" in page
-    assert client_for(world, "marie").get(f"/messagerie/{draft.pk}").status_code == 404
+    assert as_user("marie").get(f"/messagerie/{draft.pk}").status_code == 404
     response = client.post(
         COMPOSE,
         {
@@ -325,9 +322,9 @@ def test_sending_to_a_group_costs_the_same_queries_for_3_or_33_parents(world):
     assert Message.objects.get(subject="Compté").recipient_count == 33
 
 
-def test_a_form_with_errors_is_shown_again_as_a_normal_page_keeping_what_was_written(world):
+def test_a_form_with_errors_is_shown_again_as_a_normal_page_keeping_what_was_written(world, as_user):
     """Errors re-render the form with 200 (a 400 makes the browser log an error for a page that is fine)."""
-    client = client_for(world, "tom")
+    client = as_user("tom")
     group = parents_of(world.class_6a)
     response = client.post(COMPOSE, {"subject": "Sortie", "body": "Vendredi au musée", "intent": "send"})
     page = response.content.decode()
@@ -343,24 +340,24 @@ def test_a_form_with_errors_is_shown_again_as_a_normal_page_keeping_what_was_wri
     assert not Message.objects.exists() and not Recipient.objects.exists()
 
 
-def test_the_htmx_picker_answers_only_its_fragment(world):
-    client = client_for(world, "alice")
+def test_the_htmx_picker_answers_only_its_fragment(world, as_user):
+    client = as_user("alice")
     response = client.get("/messagerie/ecrire/personnes?q=leroy", headers={"HX-Request": "true"})
     body = response.content.decode()
     assert response.status_code == 200 and body.lstrip().startswith('<div id="picker"')
     assert "Tom LEROY" in body and "<html" not in body
 
 
-def test_the_picker_says_who_each_person_is(world):
-    body = client_for(world, "vera").get("/messagerie/ecrire/personnes?q=a").content.decode()
+def test_the_picker_says_who_each_person_is(world, as_user):
+    body = as_user("vera").get("/messagerie/ecrire/personnes?q=a").content.decode()
     assert 'Tess MOREAU <span class="muted">— Professeur de français — 5B' in body
     assert 'Marie MARTIN <span class="muted">— Parent d’Alice (6A)' in body
     assert 'Bob DURAND <span class="muted">— Élève de 6A' in body
     assert 'Paul FOURNIER <span class="muted">— Direction' in body
-    body = client_for(world, "marie").get("/messagerie/ecrire/personnes?q=roux").content.decode()
+    body = as_user("marie").get("/messagerie/ecrire/personnes?q=roux").content.decode()
     assert 'Vera ROUX <span class="muted">— Vie scolaire' in body
     # Without JavaScript the search button shows the same, and so do the people already chosen.
-    response = client_for(world, "marie").post(
+    response = as_user("marie").post(
         COMPOSE, {"q": "leroy", "intent": "find", "to": [world.person("paul").pk]}
     )
     page = response.content.decode()
@@ -368,30 +365,30 @@ def test_the_picker_says_who_each_person_is(world):
     assert 'Paul FOURNIER <span class="muted">— Direction' in page
 
 
-def test_the_picker_tells_only_of_the_writers_schools(world):
+def test_the_picker_tells_only_of_the_writers_schools(world, as_user):
     """Marie also has Léo in school B: Tom, in school A, is not told about him."""
-    body = client_for(world, "tom").get("/messagerie/ecrire/personnes?q=marie").content.decode()
+    body = as_user("tom").get("/messagerie/ecrire/personnes?q=marie").content.decode()
     assert "Parent d’Alice (6A)" in body and "Léo" not in body and "6C" not in body
 
 
-def test_the_picker_names_only_children_the_writer_may_see(world):
+def test_the_picker_names_only_children_the_writer_may_see(world, as_user):
     """Tess may write to any parent of her school, but does not teach Alice: Marie is « Parent », with no
     child named, as the directory would not open Alice's profile to her."""
-    body = client_for(world, "tess").get("/messagerie/ecrire/personnes?q=marie").content.decode()
+    body = as_user("tess").get("/messagerie/ecrire/personnes?q=marie").content.decode()
     assert 'Marie MARTIN <span class="muted">— Parent</span>' in body
     assert "Alice" not in body and "6A" not in body
     # Those who may see the child are told.
-    body = client_for(world, "xavier").get("/messagerie/ecrire/personnes?q=marie").content.decode()
+    body = as_user("xavier").get("/messagerie/ecrire/personnes?q=marie").content.decode()
     assert "Parent de Léo (6C)" in body and "Alice" not in body
 
 
-def test_the_picker_costs_the_same_queries_for_few_people_or_many(world):
+def test_the_picker_costs_the_same_queries_for_few_people_or_many(world, as_user):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from cartable.directory.models import Profile
 
-    client = client_for(world, "vera")
+    client = as_user("vera")
 
     def queries_for(q: str) -> tuple[int, int]:
         with CaptureQueriesContext(connection) as queries:

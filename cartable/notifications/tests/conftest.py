@@ -89,13 +89,3 @@ def text_of(message: EmailMessage, subtype: str = "plain") -> str:
     part = message.get_body(preferencelist=(subtype,))
     assert part is not None
     return part.get_content()
-
-
-@pytest.fixture
-def run_tasks(run_tasks, monkeypatch):
-    """The real worker, minus its closing of connections between tasks: on PostgreSQL the test's connection
-    sits in the test's transaction, which the worker takes for a broken connection and closes."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    return run_tasks

@@ -33,6 +33,12 @@ IN_B_ONLY = ("leo", "zoe", "zack", "xavier", "bruno")
 KEEPERS = (*IN_B_ONLY, "marie", "root")
 
 
+@pytest.fixture
+def world(module_world):
+    """Written once for the module; each test runs in its own savepoint (the root conftest.py)."""
+    return module_world
+
+
 def test_every_app_is_covered():
     # The four services of today; a new switchable app joins these tests without a line of its own.
     assert {"directory", "messaging", "timetable", "homework"} <= set(SWITCHABLE)
