@@ -92,7 +92,12 @@ def guarded(function: Callable[..., Any], name: str) -> Callable[..., Any]:
 
 
 def action_modules() -> list[str]:
-    return sorted(f"cartable.{path.parent.name}.actions" for path in (ROOT / "cartable").glob("*/actions.py"))
+    """The actions modules of the installed apps (a folder on disk that no setting installs is left out)."""
+    return sorted(
+        f"{config.name}.actions"
+        for config in apps.get_app_configs()
+        if config.name.startswith("cartable.") and (Path(config.path) / "actions.py").exists()
+    )
 
 
 def public_actions(module: Any) -> Iterator[tuple[str, Callable[..., Any]]]:

@@ -47,7 +47,7 @@ def with_directory_facts(people: QuerySet[Person]) -> QuerySet[Person]:
     )
 
 
-# --- Facts for the home page, kept in the shared cache under the directory version --------------------
+# --- Facts for the home page, kept in the shared cache under the versions of the people and schools shown ---
 
 
 @dataclass(frozen=True)

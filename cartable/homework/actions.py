@@ -380,7 +380,7 @@ def sign_visa(user: Any, group: Group, comment: str = "", up_to: dt.date | None 
             _("Ce cahier de textes est déjà visé jusqu'au %(date)s : choisissez une date postérieure.")
             % {"date": date_format(covered)}
         )
-    return Visa.objects.create(
+    visa = Visa.objects.create(
         school_id=group.school_id,
         group=group,
         signed_by_id=person_id,
@@ -388,3 +388,6 @@ def sign_visa(user: Any, group: Group, comment: str = "", up_to: dt.date | None 
         date=day,
         comment=comment.strip(),
     )
+    # The sessions it covers are locked: what is cached about the class's cahier is read again.
+    versions.bump_groups([group.pk])
+    return visa

@@ -1,6 +1,6 @@
 """Facts read from the database and kept under version numbers: in the shared cache and in each process.
 
-A *version key* ("directory:version", "timetable:version", "notifications:stamp:42"…) holds a number in the
+A *version key* ("directory:school:7", "timetable:version", "notifications:stamp:42"…) holds a number in the
 shared cache, renewed by every write to what it covers (`bump`). A *fact* is a value read from the
 database, kept with the numbers of the version keys it depends on when it was read, and used only while those
 numbers are still current: after a write every fact depending on it is read again. Nothing is deleted.
