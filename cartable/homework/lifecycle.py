@@ -4,7 +4,9 @@ purge."""
 
 from __future__ import annotations
 
+from cartable.homework import versions
 from cartable.homework.models import Entry, HomeworkDone, Visa
+from cartable.lib import facts
 from cartable.lib.lifecycle import Fate, Forgetting
 
 PERSONAL_DATA = {
@@ -15,4 +17,8 @@ PERSONAL_DATA = {
 
 
 def forget(people: Forgetting) -> None:
-    HomeworkDone.objects.filter(pupil_id__in=people.person_ids).delete()
+    marks = HomeworkDone.objects.filter(pupil_id__in=people.person_ids)
+    pupils = sorted(set(marks.values_list("pupil_id", flat=True)))
+    marks.delete()
+    if pupils:  # their cached to-do lists showed the ticks
+        facts.bump([versions.done_key(pupil_id) for pupil_id in pupils])
