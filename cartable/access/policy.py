@@ -215,6 +215,12 @@ def _person_id(person: Person | int) -> int:
 # --- Relationship predicates -------------------------------------------------------------------------
 
 
+def is_pupil(user: Any) -> bool:
+    """A pupil somewhere: their own timetable, to-do list and messaging rules (no query: cached viewer)."""
+    viewer = viewer_for(user)
+    return viewer.person_id is not None and bool(viewer.schools_with_profile(Profile.STUDENT))
+
+
 def is_platform_admin(user: Any) -> bool:
     return viewer_for(user).is_platform_admin
 

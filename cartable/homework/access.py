@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cartable.access import policy
 from cartable.access.policy import current_enrolments, current_teaching_assignments
-from cartable.directory.models import Function, Group, Profile, Subject
+from cartable.directory.models import Function, Group, Subject
 from cartable.homework.models import Attachment, Entry, Homework, Visa
 from cartable.lib.params import int_or_404
 
@@ -170,11 +170,6 @@ def is_locked(entry: Entry) -> bool:
 def homework_visible_in(group_ids: frozenset[int] | list[int]) -> QuerySet[Homework]:
     """Homework of classes and groups that their pupils may see now."""
     return Homework.objects.filter(entry__group_id__in=list(group_ids)).filter(visible_entries_q("entry__"))
-
-
-def is_pupil(user: Any) -> bool:
-    viewer = policy.viewer_for(user)
-    return bool(viewer.schools_with_profile(Profile.STUDENT)) and viewer.person_id is not None
 
 
 def attachment_or_404(user: Any, attachment_id: Any) -> Attachment:

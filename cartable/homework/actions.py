@@ -25,15 +25,12 @@ from cartable.files import actions as files_actions
 from cartable.homework import access, queries, versions
 from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
 from cartable.homework.text import rich_text
+from cartable.lib.errors import Refused
 from cartable.lib.french import de
 from cartable.lib.html import plain_text
 from cartable.notifications.actions import publish
 
 HOMEWORK_ADDED = "homework.added"
-
-
-class Refused(Exception):
-    """The action is not allowed; the message says why, for the person who tried."""
 
 
 class AlreadyWritten(Refused):
@@ -338,7 +335,7 @@ def announce_homework(entry_id: int) -> int:
 def set_done(user: Any, homework_id: int, done: bool) -> Homework:
     """A pupil ticks (or unticks) homework of their own classes and groups as done."""
     viewer = policy.viewer_for(user)
-    if not access.is_pupil(user) or viewer.person_id is None:
+    if not policy.is_pupil(user) or viewer.person_id is None:
         raise Refused(_("Seuls les élèves cochent leur travail."))
     homework = access.homework_visible_in(viewer.group_ids).filter(pk=homework_id).first()
     if homework is None:

@@ -25,6 +25,7 @@ from cartable.files.serving import file_response
 from cartable.homework import access, actions, queries, sessions, text
 from cartable.homework.forms import EntryForm, HomeworkFormSet, VisaForm
 from cartable.homework.models import Entry, Visa
+from cartable.lib.errors import Refused
 from cartable.lib.french import de
 from cartable.lib.params import local_url, parse_date, valid_ints
 from cartable.portal.views import children_for_page, selected_child_id
@@ -235,7 +236,7 @@ def _open_written(request, entry_id: int):
     return redirect(f"{group_url(entry.group_id, entry.date)}#seance-{entry.pk}")
 
 
-def _written_link(request, refusal: actions.Refused) -> Entry | None:
+def _written_link(request, refusal: Refused) -> Entry | None:
     """The session a refused one duplicates, when the teacher may open it for editing."""
     entry = getattr(refusal, "entry", None)
     viewer = policy.viewer_for(request.user)
@@ -279,7 +280,7 @@ def entry_new(request):
         if formset.is_valid():
             try:
                 entry = actions.create_entry(request.user, _entry_input(form, formset, request))
-            except actions.Refused as refusal:
+            except Refused as refusal:
                 form.add_error(None, str(refusal))
                 written = _written_link(request, refusal)
             else:
@@ -344,7 +345,7 @@ def entry_edit(request, entry_id: int):
         if formset.is_valid():
             try:
                 entry = actions.update_entry(request.user, entry, _entry_input(form, formset, request, entry))
-            except actions.Refused as refusal:
+            except Refused as refusal:
                 form.add_error(None, str(refusal))
                 written = _written_link(request, refusal)
             else:
@@ -373,7 +374,7 @@ def entry_delete(request, entry_id: int):
     entry = access.own_entry_or_404(request.user, entry_id)
     try:
         actions.delete_entry(request.user, entry)
-    except actions.Refused as refusal:
+    except Refused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, _("La séance est supprimée du cahier de textes."))
@@ -412,7 +413,7 @@ def done(request, homework_id: int):
     wanted = request.POST.get("done") == "1"
     try:
         actions.set_done(request.user, homework_id, wanted)
-    except actions.Refused:
+    except Refused:
         raise Http404 from None
     if request.htmx:
         pupil_id = policy.viewer_for(request.user).person_id or 0
@@ -479,7 +480,7 @@ def visa_sign(request, group_id: int):
             visa = actions.sign_visa(
                 request.user, group, form.cleaned_data["comment"], form.cleaned_data["date"]
             )
-        except actions.Refused as refusal:
+        except Refused as refusal:
             form.add_error("date", str(refusal))
         else:
             messages.success(

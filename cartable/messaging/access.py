@@ -24,7 +24,6 @@ from cartable.directory.models import (
     Guardianship,
     Membership,
     Person,
-    Profile,
     School,
 )
 from cartable.lib.french import de
@@ -301,10 +300,6 @@ def _audience_order(audience: Audience) -> tuple[int, str]:
 
 def audiences_by_code(user: Any, only: set[str] | None = None) -> dict[str, Audience]:
     return {a.code: a for a in audiences_for(user, only)}
-
-
-def is_pupil(user: Any) -> bool:
-    return bool(policy.viewer_for(user).schools_with_profile(Profile.STUDENT))
 
 
 # --- The summary on the home page and in the menu -------------------------------------------------------

@@ -26,6 +26,7 @@ from cartable.console import actions as console
 from cartable.directory.models import Function, Membership, Person
 from cartable.files import actions as files_actions
 from cartable.lib.db import insert_one_row_per_id
+from cartable.lib.errors import Refused
 from cartable.lib.html import plain_text, sanitize
 from cartable.messaging import access
 from cartable.messaging.models import Attachment, Folder, Message, Recipient, Report, SenderFolder
@@ -43,15 +44,6 @@ def messages_per_hour_pupil() -> int:
 
 def recipients_max_pupil() -> int:
     return settings.MESSAGES_RECIPIENTS_MAX_PUPIL
-
-
-class Refused(Exception):
-    """The message was not sent (or saved); the reason is for the sender, the form keeps what they wrote."""
-
-    def __init__(self, reason: Any, field: str | None = None):
-        super().__init__(str(reason))
-        self.reason = reason
-        self.field = field
 
 
 @dataclass
@@ -118,7 +110,7 @@ def _check_may_send(user: Any, recipient_count: int) -> None:
             _("%(reason)s Votre message n’a pas été envoyé : vous pouvez l’enregistrer comme brouillon.")
             % {"reason": verdict.reason}
         )
-    if not access.is_pupil(user):
+    if not policy.is_pupil(user):
         return
     most = recipients_max_pupil()
     if recipient_count > most:

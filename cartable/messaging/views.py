@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from cartable.access import communication, policy
 from cartable.directory.models import Person, School
 from cartable.files.serving import file_response
+from cartable.lib.errors import Refused
 from cartable.lib.french import de
 from cartable.lib.html import plain_text
 from cartable.lib.params import int_or_404, optional_int_or_404, parse_int, valid_ints
@@ -253,7 +254,7 @@ def _mailbox_action(act, done, *, sender_only=False):
             raise Http404
         try:
             act(request.user, message)
-        except actions.Refused as refused:
+        except Refused as refused:
             messages.error(request, refused.reason)
             return redirect("messaging:message", pk=message.pk)
         messages.success(request, done())
@@ -410,7 +411,7 @@ def _compose_post(request):
             messages.success(request, _("Brouillon enregistré."))
             return redirect(f"{_compose_url()}?brouillon={saved.pk}")
         message = actions.send_message(request.user, data, draft)
-    except actions.Refused as refused:
+    except Refused as refused:
         form.add_error(refused.field if refused.field in ("subject", "body") else None, refused.reason)
         page = _compose_context(request, form, to=to, groups=groups, **context)
         return render(request, "messaging/compose.html", page)

@@ -125,10 +125,6 @@ def has_own_timetable(user: Any) -> bool:
     )
 
 
-def is_pupil(user: Any) -> bool:
-    return bool(viewer_for(user).schools_with_profile(Profile.STUDENT))
-
-
 def own_token_or_404(user: Any, token_id: Any) -> CalendarToken:
     token = CalendarToken.objects.filter(pk=int_or_404(token_id), user_id=user.pk).first()
     if token is None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from cartable.access.policy import viewer_for
+from cartable.access.policy import is_pupil, viewer_for
 from cartable.directory import queries as directory_queries
 from cartable.directory.models import Profile
 from cartable.lib.french import de
@@ -115,7 +115,7 @@ def today_widget(request, child):
     day = timezone.localdate()
     if child is not None:
         lessons, whose = groups_today(groups_of_pupil(child.pk), day), child.first_name
-    elif viewer.person_id is not None and access.is_pupil(request.user):
+    elif viewer.person_id is not None and is_pupil(request.user):
         lessons, whose = groups_today(viewer.group_ids, day), ""
     elif viewer.person_id is not None and access.has_own_timetable(request.user):
         lessons, whose = teachers_today(viewer.person_id, day), ""
@@ -125,7 +125,7 @@ def today_widget(request, child):
         "lessons": lessons,
         "whose": whose,
         "child": child,
-        "teacher": child is None and not access.is_pupil(request.user),
+        "teacher": child is None and not is_pupil(request.user),
         "today": day,
     }
 

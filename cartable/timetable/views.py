@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cartable.access.policy import viewer_for
+from cartable.access.policy import is_pupil, viewer_for
 from cartable.directory.models import Membership, Profile, School
 from cartable.directory.queries import home_facts
 from cartable.lib.params import optional_int_or_404, parse_date
@@ -136,7 +136,7 @@ def week(request):
                     "school_id", flat=True
                 )
             )
-    elif viewer.person_id is not None and access.is_pupil(request.user):
+    elif viewer.person_id is not None and is_pupil(request.user):
         mode = "pupil"
         # The pupil's own groups are among the cached facts of the access policy: no query for them.
         lessons = queries.lessons_for_groups(viewer.group_ids, monday, end, holidays)
@@ -649,7 +649,7 @@ def feed(request, token: str):
     start, end = today - timedelta(weeks=FEED_WEEKS_BEFORE), today + timedelta(days=FEED_DAYS_AFTER)
     owners: list[tuple[str, str, list[Lesson]]] = []
     if viewer.person_id is not None:
-        if access.is_pupil(user):
+        if is_pupil(user):
             owners.append(("", "", queries.lessons_for_groups(viewer.group_ids, start, end)))
         elif access.has_own_timetable(user):
             owners.append(("", "", queries.lessons_for_teacher(viewer.person_id, start, end)))

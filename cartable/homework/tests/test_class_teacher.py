@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from cartable.directory import actions as directory
 from cartable.homework import access
-from cartable.homework.actions import Refused
 from cartable.homework.tests.helpers import french_5b, session
+from cartable.lib.errors import Refused
 
 pytestmark = pytest.mark.django_db
 

@@ -12,6 +12,7 @@ from cartable.directory.models import TeachingAssignment
 from cartable.homework import actions, queries
 from cartable.homework.models import Entry
 from cartable.homework.tests.helpers import session
+from cartable.lib.errors import Refused
 from cartable.timetable.tests.helpers import course, settings_for
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +208,7 @@ def test_emptying_a_session_is_refused(world, client):
     entry.refresh_from_db()
     assert entry.content == "<p>Les fractions</p>" and entry.homework.exists()
     # Emptying the content while the homework stays is fine.
-    with pytest.raises(actions.Refused):
+    with pytest.raises(Refused):
         actions.update_entry(
             world.fresh_user("tom"),
             entry,

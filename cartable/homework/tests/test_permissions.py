@@ -9,6 +9,7 @@ from django.utils import timezone
 from cartable.homework import actions
 from cartable.homework.models import Entry, Homework
 from cartable.homework.tests.helpers import french_5b, session
+from cartable.lib.errors import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_tess_cannot_write_in_6a_even_with_a_forged_form(world, client):
     assert "Sélectionnez un choix valide" in answer.content.decode()
     assert not Entry.objects.exists()
     # The action refuses it too, whoever calls it.
-    with pytest.raises(actions.Refused):
+    with pytest.raises(Refused):
         actions.create_entry(
             world.fresh_user("tess"),
             actions.EntryInput(group_id=world.class_6a.pk, subject_id=world.maths.pk, date=TODAY()),
@@ -164,10 +165,10 @@ def test_the_principal_consults_and_signs_any_class_of_his_school_only(world, cl
     assert "visa de la direction" in edit.content.decode()
     client.post(f"/cahier-de-textes/seance/{entry.pk}/supprimer")
     assert Entry.objects.filter(pk=entry.pk).exists()
-    with pytest.raises(actions.Refused, match="visé"):
+    with pytest.raises(Refused, match="visé"):
         actions.delete_entry(world.fresh_user("tom"), entry)
     # Nor can a session be backdated into the signed period; tomorrow is still open.
-    with pytest.raises(actions.Refused):
+    with pytest.raises(Refused):
         session(world, day=TODAY() - dt.timedelta(days=3))
     session(world, day=TODAY() + dt.timedelta(days=1))
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from cartable.homework import actions, queries
 from cartable.homework.models import Entry, Visa
 from cartable.homework.tests.helpers import french_5b, session
+from cartable.lib.errors import Refused
 from cartable.timetable.models import CourseException, ExceptionKind
 from cartable.timetable.tests.helpers import course, settings_for
 
@@ -57,7 +58,7 @@ def test_a_visa_locks_the_sessions_up_to_its_date_and_no_later_one(world, client
     assert edit(client, tuesday, "Mardi, modifié").status_code == 302  # sent back with a message
     tuesday.refresh_from_db()
     assert tuesday.content == "<p>Mardi</p>"
-    with pytest.raises(actions.Refused, match="visé"):
+    with pytest.raises(Refused, match="visé"):
         session(world, day=day(1), start=dt.time(15), content="Ajout")
     # Wednesday and Thursday, after the visa's date, stay the teacher's to edit, add to and delete.
     assert edit(client, wednesday, "Mercredi, complété").status_code == 302

@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from cartable.lib.errors import Refused
 from cartable.messaging import actions
 from cartable.messaging.models import Message
 
@@ -41,7 +42,7 @@ def test_concurrent_sends_do_not_pass_the_hourly_limit(world, settings):
             start.wait()
             actions.send_message(alice, actions.Draft(people=[tom], subject=f"n°{n}", body="Encore"))
             outcome = "sent"
-        except actions.Refused:
+        except Refused:
             outcome = "refused"
         except Exception as error:  # reported below, not lost in the thread
             outcome = repr(error)

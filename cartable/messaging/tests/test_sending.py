@@ -8,7 +8,8 @@ from cartable.access import communication
 from cartable.directory import actions as directory
 from cartable.directory.models import Profile
 from cartable.files.tests.helpers import mark_all_clean
-from cartable.messaging import access, actions
+from cartable.lib.errors import Refused
+from cartable.messaging import access
 from cartable.messaging.models import Message, Recipient
 from cartable.messaging.tests.helpers import parents_of, pdf, send
 from cartable.notifications.models import Notification
@@ -207,7 +208,7 @@ def test_pupil_hourly_limit(world, settings, as_user):
 def test_pupil_recipient_limit(world, settings):
     settings.MESSAGES_RECIPIENTS_MAX_PUPIL = 1
     directory.assign_teaching(world.person("tess"), world.class_6a, world.maths)
-    with pytest.raises(actions.Refused, match="1 personnes au plus"):
+    with pytest.raises(Refused, match="1 personnes au plus"):
         send(world, "alice", to=["tom", "tess"])
     assert not Message.objects.exists()
     send(world, "tom", to=["marie", "marc"])
