@@ -3,6 +3,7 @@ them, the permission world (built for each test, or once for a module: `module_w
 (`as_user`) and the background worker (`run_tasks`). Shared fixtures are defined here only: the apps'
 conftest.py files add their own kinds of data, never a second definition of these."""
 
+import contextlib
 import copy
 import fcntl
 import hashlib
@@ -186,24 +187,22 @@ def world(db):
     return build_world()
 
 
-@pytest.fixture(scope="module")
-def _world_of_the_module(django_db_setup, django_db_blocker):
-    """The permission world written once for a whole module, inside a transaction rolled back after its last
-    test. Each test runs in its own savepoint inside it (the `db` fixture), so whatever a test writes is gone
-    before the next one, in whatever order they run."""
+@contextlib.contextmanager
+def written_once_for_the_module(django_db_blocker, build):
+    """Rows written once for a whole module, inside a transaction rolled back after its last test. Each test
+    runs in its own savepoint inside it (the `db` fixture), so whatever a test writes is gone before the next
+    one, in whatever order they run. The versions `build` bumps and the facts it reads go to a key space
+    nobody reads afterwards."""
     from django.conf import settings
     from django.db import transaction
     from django.test.utils import override_settings
-
-    from tests.world import build_world
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            # The versions it bumps and the facts it reads go to a key space nobody reads afterwards.
             with override_settings(CACHES=_caches_of_their_own(settings.CACHES)):
-                built = build_world()
+                built = build()
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -214,6 +213,15 @@ def _world_of_the_module(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _world_of_the_module(django_db_setup, django_db_blocker):
+    """The permission world written once for a whole module (see `module_world`)."""
+    from tests.world import build_world
+
+    with written_once_for_the_module(django_db_blocker, build_world) as built:
+        yield built
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from cartable.accounts.actions import check_activation_code
 from cartable.accounts.models import Charter, User
@@ -24,6 +22,7 @@ from cartable.directory.models import (
     SchoolYear,
     TeachingAssignment,
 )
+from conftest import written_once_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +43,15 @@ def logins() -> list[str]:
     return list(User.objects.order_by("username").values_list("username", flat=True))
 
 
+@pytest.fixture(scope="module")
+def _demo_of_the_module(django_db_setup, django_db_blocker):
+    with written_once_for_the_module(django_db_blocker, lambda: call_command("seed_demo", stdout=StringIO())):
+        yield
+
+
 @pytest.fixture
-def demo_data():
-    call_command("seed_demo", stdout=StringIO())
+def demo_data(_demo_of_the_module, db):
+    """The default demo, seeded once for the module; each test's writes are rolled back with its savepoint."""
 
 
 def test_default_demo_has_an_ecole_and_a_college(demo_data):
@@ -154,33 +159,9 @@ def test_demo_logins_prints_the_table_the_code_and_the_second_factor_rule(demo_d
     assert "TOTP" in text and "sans second facteur" in text
 
 
-def test_same_seed_same_people_other_seed_other_people():
-    seed_small()
-    first = logins()
-    wipe()
-    seed_small()
-    assert logins() == first
-    wipe()
-    seed_small(seed=7)
-    assert logins() != first
-
-
 def test_if_empty_keeps_existing_data_and_plain_run_refuses(demo_data):
     before = logins()
     call_command("seed_demo", "--if-empty", stdout=StringIO())
     assert logins() == before
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=StringIO())
-
-
-def test_scale_mode_writes_in_bulk(django_assert_max_num_queries):
-    with CaptureQueriesContext(connection) as small:
-        seed_small(pupils_per_class=1, schools=4)
-    accounts_small = User.objects.count()
-    wipe()
-    # Three times the pupils (still one batch per pair): the same number of queries, not one per row.
-    with django_assert_max_num_queries(len(small.captured_queries)):
-        seed_small(pupils_per_class=3, schools=4)
-    assert User.objects.count() > 2 * accounts_small
-    assert School.objects.count() == 4
-    assert Group.objects.filter(school__kind=SchoolKind.SECONDARY).count() == 2 * 4 * 8
