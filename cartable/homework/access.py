@@ -21,7 +21,7 @@ from django.utils import timezone
 from cartable.access import policy
 from cartable.access.policy import current_enrolments, current_teaching_assignments
 from cartable.directory.models import Function, Group, Subject
-from cartable.homework.models import Attachment, Entry, Homework, Visa
+from cartable.homework.models import Entry, EntryAttachment, Homework, Visa
 from cartable.lib.params import int_or_404
 
 READERS_OF_THE_SCHOOL = (Function.DIRECTION, Function.VIE_SCOLAIRE)
@@ -52,6 +52,15 @@ def readable_groups(user: Any) -> QuerySet[Group]:
 def sees_prepared_entries(user: Any, group: Group) -> bool:
     """Teachers of the group and the school's direction and vie scolaire see sessions before they open."""
     return policy.teaches(user, group) or group.school_id in inspecting_schools(user)
+
+
+def can_sign(user: Any, group: Group) -> bool:
+    """The direction of the group's school signs its cahier (visa)."""
+    return group.school_id in directed_schools(user)
+
+
+def reads_as_inspector(user: Any, group: Group) -> bool:
+    return group.school_id in inspecting_schools(user)
 
 
 def readable_group_or_404(user: Any, group_id: Any) -> Group:
@@ -172,9 +181,11 @@ def homework_visible_in(group_ids: frozenset[int] | list[int]) -> QuerySet[Homew
     return Homework.objects.filter(entry__group_id__in=list(group_ids)).filter(visible_entries_q("entry__"))
 
 
-def attachment_or_404(user: Any, attachment_id: Any) -> Attachment:
+def attachment_or_404(user: Any, attachment_id: Any) -> EntryAttachment:
     """A file of a session the user may read (its class's or group's cahier, the session visible to them)."""
-    found = Attachment.objects.select_related("stored", "entry").filter(pk=int_or_404(attachment_id)).first()
+    found = (
+        EntryAttachment.objects.select_related("stored", "entry").filter(pk=int_or_404(attachment_id)).first()
+    )
     if found is None:
         raise Http404
     group = readable_group_or_404(user, found.entry.group_id)

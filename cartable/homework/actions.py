@@ -23,7 +23,7 @@ from cartable.access.policy import current_enrolments
 from cartable.directory.models import Group, Guardianship, Person
 from cartable.files import actions as files_actions
 from cartable.homework import access, queries, versions
-from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
+from cartable.homework.models import Entry, EntryAttachment, Homework, HomeworkDone, Visa
 from cartable.homework.text import rich_text
 from cartable.lib.errors import Refused
 from cartable.lib.french import de
@@ -90,8 +90,8 @@ def check_not_locked(group_id: int, day: dt.date, group_name: str = "") -> None:
 
 def _store_files(entry: Entry, homework: Homework | None, files: Iterable[UploadedFile[bytes]]) -> None:
     """Each file goes through cartable.files: stored in quarantine, scanned once the transaction commits."""
-    Attachment.objects.bulk_create(
-        Attachment(
+    EntryAttachment.objects.bulk_create(
+        EntryAttachment(
             entry=entry,
             homework=homework,
             stored=files_actions.store_upload(upload, owner=entry.author, school_id=entry.school_id),
@@ -101,7 +101,7 @@ def _store_files(entry: Entry, homework: Homework | None, files: Iterable[Upload
     )
 
 
-def _release_files(attachments: Iterable[Attachment]) -> None:
+def _release_files(attachments: Iterable[EntryAttachment]) -> None:
     """The stored files of attachments about to go: deleted once nothing refers to them (after the delete)."""
     stored_ids = [a.stored_id for a in attachments]
     if stored_ids:

@@ -131,7 +131,7 @@ def _group_page(request, group: Group, monday: dt.date, visa_form: VisaForm | No
         "visa_date": visa_date,
         "teaches": policy.teaches(request.user, group),
         "author_id": policy.viewer_for(request.user).person_id,
-        "can_sign": queries.can_sign(request.user, group),
+        "can_sign": access.can_sign(request.user, group),
         "child_id": request.GET.get("enfant", ""),
     }
     if by_subject:
@@ -165,7 +165,7 @@ def _group_page(request, group: Group, monday: dt.date, visa_form: VisaForm | No
             "this_week": sessions.monday_of(timezone.localdate()).isoformat(),
             "days": [(day, list(items)) for day, items in groupby(week, key=lambda e: e.date)],
         }
-    if context["can_sign"] or queries.reads_as_inspector(request.user, group):
+    if context["can_sign"] or access.reads_as_inspector(request.user, group):
         until = queries.default_visa_date()
         since = queries.empty_sessions_since(group, visa_date, until)
         context["visas"] = list(Visa.objects.filter(group=group).select_related("signed_by")[:5])
@@ -470,7 +470,7 @@ def visas(request):
 @require_POST
 def visa_sign(request, group_id: int):
     group = access.readable_group_or_404(request.user, group_id)
-    if not queries.can_sign(request.user, group):
+    if not access.can_sign(request.user, group):
         raise Http404
     form = VisaForm(request.POST)
     # Back to the week the direction was reading.

@@ -28,7 +28,7 @@ from cartable.directory.models import (
 )
 from cartable.lib.french import de
 from cartable.lib.params import int_or_404, parse_int
-from cartable.messaging.models import Attachment, Folder, Message, Recipient, Report, SenderFolder
+from cartable.messaging.models import Folder, Message, MessageAttachment, Recipient, Report, SenderFolder
 
 
 def me(user: Any) -> int | None:
@@ -110,12 +110,26 @@ def draft_or_404(user: Any, pk: Any) -> Message:
     return message
 
 
-def attachment_or_404(user: Any, message_pk: int, pk: int) -> Attachment:
+def attachment_or_404(user: Any, message_pk: int, pk: int) -> MessageAttachment:
     message = message_or_404(user, message_pk)
-    attachment = Attachment.objects.select_related("stored").filter(message=message, pk=pk).first()
+    attachment = MessageAttachment.objects.select_related("stored").filter(message=message, pk=pk).first()
     if attachment is None:
         raise Http404
     return attachment
+
+
+def can_recall(user: Any, message: Message) -> bool:
+    return (
+        message.sender_id == me(user)
+        and message.sent_at is not None
+        and message.recalled_at is None
+        and not Recipient.objects.filter(message=message, read_at__isnull=False).exists()
+    )
+
+
+def can_report(user: Any, message: Message) -> bool:
+    person_id = pid(user)
+    return message.sender_id != person_id and message.sent_at is not None
 
 
 def thread_messages(user: Any, message: Message) -> QuerySet[Message]:
@@ -173,6 +187,29 @@ def report_or_404(user: Any, pk: int) -> Report:
     if report is None:
         raise Http404
     return report
+
+
+def may_block(user: Any, found: Report) -> bool:
+    """The school's ADML blocks through the console's rules; direction and vie scolaire may block pupils and
+    parents of their school, never a member of staff (that stays with the ADML), nor someone who also belongs
+    to another school (blocking reaches every school of the account: cartable.console.access)."""
+    target = found.message.sender
+    if found.school_id is None:
+        return policy.is_platform_admin(user)
+    if policy.admin_of(user, found.school_id):
+        from cartable.console.access import can_manage_account
+
+        return can_manage_account(user, target.user)
+    if not policy.school_wide_staff_of(user, found.school_id):
+        return False
+    if target.user_id == user.pk:
+        return False
+    profiles = set(Membership.objects.filter(person=target).values_list("profile", flat=True))
+    if not profiles or profiles - {"Student", "Relative"}:
+        return False
+    from cartable.console.access import belongs_only_to
+
+    return belongs_only_to(target.user, {found.school_id})
 
 
 # --- Groups of recipients -------------------------------------------------------------------------------
