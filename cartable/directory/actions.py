@@ -36,6 +36,7 @@ from cartable.directory.models import (
     TeachingAssignment,
 )
 from cartable.lib import lifecycle
+from cartable.lib.errors import Refused
 
 # Rule C5: within 3 months.
 MAX_PURGE_DAYS = 92
@@ -282,10 +283,6 @@ def _around(person_ids: list[int]) -> tuple[set[int], set[int]]:
 SCHOOL_YEAR_NAME = re.compile(r"^(\d{4})-(\d{4})$")
 
 
-class SchoolYearError(ValueError):
-    """The rollover was refused; the message says why, for the person who ran it."""
-
-
 @dataclass(frozen=True)
 class Rollover:
     year: SchoolYear
@@ -328,10 +325,10 @@ def school_year_dates(first_year: int) -> tuple[date, date]:
 
 
 def parse_school_year_name(name: str) -> int:
-    """The first calendar year of a name such as "2027-2028"; SchoolYearError when it is not one."""
+    """The first calendar year of a name such as "2027-2028"; Refused when it is not one."""
     match = SCHOOL_YEAR_NAME.match(name.strip())
     if match is None or int(match[2]) != int(match[1]) + 1 or not 2000 <= int(match[1]) <= 2200:
-        raise SchoolYearError(
+        raise Refused(
             _("« %(name)s » n’est pas une année scolaire : attendu AAAA-AAAA, par exemple 2027-2028.")
             % {"name": name}
         )
@@ -346,7 +343,7 @@ def months_later(day: date, months: int) -> date:
 
 
 def _year_being_started(name: str) -> tuple[str, date, date, SchoolYear | None, SchoolYear | None]:
-    """(normalized name, start, end, current year, existing year of that name); SchoolYearError when the
+    """(normalized name, start, end, current year, existing year of that name); Refused when the
     name is not a school year or the year would go backwards."""
     first_year = parse_school_year_name(name)
     name = f"{first_year}-{first_year + 1}"
@@ -356,7 +353,7 @@ def _year_being_started(name: str) -> tuple[str, date, date, SchoolYear | None, 
     if existing is not None:
         start, end = existing.start, existing.end
     if current is not None and current.name != name and start <= current.start:
-        raise SchoolYearError(
+        raise Refused(
             _(
                 "L’année %(name)s ne suit pas l’année en cours (%(current)s) : "
                 "le changement d’année ne revient pas en arrière."
@@ -419,7 +416,7 @@ def start_school_year(
         assert previous is not None
         return Rollover(year=previous, previous=previous, created=False, changed=False)
     if plan.too_far and not force:
-        raise SchoolYearError(too_far_message(plan))
+        raise Refused(too_far_message(plan))
     existing = SchoolYear.objects.filter(name=plan.name).first()
     if previous is not None:
         # One current year at most (constraint one_current_school_year): unset the old one first.
@@ -475,12 +472,12 @@ def undo_refusal(change: SchoolYearChange | None) -> str | None:
 def undo_school_year(*, by: User | None = None) -> SchoolYearChange:
     """Go back to the year before the last rollover, as long as no import has filled the new year: last
     year's classes, enrolments and assignments give access again. A year the rollover created, with
-    nothing in it, is deleted again. SchoolYearError when it cannot be undone (the message says why)."""
+    nothing in it, is deleted again. Refused when it cannot be undone (the message says why)."""
     list(SchoolYear.objects.select_for_update().filter(is_current=True))
     change = last_rollover()
     refusal = undo_refusal(change)
     if refusal is not None:
-        raise SchoolYearError(refusal)
+        raise Refused(refusal)
     assert change is not None and change.year is not None and change.previous is not None
     year, previous = change.year, change.previous
     SchoolYear.objects.filter(pk=year.pk).update(is_current=False)

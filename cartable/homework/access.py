@@ -154,7 +154,7 @@ def own_entry_or_404(user: Any, entry_id: Any) -> Entry:
     viewer = policy.viewer_for(user)
     entry = (
         Entry.objects.select_related("group", "subject", "school")
-        .filter(pk=entry_id, author_id=viewer.person_id, group_id__in=viewer.taught_group_ids)
+        .filter(pk=int_or_404(entry_id), author_id=viewer.person_id, group_id__in=viewer.taught_group_ids)
         .first()
         if viewer.person_id is not None
         else None

@@ -92,8 +92,8 @@ def visible_messages(user: Any) -> QuerySet[Message]:
     )
 
 
-def message_or_404(user: Any, pk: int) -> Message:
-    message = visible_messages(user).select_related("sender", "school").filter(pk=pk).first()
+def message_or_404(user: Any, pk: Any) -> Message:
+    message = visible_messages(user).select_related("sender", "school").filter(pk=int_or_404(pk)).first()
     if message is None:
         raise Http404
     return message
@@ -110,9 +110,11 @@ def draft_or_404(user: Any, pk: Any) -> Message:
     return message
 
 
-def attachment_or_404(user: Any, message_pk: int, pk: int) -> MessageAttachment:
+def attachment_or_404(user: Any, message_pk: Any, pk: Any) -> MessageAttachment:
     message = message_or_404(user, message_pk)
-    attachment = MessageAttachment.objects.select_related("stored").filter(message=message, pk=pk).first()
+    attachment = (
+        MessageAttachment.objects.select_related("stored").filter(message=message, pk=int_or_404(pk)).first()
+    )
     if attachment is None:
         raise Http404
     return attachment
@@ -182,8 +184,8 @@ def hears_of_reports(viewer: policy.Viewer) -> bool:
     return bool(viewer.schools_with_function(Function.DIRECTION, Function.VIE_SCOLAIRE))
 
 
-def report_or_404(user: Any, pk: int) -> Report:
-    report = reports_visible_to(user).filter(pk=pk).first()
+def report_or_404(user: Any, pk: Any) -> Report:
+    report = reports_visible_to(user).filter(pk=int_or_404(pk)).first()
     if report is None:
         raise Http404
     return report

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from cartable.access.policy import viewer_for
+from cartable.lib.params import int_or_404
 from cartable.notifications.models import DeliverySettings, Notification
 
 
@@ -18,6 +20,14 @@ def own(user: Any) -> QuerySet[Notification]:
     if person_id is None:
         return Notification.objects.none()
     return Notification.objects.filter(recipient_id=person_id)
+
+
+def notification_or_404(user: Any, notification_id: Any) -> Notification:
+    """One of the user's own notifications, with its event; anyone else's answers 404."""
+    found = own(user).select_related("event", "event__about").filter(pk=int_or_404(notification_id)).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def timeline(user: Any, child_id: int | None = None) -> QuerySet[Notification]:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -61,7 +61,7 @@ def notification_list(request):
 @login_required
 @require_POST
 def mark_read(request, pk: int):
-    notification = get_object_or_404(access.own(request.user).select_related("event", "event__about"), pk=pk)
+    notification = access.notification_or_404(request.user, pk)
     actions.mark_read(notification)
     if request.htmx:
         notification.refresh_from_db(fields=["read_at"])
@@ -98,7 +98,7 @@ def mark_all_read(request):
 @login_required
 def open_notification(request, pk: int):
     """Follow an entry: it is read now, and the reader lands where the event happened."""
-    notification = get_object_or_404(access.own(request.user).select_related("event"), pk=pk)
+    notification = access.notification_or_404(request.user, pk)
     actions.mark_read(notification)
     url = notification.event.url
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):

@@ -34,7 +34,7 @@ def save_contact_details(
     """The person's own email address and mobile number, each traced in the account's history. A new
     address waits for confirmation (the current one, if any, stays in use); an empty one removes it; the
     mobile number is the notifications' SMS number, the only one Cartable keeps (`phone` None: unchanged).
-    Raises accounts.actions.TooManyConfirmationEmails, and then nothing is saved."""
+    Refused when the person asked for too many confirmation emails this hour: nothing is saved."""
     saved = ContactSaved()
     typed = email.strip()
     if typed.lower() == user.email.lower():
