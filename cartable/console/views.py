@@ -156,7 +156,7 @@ def school_year(request):
     if not request.POST.get("confirm"):
         return render(request, "console/school_year_confirm.html", {"plan": plan, "force": force})
     try:
-        rollover = directory.start_school_year(name, force=force, by=request.user)
+        rollover = directory.start_school_year(request.user, name, force=force)
     except Refused as error:
         form.add_error("name", str(error))
         return render(request, "console/school_year.html", _school_year_context(form))
@@ -182,7 +182,7 @@ def school_year_undo(request):
         messages.error(request, refusal)
         return redirect("console:school_year")
     try:
-        undone = directory.undo_school_year(by=request.user)
+        undone = directory.undo_school_year(request.user)
     except Refused as error:
         messages.error(request, str(error))
         return redirect("console:school_year")

@@ -396,9 +396,10 @@ def too_far_message(plan: RolloverPlan) -> str:
 
 @transaction.atomic
 def start_school_year(
-    name: str, *, force: bool = False, by: User | None = None, today: date | None = None
+    by: User | None, name: str, *, force: bool = False, today: date | None = None
 ) -> Rollover:
-    """Make the school year `name` (e.g. "2027-2028") the current one, creating it if needed.
+    """Make the school year `name` (e.g. "2027-2028") the current one, creating it if needed; `by` is the
+    platform admin who does it (None from the command line), kept in the trace of the change.
 
     Last year's classes, groups, enrolments and teaching assignments stay in the database as history:
     they belong to last year, and only the current year's give access (cartable.access.policy), so
@@ -469,7 +470,7 @@ def undo_refusal(change: SchoolYearChange | None) -> str | None:
 
 
 @transaction.atomic
-def undo_school_year(*, by: User | None = None) -> SchoolYearChange:
+def undo_school_year(by: User | None) -> SchoolYearChange:
     """Go back to the year before the last rollover, as long as no import has filled the new year: last
     year's classes, enrolments and assignments give access again. A year the rollover created, with
     nothing in it, is deleted again. Refused when it cannot be undone (the message says why)."""

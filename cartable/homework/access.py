@@ -37,7 +37,7 @@ def directed_schools(user: Any) -> frozenset[int]:
     return policy.viewer_for(user).schools_with_function(Function.DIRECTION)
 
 
-def readable_groups(user: Any) -> QuerySet[Group]:
+def groups_visible_to(user: Any) -> QuerySet[Group]:
     """Every current class and group whose cahier the user may open."""
     viewer = policy.viewer_for(user)
     q = Q(pk__in=viewer.taught_group_ids) | Q(pk__in=viewer.group_ids)
@@ -63,14 +63,14 @@ def reads_as_inspector(user: Any, group: Group) -> bool:
     return group.school_id in inspecting_schools(user)
 
 
-def readable_group_or_404(user: Any, group_id: Any) -> Group:
-    group = readable_groups(user).select_related("school", "year").filter(pk=int_or_404(group_id)).first()
+def group_or_404(user: Any, group_id: Any) -> Group:
+    group = groups_visible_to(user).select_related("school", "year").filter(pk=int_or_404(group_id)).first()
     if group is None:
         raise Http404
     return group
 
 
-def entries_of(user: Any, group: Group) -> QuerySet[Entry]:
+def entries_visible_to(user: Any, group: Group) -> QuerySet[Entry]:
     """The sessions of a group the user may read (the group itself must be readable: see above)."""
     entries = Entry.objects.filter(group=group)
     if not sees_prepared_entries(user, group):
@@ -188,7 +188,7 @@ def attachment_or_404(user: Any, attachment_id: Any) -> EntryAttachment:
     )
     if found is None:
         raise Http404
-    group = readable_group_or_404(user, found.entry.group_id)
-    if not entries_of(user, group).filter(pk=found.entry_id).exists():
+    group = group_or_404(user, found.entry.group_id)
+    if not entries_visible_to(user, group).filter(pk=found.entry_id).exists():
         raise Http404
     return found

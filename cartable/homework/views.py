@@ -116,14 +116,14 @@ def _monday(request, params=None) -> dt.date:
 
 @login_required
 def group(request, group_id: int):
-    return _group_page(request, access.readable_group_or_404(request.user, group_id), _monday(request))
+    return _group_page(request, access.group_or_404(request.user, group_id), _monday(request))
 
 
 def _group_page(request, group: Group, monday: dt.date, visa_form: VisaForm | None = None, status: int = 200):
     """A class's or group's cahier, by week or by subject; for the direction and vie scolaire, its visas and
     the sessions given since the last one with nothing in the cahier."""
     by_subject = request.GET.get("vue") == "matiere"
-    entries = access.entries_of(request.user, group)
+    entries = access.entries_visible_to(request.user, group)
     visa_date = access.last_visa_date(group.pk)
     context: dict[str, Any] = {
         "group": group,
@@ -469,7 +469,7 @@ def visas(request):
 @login_required
 @require_POST
 def visa_sign(request, group_id: int):
-    group = access.readable_group_or_404(request.user, group_id)
+    group = access.group_or_404(request.user, group_id)
     if not access.can_sign(request.user, group):
         raise Http404
     form = VisaForm(request.POST)

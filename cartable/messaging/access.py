@@ -80,7 +80,7 @@ def drafts_of(user: Any) -> QuerySet[Message]:
     ).order_by("-created_at", "-pk")
 
 
-def visible_messages(user: Any) -> QuerySet[Message]:
+def messages_visible_to(user: Any) -> QuerySet[Message]:
     """Every message the user may read: sent by them (drafts included) or received and still there."""
     person_id = me(user)
     if person_id is None:
@@ -93,7 +93,7 @@ def visible_messages(user: Any) -> QuerySet[Message]:
 
 
 def message_or_404(user: Any, pk: Any) -> Message:
-    message = visible_messages(user).select_related("sender", "school").filter(pk=int_or_404(pk)).first()
+    message = messages_visible_to(user).select_related("sender", "school").filter(pk=int_or_404(pk)).first()
     if message is None:
         raise Http404
     return message
@@ -138,7 +138,7 @@ def thread_messages(user: Any, message: Message) -> QuerySet[Message]:
     """The conversation of `message`, oldest first, as far as the user may read it (drafts left out)."""
     root = message.thread_root_id
     return (
-        visible_messages(user)
+        messages_visible_to(user)
         .filter(Q(pk=root) | Q(thread_id=root))
         .filter(sent_at__isnull=False)
         .select_related("sender")

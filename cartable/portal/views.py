@@ -150,7 +150,7 @@ def me(request):
     schools = list({m.school_id: m.school for m in data["memberships"]}.values())
     form = CorrectionRequestForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
-        actions.request_correction(person, form.cleaned_data["school"], form.cleaned_data["message"])
+        actions.request_correction(request.user, form.cleaned_data["school"], form.cleaned_data["message"])
         messages.success(request, _("Votre demande de correction a été transmise à l'administrateur ENT."))
         return redirect("portal:me")
     context = data | {

@@ -62,7 +62,7 @@ class Command(BaseCommand):
             self.stdout.write("Rien n'a changé.")
             return
         try:
-            rollover = actions.start_school_year(plan.name, force=options["force"])
+            rollover = actions.start_school_year(None, plan.name, force=options["force"])
         except Refused as error:
             raise CommandError(str(error)) from error
         year = rollover.year
@@ -112,7 +112,7 @@ class Command(BaseCommand):
             self.stdout.write("Rien n'a changé.")
             return
         try:
-            actions.undo_school_year()
+            actions.undo_school_year(None)
         except Refused as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Retour à l'année {change.previous.name}."))
