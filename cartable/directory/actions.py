@@ -185,16 +185,8 @@ def deactivate_people(person_ids: Iterable[int], now: datetime) -> int:
         return directory.deactivate(person_ids, now)
 
 
-@transaction.atomic
-def reactivate_person(person: Person) -> None:
-    """Someone who comes back before the purge gets their account and data back."""
-    Person.objects.filter(pk=person.pk).update(left_at=None)
-    User.objects.filter(pk=person.user_id).update(is_active=True)
-    person.left_at = None
-    versions.bump_people_everywhere([person.pk])
-
-
 def reactivate_people(person_ids: Iterable[int]) -> int:
+    """People who come back before the purge get their account and data back (as an import does)."""
     with bulk.provisioning() as directory:
         return directory.reactivate(person_ids)
 

@@ -99,10 +99,6 @@ def message_or_404(user: Any, pk: Any) -> Message:
     return message
 
 
-def my_copy(user: Any, message: Message) -> Recipient | None:
-    return Recipient.objects.filter(message=message, person_id=pid(user)).first()
-
-
 def draft_or_404(user: Any, pk: Any) -> Message:
     message = drafts_of(user).filter(pk=int_or_404(pk)).first()
     if message is None:
