@@ -776,7 +776,7 @@ def letters_page(request, school):
         return _print_letters(request, school)
     context = {"school": school}
     if request.GET.get("person"):
-        person = person_of_school_or_404(school, int_or_404(request.GET["person"]))
+        person = person_of_school_or_404(school, request.GET["person"])
         context.update(
             person=person,
             needs_letter=letters.needs_letter(person.user),
@@ -804,7 +804,7 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 def _print_letters(request, school):
     if request.POST.get("person"):
-        person = person_of_school_or_404(school, int_or_404(request.POST["person"]))
+        person = person_of_school_or_404(school, request.POST["person"])
         letter = letters.letter_for_person(request.user, school, person, request.POST.get("code", ""))
         if letter is None:
             messages.info(

@@ -181,6 +181,18 @@ def homework_visible_in(group_ids: frozenset[int] | list[int]) -> QuerySet[Homew
     return Homework.objects.filter(entry__group_id__in=list(group_ids)).filter(visible_entries_q("entry__"))
 
 
+def homework_to_tick_or_404(user: Any, homework_id: Any) -> Homework:
+    """Homework of the pupil's own classes and groups that they may see now (only pupils tick homework
+    done): anyone else's, or anyone else asking, answers 404."""
+    viewer = policy.viewer_for(user)
+    if not policy.is_pupil(user) or viewer.person_id is None:
+        raise Http404
+    found = homework_visible_in(viewer.group_ids).filter(pk=int_or_404(homework_id)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def attachment_or_404(user: Any, attachment_id: Any) -> EntryAttachment:
     """A file of a session the user may read (its class's or group's cahier, the session visible to them)."""
     found = (

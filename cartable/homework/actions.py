@@ -332,13 +332,13 @@ def announce_homework(entry_id: int) -> int:
 
 
 @transaction.atomic
-def set_done(user: Any, homework_id: int, done: bool) -> Homework:
-    """A pupil ticks (or unticks) homework of their own classes and groups as done."""
+def set_done(user: Any, homework: Homework, done: bool) -> Homework:
+    """A pupil ticks (or unticks) homework of their own classes and groups as done (found by
+    access.homework_to_tick_or_404)."""
     viewer = policy.viewer_for(user)
     if not policy.is_pupil(user) or viewer.person_id is None:
         raise Refused(_("Seuls les élèves cochent leur travail."))
-    homework = access.homework_visible_in(viewer.group_ids).filter(pk=homework_id).first()
-    if homework is None:
+    if not access.homework_visible_in(viewer.group_ids).filter(pk=homework.pk).exists():
         raise Refused(_("Ce travail n'existe pas."))
     if done:
         HomeworkDone.objects.get_or_create(pupil_id=viewer.person_id, homework=homework)

@@ -411,8 +411,9 @@ def todo(request):
 def done(request, homework_id: int):
     """A pupil ticks homework done (or not); htmx swaps the item, otherwise the page reloads."""
     wanted = request.POST.get("done") == "1"
+    homework = access.homework_to_tick_or_404(request.user, homework_id)
     try:
-        actions.set_done(request.user, homework_id, wanted)
+        actions.set_done(request.user, homework, wanted)
     except Refused:
         raise Http404 from None
     if request.htmx:
