@@ -15,6 +15,8 @@ from datetime import date, datetime, time
 import tablib
 from django.utils.translation import gettext as _
 
+from cartable.lib.errors import Refused
+
 # A collège of 1,000 pupils with two guardians each fits well below these.
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -26,8 +28,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-class TableError(ValueError):
-    """The file cannot be read; the message says why and what to do."""
+class TableError(Refused):
+    """The file cannot be read; the reason says why and what to do (a refusal like any other)."""
 
 
 @dataclass(frozen=True)
