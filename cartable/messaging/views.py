@@ -211,18 +211,14 @@ def message_page(request, pk):
     }
     unread_ids = {pk for pk, copy in copies.items() if copy.read_at is None}
     actions.mark_read(request.user, [m for m in conversation if m.pk in unread_ids])
-    read_by_someone = set(
-        Recipient.objects.filter(
-            message_id__in=[m.pk for m in conversation if m.sender_id == me], read_at__isnull=False
-        ).values_list("message_id", flat=True)
-    )
+    recallable = access.recallable_ids(request.user, conversation)
     entries = [
         {
             "message": m,
             "mine": m.sender_id == me,
             "copy": copies.get(m.pk),
             "was_unread": m.pk in unread_ids,
-            "can_recall": m.sender_id == me and m.recalled_at is None and m.pk not in read_by_someone,
+            "can_recall": m.pk in recallable,
             "others": max(0, m.recipient_count - len(m.shown_recipients)),
         }
         for m in conversation
