@@ -40,9 +40,9 @@ def empty_mailboxes() -> None:
     """Messages of a previous run go: each run starts from the same mailboxes."""
     from django.db import connection
 
-    from cartable.messaging.models import Attachment, Message, Recipient, Report
+    from cartable.messaging.models import Message, MessageAttachment, Recipient, Report
 
-    tables = [model._meta.db_table for model in (Report, Attachment, Recipient, Message)]
+    tables = [model._meta.db_table for model in (Report, MessageAttachment, Recipient, Message)]
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)}")
 

@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from cartable.accounts.models import Charter, CharterAcceptance, LoginEvent, User
 from cartable.lib import facts, net
+from cartable.lib.errors import Refused
 
 # No 0/O, 1/I/L: codes are typed from a paper letter.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -170,19 +171,15 @@ def record_login_event(user: User | None, kind: str, request: HttpRequest | None
 # A person's own email address (cartable.accounts.email_change): a new one is used only once confirmed.
 
 
-class TooManyConfirmationEmails(Exception):
-    """The person asked for too many confirmation emails this hour (email_change.SENDS_PER_HOUR)."""
-
-
 @transaction.atomic
 def request_email_change(user: User, email: str, request: HttpRequest | None = None) -> None:
     """Keep `email` as the user's pending address and send it a confirmation link, after the transaction.
-    The current address, if any, stays in use until the link is opened. Raises TooManyConfirmationEmails
-    when the person has asked for too many links this hour (nothing changes then)."""
+    The current address, if any, stays in use until the link is opened. Refused when the person has asked
+    for too many links this hour (nothing changes then)."""
     from cartable.accounts import email_change
 
     if not email_change.may_send(user):
-        raise TooManyConfirmationEmails
+        raise Refused(email_change.too_many_sends_message(), field="email")
     email_change.count_send(user)
     user.pending_email = email
     user.pending_email_since = timezone.now()

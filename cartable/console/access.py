@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,6 +21,7 @@ from cartable.directory.models import (
     Function,
     Group,
     GroupKind,
+    Guardianship,
     Membership,
     Person,
     Profile,
@@ -47,11 +48,26 @@ def people_of(school: School) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=Membership.objects.filter(school=school).values("person_id"))
 
 
-def person_of_school_or_404(school: School, person_id: int) -> Person:
-    person = people_of(school).select_related("user").filter(pk=person_id).first()
+def person_of_school_or_404(school: School, person_id: Any) -> Person:
+    person = people_of(school).select_related("user").filter(pk=int_or_404(person_id)).first()
     if person is None:
         raise Http404
     return person
+
+
+def family_link_or_404(school: School, person: Person, link_id: Any) -> Guardianship:
+    """A legal link of `person` with someone else of the school (both sides members of it), with both
+    accounts; a link reaching outside the school answers 404."""
+    members = Membership.objects.filter(school=school).values("person_id")
+    link = (
+        Guardianship.objects.filter(pk=int_or_404(link_id), relative__in=members, student__in=members)
+        .filter(Q(relative=person) | Q(student=person))
+        .select_related("relative__user", "student__user")
+        .first()
+    )
+    if link is None:
+        raise Http404
+    return link
 
 
 def current_classes_of(school: School) -> QuerySet[Group]:
@@ -90,8 +106,12 @@ def possible_duplicates(
     return sorted(found.values(), key=lambda p: (p.last_name, p.first_name, p.pk))
 
 
-def correction_request_or_404(school: School, request_id: int) -> CorrectionRequest:
-    found = CorrectionRequest.objects.filter(school=school, pk=request_id).select_related("person").first()
+def correction_request_or_404(school: School, request_id: Any) -> CorrectionRequest:
+    found = (
+        CorrectionRequest.objects.filter(school=school, pk=int_or_404(request_id))
+        .select_related("person")
+        .first()
+    )
     if found is None:
         raise Http404
     return found
@@ -211,9 +231,10 @@ def teaches_primary_class(user: Any, group: Group) -> bool:
     )
 
 
-def taught_primary_class_or_404(user: Any, group_id: int) -> Group:
+def taught_primary_class_or_404(user: Any, raw_id: Any) -> Group:
     """A class of an école that `user` teaches this year; any other class (not theirs, a collège's, last
     year's) answers 404."""
+    group_id = int_or_404(raw_id)
     if group_id not in policy.viewer_for(user).taught_group_ids:
         raise Http404
     group = Group.objects.select_related("school", "year").filter(pk=group_id, year__is_current=True).first()
@@ -230,8 +251,8 @@ def pupils_of_class(group: Group) -> QuerySet[Person]:
     )
 
 
-def pupil_of_class_or_404(group: Group, person_id: int) -> Person:
-    pupil = pupils_of_class(group).filter(pk=person_id).first()
+def pupil_of_class_or_404(group: Group, person_id: Any) -> Person:
+    pupil = pupils_of_class(group).filter(pk=int_or_404(person_id)).first()
     if pupil is None:
         raise Http404
     return pupil

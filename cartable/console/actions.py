@@ -31,6 +31,7 @@ from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
 from cartable.directory import versions
 from cartable.directory.models import Group, Guardianship, Membership, Person, Profile, School
+from cartable.lib.errors import Refused
 from cartable.notifications import actions as notifications
 from cartable.portal import switches
 from cartable.portal.models import AppSwitch, CorrectionRequest
@@ -100,20 +101,15 @@ def withdraw_objection(actor: Any, school: School, target: User) -> None:
     _trace(actor, school, [target], AdminAction.Kind.OBJECTION_WITHDRAWN)
 
 
-class AccountAlreadyActivated(Exception):
-    """A new activation code is only for an account not activated yet: an activated one is reset
-    (reset_account), which ends its password and sessions and tells its owner."""
-
-
 @transaction.atomic
 def new_activation_code(actor: Any, school: School, target: User) -> str:
     """A fresh code for an account that has not been activated (a lost letter); the old code stops working.
 
     An activated account would otherwise get a second way in beside its password, unknown to its owner:
-    that is a reset, done by reset_account."""
+    that is a reset, done by reset_account (which ends its password and sessions and tells its owner)."""
     _require_manageable(actor, school, target)
     if target.is_activated:
-        raise AccountAlreadyActivated
+        raise Refused(_("Ce compte est déjà activé : réinitialisez-le plutôt."))
     code = accounts.issue_activation_code(target)
     _trace(actor, school, [target], AdminAction.Kind.NEW_CODE)
     return code

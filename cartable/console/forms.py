@@ -7,6 +7,7 @@ from cartable.console.access import current_classes_of, pupils_of
 from cartable.directory import actions as directory
 from cartable.directory.forms import ClassChoiceField
 from cartable.directory.models import RELATIONSHIPS, STAFF_PROFILES, Function, Group, Person, Profile, School
+from cartable.lib.errors import Refused
 from cartable.lib.widgets import DateField, IdsChoiceField, birth_dates
 from cartable.notifications import sms
 from cartable.portal.models import CorrectionRequest
@@ -164,7 +165,7 @@ class SchoolYearForm(forms.Form):
         name = self.cleaned_data["name"].strip()
         try:
             first_year = directory.parse_school_year_name(name)
-        except directory.SchoolYearError as error:
+        except Refused as error:
             raise forms.ValidationError(str(error)) from error
         return f"{first_year}-{first_year + 1}"
 

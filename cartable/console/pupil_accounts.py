@@ -19,7 +19,6 @@ from cartable.console.access import (
     taught_primary_class_or_404,
 )
 from cartable.directory.models import Person
-from cartable.lib.params import int_or_404
 
 
 def _pdf(pdf: bytes, filename: str) -> HttpResponse:
@@ -96,7 +95,7 @@ def print_cards(request, group_id: int):
     pupils = list(pupils_of_class(group))
     one = request.POST.get("eleve", "")
     if one:
-        pupils = [pupil_of_class_or_404(group, int_or_404(one))]
+        pupils = [pupil_of_class_or_404(group, one)]
     elif request.POST.get("tous") == "1":
         actions.reset_class_passwords_by_teacher(request.user, group, pupils)
     cards = letters.pupil_cards(request.user, group, pupils)

@@ -24,6 +24,7 @@ from cartable.console.access import (
     class_of_school_or_404,
     correction_request_or_404,
     current_classes_of,
+    family_link_or_404,
     manageable_accounts,
     management_refusal,
     people_of,
@@ -54,6 +55,7 @@ from cartable.directory.models import (
     SchoolYearChange,
 )
 from cartable.directory.ordering import in_school_order
+from cartable.lib.errors import Refused
 from cartable.lib.params import int_or_404, parse_int, valid_ints
 from cartable.notifications import actions as notifications
 from cartable.portal import switches
@@ -140,7 +142,7 @@ def school_year(request):
     name, force = form.cleaned_data["name"], form.cleaned_data["force"]
     try:
         plan = directory.plan_school_year(name)
-    except directory.SchoolYearError as error:
+    except Refused as error:
         form.add_error("name", str(error))
         return render(request, "console/school_year.html", _school_year_context(form))
     if plan.already_current:
@@ -154,8 +156,8 @@ def school_year(request):
     if not request.POST.get("confirm"):
         return render(request, "console/school_year_confirm.html", {"plan": plan, "force": force})
     try:
-        rollover = directory.start_school_year(name, force=force, by=request.user)
-    except directory.SchoolYearError as error:
+        rollover = directory.start_school_year(request.user, name, force=force)
+    except Refused as error:
         form.add_error("name", str(error))
         return render(request, "console/school_year.html", _school_year_context(form))
     messages.success(
@@ -180,8 +182,8 @@ def school_year_undo(request):
         messages.error(request, refusal)
         return redirect("console:school_year")
     try:
-        undone = directory.undo_school_year(by=request.user)
-    except directory.SchoolYearError as error:
+        undone = directory.undo_school_year(request.user)
+    except Refused as error:
         messages.error(request, str(error))
         return redirect("console:school_year")
     assert undone.previous is not None
@@ -650,15 +652,7 @@ def person_family(request, school, person_id):
 @console_view
 def person_unlink(request, school, person_id, link_id):
     person = person_of_school_or_404(school, person_id)
-    members = Membership.objects.filter(school=school).values("person_id")
-    link = (
-        Guardianship.objects.filter(pk=link_id, relative__in=members, student__in=members)
-        .filter(Q(relative=person) | Q(student=person))
-        .select_related("relative__user", "student__user")
-        .first()
-    )
-    if link is None:
-        raise Http404
+    link = family_link_or_404(school, person, link_id)
     refusal = management_refusal(request.user, person.user) or management_refusal(
         request.user, link.student.user
     )
@@ -782,7 +776,7 @@ def letters_page(request, school):
         return _print_letters(request, school)
     context = {"school": school}
     if request.GET.get("person"):
-        person = person_of_school_or_404(school, int_or_404(request.GET["person"]))
+        person = person_of_school_or_404(school, request.GET["person"])
         context.update(
             person=person,
             needs_letter=letters.needs_letter(person.user),
@@ -810,7 +804,7 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 def _print_letters(request, school):
     if request.POST.get("person"):
-        person = person_of_school_or_404(school, int_or_404(request.POST["person"]))
+        person = person_of_school_or_404(school, request.POST["person"])
         letter = letters.letter_for_person(request.user, school, person, request.POST.get("code", ""))
         if letter is None:
             messages.info(

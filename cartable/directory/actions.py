@@ -36,6 +36,7 @@ from cartable.directory.models import (
     TeachingAssignment,
 )
 from cartable.lib import lifecycle
+from cartable.lib.errors import Refused
 
 # Rule C5: within 3 months.
 MAX_PURGE_DAYS = 92
@@ -184,16 +185,8 @@ def deactivate_people(person_ids: Iterable[int], now: datetime) -> int:
         return directory.deactivate(person_ids, now)
 
 
-@transaction.atomic
-def reactivate_person(person: Person) -> None:
-    """Someone who comes back before the purge gets their account and data back."""
-    Person.objects.filter(pk=person.pk).update(left_at=None)
-    User.objects.filter(pk=person.user_id).update(is_active=True)
-    person.left_at = None
-    versions.bump_people_everywhere([person.pk])
-
-
 def reactivate_people(person_ids: Iterable[int]) -> int:
+    """People who come back before the purge get their account and data back (as an import does)."""
     with bulk.provisioning() as directory:
         return directory.reactivate(person_ids)
 
@@ -282,10 +275,6 @@ def _around(person_ids: list[int]) -> tuple[set[int], set[int]]:
 SCHOOL_YEAR_NAME = re.compile(r"^(\d{4})-(\d{4})$")
 
 
-class SchoolYearError(ValueError):
-    """The rollover was refused; the message says why, for the person who ran it."""
-
-
 @dataclass(frozen=True)
 class Rollover:
     year: SchoolYear
@@ -328,10 +317,10 @@ def school_year_dates(first_year: int) -> tuple[date, date]:
 
 
 def parse_school_year_name(name: str) -> int:
-    """The first calendar year of a name such as "2027-2028"; SchoolYearError when it is not one."""
+    """The first calendar year of a name such as "2027-2028"; Refused when it is not one."""
     match = SCHOOL_YEAR_NAME.match(name.strip())
     if match is None or int(match[2]) != int(match[1]) + 1 or not 2000 <= int(match[1]) <= 2200:
-        raise SchoolYearError(
+        raise Refused(
             _("« %(name)s » n’est pas une année scolaire : attendu AAAA-AAAA, par exemple 2027-2028.")
             % {"name": name}
         )
@@ -346,7 +335,7 @@ def months_later(day: date, months: int) -> date:
 
 
 def _year_being_started(name: str) -> tuple[str, date, date, SchoolYear | None, SchoolYear | None]:
-    """(normalized name, start, end, current year, existing year of that name); SchoolYearError when the
+    """(normalized name, start, end, current year, existing year of that name); Refused when the
     name is not a school year or the year would go backwards."""
     first_year = parse_school_year_name(name)
     name = f"{first_year}-{first_year + 1}"
@@ -356,7 +345,7 @@ def _year_being_started(name: str) -> tuple[str, date, date, SchoolYear | None, 
     if existing is not None:
         start, end = existing.start, existing.end
     if current is not None and current.name != name and start <= current.start:
-        raise SchoolYearError(
+        raise Refused(
             _(
                 "L’année %(name)s ne suit pas l’année en cours (%(current)s) : "
                 "le changement d’année ne revient pas en arrière."
@@ -399,9 +388,10 @@ def too_far_message(plan: RolloverPlan) -> str:
 
 @transaction.atomic
 def start_school_year(
-    name: str, *, force: bool = False, by: User | None = None, today: date | None = None
+    by: User | None, name: str, *, force: bool = False, today: date | None = None
 ) -> Rollover:
-    """Make the school year `name` (e.g. "2027-2028") the current one, creating it if needed.
+    """Make the school year `name` (e.g. "2027-2028") the current one, creating it if needed; `by` is the
+    platform admin who does it (None from the command line), kept in the trace of the change.
 
     Last year's classes, groups, enrolments and teaching assignments stay in the database as history:
     they belong to last year, and only the current year's give access (cartable.access.policy), so
@@ -419,7 +409,7 @@ def start_school_year(
         assert previous is not None
         return Rollover(year=previous, previous=previous, created=False, changed=False)
     if plan.too_far and not force:
-        raise SchoolYearError(too_far_message(plan))
+        raise Refused(too_far_message(plan))
     existing = SchoolYear.objects.filter(name=plan.name).first()
     if previous is not None:
         # One current year at most (constraint one_current_school_year): unset the old one first.
@@ -472,15 +462,15 @@ def undo_refusal(change: SchoolYearChange | None) -> str | None:
 
 
 @transaction.atomic
-def undo_school_year(*, by: User | None = None) -> SchoolYearChange:
+def undo_school_year(by: User | None) -> SchoolYearChange:
     """Go back to the year before the last rollover, as long as no import has filled the new year: last
     year's classes, enrolments and assignments give access again. A year the rollover created, with
-    nothing in it, is deleted again. SchoolYearError when it cannot be undone (the message says why)."""
+    nothing in it, is deleted again. Refused when it cannot be undone (the message says why)."""
     list(SchoolYear.objects.select_for_update().filter(is_current=True))
     change = last_rollover()
     refusal = undo_refusal(change)
     if refusal is not None:
-        raise SchoolYearError(refusal)
+        raise Refused(refusal)
     assert change is not None and change.year is not None and change.previous is not None
     year, previous = change.year, change.previous
     SchoolYear.objects.filter(pk=year.pk).update(is_current=False)

@@ -24,6 +24,7 @@ from cartable.feeds import csv_import
 from cartable.feeds.models import ImportJob
 from cartable.feeds.report import ImportReport
 from cartable.feeds.tabular import Table, TableError, read_table
+from cartable.lib.errors import Refused
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ def _run(job_id: int) -> None:
     rows: list[list[Any]] = []
     try:
         if job.created_by is None or not policy.admin_of(job.created_by, job.school):
-            raise PermissionDenied(_("La personne qui a lancé l’import n’administre plus l’établissement."))
+            raise Refused(_("La personne qui a lancé l’import n’administre plus l’établissement."))
         table = job_table(job)
         facts = csv_import.school_facts(job.school, job.kind)
         if facts.year is None:
@@ -137,8 +138,8 @@ def _run(job_id: int) -> None:
             ImportJob.objects.filter(pk=job.pk).update(
                 processed_rows=done, total_rows=len(lines), counts=_counts(report, job)
             )
-    except (TableError, PermissionDenied) as error:
-        _finish(job, report, rows, ImportJob.Status.FAILED, str(error))
+    except Refused as refusal:  # the file, or who sent it (TableError is a Refused too)
+        _finish(job, report, rows, ImportJob.Status.FAILED, str(refusal.reason))
     except Exception:
         logger.exception("import job %s failed", job_id)
         _finish(

@@ -10,10 +10,12 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import tablib
 from django.utils.translation import gettext as _
+
+from cartable.lib.errors import Refused
 
 # A collège of 1,000 pupils with two guardians each fits well below these.
 MAX_BYTES = 5 * 1024 * 1024
@@ -26,8 +28,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-class TableError(ValueError):
-    """The file cannot be read; the message says why and what to do."""
+class TableError(Refused):
+    """The file cannot be read; the reason says why and what to do (a refusal like any other)."""
 
 
 @dataclass(frozen=True)
@@ -60,14 +62,16 @@ class Table:
         }
 
 
-def read_table(content: bytes) -> Table:
-    """The header row and the data rows of a CSV or XLSX file; empty rows are skipped."""
+def read_table(content: bytes, *, rows_required: bool = True) -> Table:
+    """The header row and the data rows of a CSV or XLSX file; empty rows are skipped. A file with a header
+    only is refused, unless `rows_required` is off: the caller then says what is missing in its own words
+    (after checking the header)."""
     if not content.strip():
         raise TableError(_("Le fichier est vide."))
     if len(content) > MAX_BYTES:
         raise TableError(too_big_message())
     if content.startswith(ZIP_MAGIC):
-        return _read_xlsx(content)
+        return _read_xlsx(content, rows_required)
     if content.startswith(OLE2_MAGIC):
         raise TableError(
             _(
@@ -75,7 +79,7 @@ def read_table(content: bytes) -> Table:
                 "puis envoyez-le de nouveau."
             )
         )
-    return _read_csv(content)
+    return _read_csv(content, rows_required)
 
 
 def too_big_message() -> str:
@@ -118,7 +122,7 @@ def guess_delimiter(text: str) -> str:
     return best if counts[best] else ";"
 
 
-def _read_csv(content: bytes) -> Table:
+def _read_csv(content: bytes, rows_required: bool) -> Table:
     text, encoding = decode(content)
     if "\x00" in text:
         raise TableError(_("Ce fichier n’est ni un CSV ni un classeur XLSX."))
@@ -133,12 +137,13 @@ def _read_csv(content: bytes) -> Table:
     return _table(
         [(line, [cell.strip() for cell in record]) for line, record in records],
         "csv",
+        rows_required,
         encoding=encoding,
         delimiter=delimiter,
     )
 
 
-def _read_xlsx(content: bytes) -> Table:
+def _read_xlsx(content: bytes, rows_required: bool) -> Table:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -153,7 +158,7 @@ def _read_xlsx(content: bytes) -> Table:
             _("Ce classeur XLSX est illisible. Ouvrez-le et enregistrez-le de nouveau, ou envoyez un CSV.")
         ) from error
     records = [(index + 1, [_cell_text(v) for v in record]) for index, record in enumerate(dataset)]
-    return _table(records, "xlsx")
+    return _table(records, "xlsx", rows_required)
 
 
 def _cell_text(value: object) -> str:
@@ -163,18 +168,22 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, time):  # a time typed in a spreadsheet cell: "08:00", as it is written
+        return value.strftime("%H:%M") if not value.second else value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
 
 
-def _table(records: list[tuple[int, list[str]]], file_format: str, **details: str) -> Table:
+def _table(
+    records: list[tuple[int, list[str]]], file_format: str, rows_required: bool, **details: str
+) -> Table:
     non_empty = [(line, cells) for line, cells in records if any(cells)]
     if not non_empty:
         raise TableError(_("Le fichier est vide."))
     _header_line, headers = non_empty[0]
     data = non_empty[1:]
-    if not data:
+    if not data and rows_required:
         raise TableError(_("Le fichier n’a qu’une ligne d’en-têtes : aucune personne à importer."))
     if len(data) > MAX_ROWS:
         raise TableError(

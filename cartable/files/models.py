@@ -57,7 +57,3 @@ class StoredFile(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
-
-    @property
-    def is_infected(self) -> bool:
-        return self.status == self.Status.INFECTED

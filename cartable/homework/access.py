@@ -21,7 +21,7 @@ from django.utils import timezone
 from cartable.access import policy
 from cartable.access.policy import current_enrolments, current_teaching_assignments
 from cartable.directory.models import Function, Group, Subject
-from cartable.homework.models import Attachment, Entry, Homework, Visa
+from cartable.homework.models import Entry, EntryAttachment, Homework, Visa
 from cartable.lib.params import int_or_404
 
 READERS_OF_THE_SCHOOL = (Function.DIRECTION, Function.VIE_SCOLAIRE)
@@ -37,7 +37,7 @@ def directed_schools(user: Any) -> frozenset[int]:
     return policy.viewer_for(user).schools_with_function(Function.DIRECTION)
 
 
-def readable_groups(user: Any) -> QuerySet[Group]:
+def groups_visible_to(user: Any) -> QuerySet[Group]:
     """Every current class and group whose cahier the user may open."""
     viewer = policy.viewer_for(user)
     q = Q(pk__in=viewer.taught_group_ids) | Q(pk__in=viewer.group_ids)
@@ -54,14 +54,23 @@ def sees_prepared_entries(user: Any, group: Group) -> bool:
     return policy.teaches(user, group) or group.school_id in inspecting_schools(user)
 
 
-def readable_group_or_404(user: Any, group_id: Any) -> Group:
-    group = readable_groups(user).select_related("school", "year").filter(pk=int_or_404(group_id)).first()
+def can_sign(user: Any, group: Group) -> bool:
+    """The direction of the group's school signs its cahier (visa)."""
+    return group.school_id in directed_schools(user)
+
+
+def reads_as_inspector(user: Any, group: Group) -> bool:
+    return group.school_id in inspecting_schools(user)
+
+
+def group_or_404(user: Any, group_id: Any) -> Group:
+    group = groups_visible_to(user).select_related("school", "year").filter(pk=int_or_404(group_id)).first()
     if group is None:
         raise Http404
     return group
 
 
-def entries_of(user: Any, group: Group) -> QuerySet[Entry]:
+def entries_visible_to(user: Any, group: Group) -> QuerySet[Entry]:
     """The sessions of a group the user may read (the group itself must be readable: see above)."""
     entries = Entry.objects.filter(group=group)
     if not sees_prepared_entries(user, group):
@@ -145,7 +154,7 @@ def own_entry_or_404(user: Any, entry_id: Any) -> Entry:
     viewer = policy.viewer_for(user)
     entry = (
         Entry.objects.select_related("group", "subject", "school")
-        .filter(pk=entry_id, author_id=viewer.person_id, group_id__in=viewer.taught_group_ids)
+        .filter(pk=int_or_404(entry_id), author_id=viewer.person_id, group_id__in=viewer.taught_group_ids)
         .first()
         if viewer.person_id is not None
         else None
@@ -172,12 +181,26 @@ def homework_visible_in(group_ids: frozenset[int] | list[int]) -> QuerySet[Homew
     return Homework.objects.filter(entry__group_id__in=list(group_ids)).filter(visible_entries_q("entry__"))
 
 
-def attachment_or_404(user: Any, attachment_id: Any) -> Attachment:
-    """A file of a session the user may read (its class's or group's cahier, the session visible to them)."""
-    found = Attachment.objects.select_related("stored", "entry").filter(pk=int_or_404(attachment_id)).first()
+def homework_to_tick_or_404(user: Any, homework_id: Any) -> Homework:
+    """Homework of the pupil's own classes and groups that they may see now (only pupils tick homework
+    done): anyone else's, or anyone else asking, answers 404."""
+    viewer = policy.viewer_for(user)
+    if not policy.is_pupil(user) or viewer.person_id is None:
+        raise Http404
+    found = homework_visible_in(viewer.group_ids).filter(pk=int_or_404(homework_id)).first()
     if found is None:
         raise Http404
-    group = readable_group_or_404(user, found.entry.group_id)
-    if not entries_of(user, group).filter(pk=found.entry_id).exists():
+    return found
+
+
+def attachment_or_404(user: Any, attachment_id: Any) -> EntryAttachment:
+    """A file of a session the user may read (its class's or group's cahier, the session visible to them)."""
+    found = (
+        EntryAttachment.objects.select_related("stored", "entry").filter(pk=int_or_404(attachment_id)).first()
+    )
+    if found is None:
+        raise Http404
+    group = group_or_404(user, found.entry.group_id)
+    if not entries_visible_to(user, group).filter(pk=found.entry_id).exists():
         raise Http404
     return found

@@ -23,7 +23,7 @@ from cartable.access.policy import current_enrolments
 from cartable.directory.models import Group, Guardianship, Person
 from cartable.files import actions as files_actions
 from cartable.homework import access, queries, versions
-from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
+from cartable.homework.models import Entry, EntryAttachment, Homework, HomeworkDone, Visa
 from cartable.homework.text import rich_text
 from cartable.lib.errors import Refused
 from cartable.lib.french import de
@@ -90,8 +90,8 @@ def check_not_locked(group_id: int, day: dt.date, group_name: str = "") -> None:
 
 def _store_files(entry: Entry, homework: Homework | None, files: Iterable[UploadedFile[bytes]]) -> None:
     """Each file goes through cartable.files: stored in quarantine, scanned once the transaction commits."""
-    Attachment.objects.bulk_create(
-        Attachment(
+    EntryAttachment.objects.bulk_create(
+        EntryAttachment(
             entry=entry,
             homework=homework,
             stored=files_actions.store_upload(upload, owner=entry.author, school_id=entry.school_id),
@@ -101,7 +101,7 @@ def _store_files(entry: Entry, homework: Homework | None, files: Iterable[Upload
     )
 
 
-def _release_files(attachments: Iterable[Attachment]) -> None:
+def _release_files(attachments: Iterable[EntryAttachment]) -> None:
     """The stored files of attachments about to go: deleted once nothing refers to them (after the delete)."""
     stored_ids = [a.stored_id for a in attachments]
     if stored_ids:
@@ -332,13 +332,13 @@ def announce_homework(entry_id: int) -> int:
 
 
 @transaction.atomic
-def set_done(user: Any, homework_id: int, done: bool) -> Homework:
-    """A pupil ticks (or unticks) homework of their own classes and groups as done."""
+def set_done(user: Any, homework: Homework, done: bool) -> Homework:
+    """A pupil ticks (or unticks) homework of their own classes and groups as done (found by
+    access.homework_to_tick_or_404)."""
     viewer = policy.viewer_for(user)
     if not policy.is_pupil(user) or viewer.person_id is None:
         raise Refused(_("Seuls les élèves cochent leur travail."))
-    homework = access.homework_visible_in(viewer.group_ids).filter(pk=homework_id).first()
-    if homework is None:
+    if not access.homework_visible_in(viewer.group_ids).filter(pk=homework.pk).exists():
         raise Refused(_("Ce travail n'existe pas."))
     if done:
         HomeworkDone.objects.get_or_create(pupil_id=viewer.person_id, homework=homework)

@@ -109,7 +109,7 @@ def attachment_path(instance: object, filename: str) -> str:
     return f"cahier-de-textes/{timezone.now():%Y/%m}/{filename}"
 
 
-class Attachment(models.Model):
+class EntryAttachment(models.Model):
     """A file joined to a session's content, or to one of its homework items."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attachments")

@@ -16,8 +16,8 @@ from cartable.access.policy import current_enrolments
 from cartable.directory.models import Group, Profile
 from cartable.directory.queries import groups_of_pupil
 from cartable.homework import versions
-from cartable.homework.access import inspecting_schools, visible_entries_q
-from cartable.homework.models import Attachment, Entry, Homework, HomeworkDone, Visa
+from cartable.homework.access import visible_entries_q
+from cartable.homework.models import Entry, EntryAttachment, Homework, HomeworkDone, Visa
 
 WIDGET_DAYS = 7
 HOLIDAY_REACH = 16  # the longest holidays but the summer's, and their weekends
@@ -32,13 +32,13 @@ def with_details(entries: QuerySet[Entry]) -> QuerySet[Entry]:
     return entries.select_related("subject", "author", "group").prefetch_related(
         Prefetch(
             "attachments",
-            queryset=Attachment.objects.select_related("stored").filter(homework__isnull=True),
+            queryset=EntryAttachment.objects.select_related("stored").filter(homework__isnull=True),
             to_attr="own_attachments",
         ),
         Prefetch(
             "homework",
             queryset=Homework.objects.prefetch_related(
-                Prefetch("attachments", queryset=Attachment.objects.select_related("stored"))
+                Prefetch("attachments", queryset=EntryAttachment.objects.select_related("stored"))
             ).order_by("due_date", "pk"),
         ),
     )
@@ -236,7 +236,7 @@ def empty_sessions(since: dict[int, dt.date], until: dt.date) -> list[EmptySessi
         ~Q(title="")
         | ~Q(content="")
         | Exists(Homework.objects.filter(entry=OuterRef("pk")))
-        | Exists(Attachment.objects.filter(entry=OuterRef("pk")))
+        | Exists(EntryAttachment.objects.filter(entry=OuterRef("pk")))
     )
     rows = list(
         Entry.objects.filter(group_id__in=list(since), date__range=(start, until))
@@ -319,13 +319,3 @@ def group_visa_summary(schools: frozenset[int]) -> QuerySet[Group]:
         )
         .order_by("school__name", "kind", "level", "name")
     )
-
-
-def can_sign(user: Any, group: Group) -> bool:
-    from cartable.homework.access import directed_schools
-
-    return group.school_id in directed_schools(user)
-
-
-def reads_as_inspector(user: Any, group: Group) -> bool:
-    return group.school_id in inspecting_schools(user)

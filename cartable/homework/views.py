@@ -116,14 +116,14 @@ def _monday(request, params=None) -> dt.date:
 
 @login_required
 def group(request, group_id: int):
-    return _group_page(request, access.readable_group_or_404(request.user, group_id), _monday(request))
+    return _group_page(request, access.group_or_404(request.user, group_id), _monday(request))
 
 
 def _group_page(request, group: Group, monday: dt.date, visa_form: VisaForm | None = None, status: int = 200):
     """A class's or group's cahier, by week or by subject; for the direction and vie scolaire, its visas and
     the sessions given since the last one with nothing in the cahier."""
     by_subject = request.GET.get("vue") == "matiere"
-    entries = access.entries_of(request.user, group)
+    entries = access.entries_visible_to(request.user, group)
     visa_date = access.last_visa_date(group.pk)
     context: dict[str, Any] = {
         "group": group,
@@ -131,7 +131,7 @@ def _group_page(request, group: Group, monday: dt.date, visa_form: VisaForm | No
         "visa_date": visa_date,
         "teaches": policy.teaches(request.user, group),
         "author_id": policy.viewer_for(request.user).person_id,
-        "can_sign": queries.can_sign(request.user, group),
+        "can_sign": access.can_sign(request.user, group),
         "child_id": request.GET.get("enfant", ""),
     }
     if by_subject:
@@ -165,7 +165,7 @@ def _group_page(request, group: Group, monday: dt.date, visa_form: VisaForm | No
             "this_week": sessions.monday_of(timezone.localdate()).isoformat(),
             "days": [(day, list(items)) for day, items in groupby(week, key=lambda e: e.date)],
         }
-    if context["can_sign"] or queries.reads_as_inspector(request.user, group):
+    if context["can_sign"] or access.reads_as_inspector(request.user, group):
         until = queries.default_visa_date()
         since = queries.empty_sessions_since(group, visa_date, until)
         context["visas"] = list(Visa.objects.filter(group=group).select_related("signed_by")[:5])
@@ -411,8 +411,9 @@ def todo(request):
 def done(request, homework_id: int):
     """A pupil ticks homework done (or not); htmx swaps the item, otherwise the page reloads."""
     wanted = request.POST.get("done") == "1"
+    homework = access.homework_to_tick_or_404(request.user, homework_id)
     try:
-        actions.set_done(request.user, homework_id, wanted)
+        actions.set_done(request.user, homework, wanted)
     except Refused:
         raise Http404 from None
     if request.htmx:
@@ -469,8 +470,8 @@ def visas(request):
 @login_required
 @require_POST
 def visa_sign(request, group_id: int):
-    group = access.readable_group_or_404(request.user, group_id)
-    if not queries.can_sign(request.user, group):
+    group = access.group_or_404(request.user, group_id)
+    if not access.can_sign(request.user, group):
         raise Http404
     form = VisaForm(request.POST)
     # Back to the week the direction was reading.

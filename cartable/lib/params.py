@@ -55,11 +55,6 @@ def optional_int_or_404(value: Any) -> int | None:
     return int_or_404(value)
 
 
-def ints_or_404(values: Iterable[Any]) -> list[int]:
-    """Each of a multi-valued parameter (`request.GET.getlist("to")`) as int_or_404, in order, once each."""
-    return list(dict.fromkeys(int_or_404(value) for value in values))
-
-
 def valid_ints(values: Iterable[Any]) -> list[int]:
     """The values of a multi-valued parameter that are ids, in order, once each; the others are left out
     (a form shown again with its mistakes keeps what was right)."""

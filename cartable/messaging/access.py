@@ -8,6 +8,7 @@ by id goes through here, so another person's message answers 404. Who may be wri
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ from cartable.directory.models import (
 )
 from cartable.lib.french import de
 from cartable.lib.params import int_or_404, parse_int
-from cartable.messaging.models import Attachment, Folder, Message, Recipient, Report, SenderFolder
+from cartable.messaging.models import Folder, Message, MessageAttachment, Recipient, Report, SenderFolder
 
 
 def me(user: Any) -> int | None:
@@ -80,7 +81,7 @@ def drafts_of(user: Any) -> QuerySet[Message]:
     ).order_by("-created_at", "-pk")
 
 
-def visible_messages(user: Any) -> QuerySet[Message]:
+def messages_visible_to(user: Any) -> QuerySet[Message]:
     """Every message the user may read: sent by them (drafts included) or received and still there."""
     person_id = me(user)
     if person_id is None:
@@ -92,15 +93,11 @@ def visible_messages(user: Any) -> QuerySet[Message]:
     )
 
 
-def message_or_404(user: Any, pk: int) -> Message:
-    message = visible_messages(user).select_related("sender", "school").filter(pk=pk).first()
+def message_or_404(user: Any, pk: Any) -> Message:
+    message = messages_visible_to(user).select_related("sender", "school").filter(pk=int_or_404(pk)).first()
     if message is None:
         raise Http404
     return message
-
-
-def my_copy(user: Any, message: Message) -> Recipient | None:
-    return Recipient.objects.filter(message=message, person_id=pid(user)).first()
 
 
 def draft_or_404(user: Any, pk: Any) -> Message:
@@ -110,19 +107,47 @@ def draft_or_404(user: Any, pk: Any) -> Message:
     return message
 
 
-def attachment_or_404(user: Any, message_pk: int, pk: int) -> Attachment:
+def attachment_or_404(user: Any, message_pk: Any, pk: Any) -> MessageAttachment:
     message = message_or_404(user, message_pk)
-    attachment = Attachment.objects.select_related("stored").filter(message=message, pk=pk).first()
+    attachment = (
+        MessageAttachment.objects.select_related("stored").filter(message=message, pk=int_or_404(pk)).first()
+    )
     if attachment is None:
         raise Http404
     return attachment
+
+
+def can_recall(user: Any, message: Message) -> bool:
+    return (
+        message.sender_id == me(user)
+        and message.sent_at is not None
+        and message.recalled_at is None
+        and not Recipient.objects.filter(message=message, read_at__isnull=False).exists()
+    )
+
+
+def recallable_ids(user: Any, messages: Sequence[Message]) -> set[int]:
+    """Which of a conversation's messages `can_recall` would allow, in one query for them all."""
+    person_id = me(user)
+    mine = [m.pk for m in messages if m.sender_id == person_id and m.sent_at and m.recalled_at is None]
+    if not mine:
+        return set()
+    read = Recipient.objects.filter(message_id__in=mine, read_at__isnull=False).values_list(
+        "message_id", flat=True
+    )
+    return set(mine) - set(read)
+
+
+def can_report(user: Any, message: Message) -> bool:
+    person_id = pid(user)
+    return message.sender_id != person_id and message.sent_at is not None
 
 
 def thread_messages(user: Any, message: Message) -> QuerySet[Message]:
     """The conversation of `message`, oldest first, as far as the user may read it (drafts left out)."""
     root = message.thread_root_id
     return (
-        visible_messages(user)
+        messages_visible_to(user)
         .filter(Q(pk=root) | Q(thread_id=root))
         .filter(sent_at__isnull=False)
         .select_related("sender")
@@ -168,11 +193,34 @@ def hears_of_reports(viewer: policy.Viewer) -> bool:
     return bool(viewer.schools_with_function(Function.DIRECTION, Function.VIE_SCOLAIRE))
 
 
-def report_or_404(user: Any, pk: int) -> Report:
-    report = reports_visible_to(user).filter(pk=pk).first()
+def report_or_404(user: Any, pk: Any) -> Report:
+    report = reports_visible_to(user).filter(pk=int_or_404(pk)).first()
     if report is None:
         raise Http404
     return report
+
+
+def may_block(user: Any, found: Report) -> bool:
+    """The school's ADML blocks through the console's rules; direction and vie scolaire may block pupils and
+    parents of their school, never a member of staff (that stays with the ADML), nor someone who also belongs
+    to another school (blocking reaches every school of the account: cartable.console.access)."""
+    target = found.message.sender
+    if found.school_id is None:
+        return policy.is_platform_admin(user)
+    if policy.admin_of(user, found.school_id):
+        from cartable.console.access import can_manage_account
+
+        return can_manage_account(user, target.user)
+    if not policy.school_wide_staff_of(user, found.school_id):
+        return False
+    if target.user_id == user.pk:
+        return False
+    profiles = set(Membership.objects.filter(person=target).values_list("profile", flat=True))
+    if not profiles or profiles - {"Student", "Relative"}:
+        return False
+    from cartable.console.access import belongs_only_to
+
+    return belongs_only_to(target.user, {found.school_id})
 
 
 # --- Groups of recipients -------------------------------------------------------------------------------

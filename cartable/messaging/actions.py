@@ -29,7 +29,7 @@ from cartable.lib.db import insert_one_row_per_id
 from cartable.lib.errors import Refused
 from cartable.lib.html import plain_text, sanitize
 from cartable.messaging import access
-from cartable.messaging.models import Attachment, Folder, Message, Recipient, Report, SenderFolder
+from cartable.messaging.models import Folder, Message, MessageAttachment, Recipient, Report, SenderFolder
 from cartable.messaging.text import folded, to_html
 
 NEW_MESSAGE = "messaging.new_message"
@@ -164,7 +164,7 @@ def _attach(
     # A draft has no school yet: the sender's own.
     school_id = message.school_id or (_school_of(message.sender, []) if files else None)
     rows = [
-        Attachment(
+        MessageAttachment(
             message=message,
             stored=files_actions.store_upload(f, owner=message.sender, school_id=school_id),
             name=(f.name or "fichier")[:200],
@@ -173,11 +173,11 @@ def _attach(
     ]
     if forward_of is not None:
         rows += [
-            Attachment(message=message, stored_id=a.stored_id, name=a.name)
+            MessageAttachment(message=message, stored_id=a.stored_id, name=a.name)
             for a in forward_of.attachments.all()
         ]
     if rows:
-        Attachment.objects.bulk_create(rows)
+        MessageAttachment.objects.bulk_create(rows)
         message.has_attachments = True
         message.save(update_fields=["has_attachments"])
 
@@ -332,21 +332,12 @@ def delete_for_me(user: Any, message: Message) -> None:
     )
 
 
-def can_recall(user: Any, message: Message) -> bool:
-    return (
-        message.sender_id == policy.viewer_for(user).person_id
-        and message.sent_at is not None
-        and message.recalled_at is None
-        and not Recipient.objects.filter(message=message, read_at__isnull=False).exists()
-    )
-
-
 @transaction.atomic
 def recall(user: Any, message: Message) -> None:
     """Take back a message nobody has read yet: it disappears from every recipient's mailbox."""
     # Lock the message so that a recipient opening it now waits and then finds it gone, or it is read first.
     Message.objects.select_for_update().filter(pk=message.pk).first()
-    if not can_recall(user, message):
+    if not access.can_recall(user, message):
         raise Refused(_("Ce message a déjà été lu : il ne peut plus être rappelé."))
     message.recalled_at = timezone.now()
     message.save(update_fields=["recalled_at"])
@@ -360,15 +351,10 @@ def recall(user: Any, message: Message) -> None:
         withdraw(NEW_MESSAGE, reverse("messaging:message", args=[message.pk]), since=message.sent_at)
 
 
-def can_report(user: Any, message: Message) -> bool:
-    person_id = access.pid(user)
-    return message.sender_id != person_id and message.sent_at is not None
-
-
 @transaction.atomic
 def report(user: Any, message: Message, reason: str) -> Report:
     """A recipient tells the staff of the message's school about it; reporting twice changes nothing."""
-    if not can_report(user, message):
+    if not access.can_report(user, message):
         raise PermissionDenied
     found, created = Report.objects.get_or_create(
         message=message,
@@ -406,33 +392,10 @@ def _require_handler(user: Any, found: Report) -> None:
         raise PermissionDenied
 
 
-def may_block(user: Any, found: Report) -> bool:
-    """The school's ADML blocks through the console's rules; direction and vie scolaire may block pupils and
-    parents of their school, never a member of staff (that stays with the ADML), nor someone who also belongs
-    to another school (blocking reaches every school of the account: cartable.console.access)."""
-    target = found.message.sender
-    if found.school_id is None:
-        return policy.is_platform_admin(user)
-    if policy.admin_of(user, found.school_id):
-        from cartable.console.access import can_manage_account
-
-        return can_manage_account(user, target.user)
-    if not policy.school_wide_staff_of(user, found.school_id):
-        return False
-    if target.user_id == user.pk:
-        return False
-    profiles = set(Membership.objects.filter(person=target).values_list("profile", flat=True))
-    if not profiles or profiles - {"Student", "Relative"}:
-        return False
-    from cartable.console.access import belongs_only_to
-
-    return belongs_only_to(target.user, {found.school_id})
-
-
 @transaction.atomic
 def block_sender(user: Any, found: Report) -> None:
     _require_handler(user, found)
-    if not may_block(user, found):
+    if not access.may_block(user, found):
         raise PermissionDenied
     target = found.message.sender.user
     if found.school is not None and policy.admin_of(user, found.school):

@@ -104,7 +104,7 @@ def attachment_path(instance: object, filename: str) -> str:
     return timezone.now().strftime("messaging/%Y/%m/") + filename.rsplit("/", 1)[-1]
 
 
-class Attachment(models.Model):
+class MessageAttachment(models.Model):
     """A file joined to a message; a forwarded message joins the same stored file again."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")

@@ -25,7 +25,7 @@ from cartable.lib.html import plain_text
 from cartable.lib.params import int_or_404, optional_int_or_404, parse_int, valid_ints
 from cartable.messaging import access, actions
 from cartable.messaging.forms import ComposeForm, ReportForm, SearchForm
-from cartable.messaging.models import Attachment, Folder, Message, Recipient, Report, SenderFolder
+from cartable.messaging.models import Folder, Message, MessageAttachment, Recipient, Report, SenderFolder
 from cartable.messaging.roles import describe_people
 from cartable.portal import switches
 
@@ -198,7 +198,7 @@ def message_page(request, pk):
     shown = Recipient.objects.select_related("person").order_by("person__last_name", "person__first_name")
     conversation = list(
         access.thread_messages(request.user, message).prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.select_related("stored")),
+            Prefetch("attachments", queryset=MessageAttachment.objects.select_related("stored")),
             Prefetch("recipients", queryset=shown[:SHOWN_RECIPIENTS], to_attr="shown_recipients"),
         )
     )
@@ -211,18 +211,14 @@ def message_page(request, pk):
     }
     unread_ids = {pk for pk, copy in copies.items() if copy.read_at is None}
     actions.mark_read(request.user, [m for m in conversation if m.pk in unread_ids])
-    read_by_someone = set(
-        Recipient.objects.filter(
-            message_id__in=[m.pk for m in conversation if m.sender_id == me], read_at__isnull=False
-        ).values_list("message_id", flat=True)
-    )
+    recallable = access.recallable_ids(request.user, conversation)
     entries = [
         {
             "message": m,
             "mine": m.sender_id == me,
             "copy": copies.get(m.pk),
             "was_unread": m.pk in unread_ids,
-            "can_recall": m.sender_id == me and m.recalled_at is None and m.pk not in read_by_someone,
+            "can_recall": m.pk in recallable,
             "others": max(0, m.recipient_count - len(m.shown_recipients)),
         }
         for m in conversation
@@ -282,7 +278,7 @@ unread = _mailbox_action(actions.mark_unread, lambda: _("Le message est marqué 
 @mailbox_view
 def report(request, pk):
     message = access.message_or_404(request.user, pk)
-    if not actions.can_report(request.user, message):
+    if not access.can_report(request.user, message):
         raise Http404
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -517,11 +513,11 @@ def reports(request):
     page = _page(
         request,
         found.prefetch_related(
-            Prefetch("message__attachments", queryset=Attachment.objects.select_related("stored")),
+            Prefetch("message__attachments", queryset=MessageAttachment.objects.select_related("stored")),
             "message__sender__memberships",
         ),
     )
-    rows = [{"report": r, "may_block": actions.may_block(request.user, r)} for r in page.object_list]
+    rows = [{"report": r, "may_block": access.may_block(request.user, r)} for r in page.object_list]
     # After hijacked accounts, the next step: the school's kill-switch (the platform admin has the console's).
     pausing = School.objects.filter(pk__in=policy.schools_pausing_messaging(request.user)).order_by("name")
     return render(
@@ -543,7 +539,7 @@ def reports(request):
 @require_POST
 def report_block(request, pk):
     found = access.report_or_404(request.user, pk)
-    if not actions.may_block(request.user, found):
+    if not access.may_block(request.user, found):
         messages.error(request, _("Vous ne pouvez pas bloquer ce compte : demandez à l’administrateur ENT."))
         return redirect("messaging:reports")
     actions.block_sender(request.user, found)

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from cartable.access.policy import viewer_for
+from cartable.lib.params import int_or_404
 from cartable.notifications.models import DeliverySettings, Notification
 
 
-def own(user: Any) -> QuerySet[Notification]:
+def own_notifications(user: Any) -> QuerySet[Notification]:
     """The user's own notifications (the only ones they may mark read); none for someone without a
     directory entry."""
     person_id = viewer_for(user).person_id
@@ -20,7 +22,20 @@ def own(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient_id=person_id)
 
 
-def timeline(user: Any, child_id: int | None = None) -> QuerySet[Notification]:
+def notification_or_404(user: Any, notification_id: Any) -> Notification:
+    """One of the user's own notifications, with its event; anyone else's answers 404."""
+    found = (
+        own_notifications(user)
+        .select_related("event", "event__about")
+        .filter(pk=int_or_404(notification_id))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def notifications_visible_to(user: Any, child_id: int | None = None) -> QuerySet[Notification]:
     """What the user's timeline shows, newest first, each event once.
 
     Without `child_id`: my notifications and, for a guardian, those of each of my children about that

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from cartable.access.policy import viewer_for
 from cartable.accounts.actions import record_login_event
 from cartable.accounts.models import LoginEvent
 from cartable.directory.models import Person, School
@@ -84,8 +86,10 @@ def withdraw(kind: str, url: str, since: datetime.datetime) -> int:
     return by_model.get(Event._meta.label, 0)
 
 
-def mark_read(notification: Notification) -> bool:
-    """The recipient has seen it (the notification comes from access.own). False when it already was."""
+def mark_read(user: Any, notification: Notification) -> bool:
+    """The recipient has seen it (found by access.notification_or_404). False when it already was."""
+    if notification.recipient_id != viewer_for(user).person_id:
+        raise PermissionDenied
     updated = Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
@@ -94,7 +98,10 @@ def mark_read(notification: Notification) -> bool:
     return bool(updated)
 
 
-def mark_all_read(person_id: int) -> int:
+def mark_all_read(user: Any) -> int:
+    person_id = viewer_for(user).person_id
+    if person_id is None:
+        return 0
     updated = Notification.objects.filter(recipient_id=person_id, read_at__isnull=True).update(
         read_at=timezone.now()
     )
@@ -105,7 +112,7 @@ def mark_all_read(person_id: int) -> int:
 
 @transaction.atomic
 def save_preferences(
-    person_id: int,
+    user: Any,
     *,
     channels: dict[str, str],
     quiet_enabled: bool,
@@ -118,6 +125,9 @@ def save_preferences(
     """One row per kind whose channel differs from the kind's default; the quiet hours and the global
     switch in DeliverySettings. A new mobile number is traced like any change of how the person is reached
     (see set_sms_phone)."""
+    person_id = viewer_for(user).person_id
+    if person_id is None:
+        raise PermissionDenied
     valid = {Channel.IMMEDIATE, Channel.DIGEST, Channel.OFF}
     chosen = {code: channel for code, channel in channels.items() if code in KINDS and channel in valid}
     Preference.objects.filter(person_id=person_id, kind__in=list(chosen)).delete()

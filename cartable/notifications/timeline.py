@@ -98,7 +98,7 @@ def home_entries(user: Any, me: int, child_id: int | None, child_ids: list[int])
     people = [me, *([child_id] if child_id is not None else child_ids)]
 
     def compute() -> list[Row]:
-        return [row(n, me) for n in access.timeline(user, child_id)[:HOME_SIZE]]
+        return [row(n, me) for n in access.notifications_visible_to(user, child_id)[:HOME_SIZE]]
 
     def build(rows: list[Row]) -> tuple[Entry, ...]:
         return tuple(entry(item) for item in rows)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -44,7 +44,9 @@ def _back(request, fallback: str = "notifications:list"):
 def notification_list(request):
     viewer = viewer_for(request.user)
     child_id = _child_id(request)
-    page = Paginator(access.timeline(request.user, child_id), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(access.notifications_visible_to(request.user, child_id), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     me = viewer.person_id or 0
     return render(
         request,
@@ -61,8 +63,8 @@ def notification_list(request):
 @login_required
 @require_POST
 def mark_read(request, pk: int):
-    notification = get_object_or_404(access.own(request.user).select_related("event", "event__about"), pk=pk)
-    actions.mark_read(notification)
+    notification = access.notification_or_404(request.user, pk)
+    actions.mark_read(request.user, notification)
     if request.htmx:
         notification.refresh_from_db(fields=["read_at"])
         me = viewer_for(request.user).person_id or 0
@@ -84,9 +86,7 @@ def mark_read(request, pk: int):
 @login_required
 @require_POST
 def mark_all_read(request):
-    person_id = viewer_for(request.user).person_id
-    if person_id is not None:
-        actions.mark_all_read(person_id)
+    actions.mark_all_read(request.user)
     messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
     if request.htmx:
         response = HttpResponse(status=204)
@@ -98,8 +98,8 @@ def mark_all_read(request):
 @login_required
 def open_notification(request, pk: int):
     """Follow an entry: it is read now, and the reader lands where the event happened."""
-    notification = get_object_or_404(access.own(request.user).select_related("event"), pk=pk)
-    actions.mark_read(notification)
+    notification = access.notification_or_404(request.user, pk)
+    actions.mark_read(request.user, notification)
     url = notification.event.url
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
         return redirect(url)
@@ -153,7 +153,7 @@ def preferences(request):
     if not form.is_valid():
         return render(request, "notifications/preferences.html", {"form": form})
     actions.save_preferences(
-        person_id,
+        request.user,
         channels=form.channels(),
         quiet_enabled=form.cleaned_data["quiet_enabled"],
         quiet_start=form.cleaned_data["quiet_start"],

@@ -6,18 +6,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from cartable.access.policy import viewer_for
 from cartable.accounts import actions as accounts
-from cartable.directory.models import Membership, Person, School
+from cartable.directory.models import Membership, School
 from cartable.notifications import actions as notifications
 from cartable.portal.models import CorrectionRequest
 
 
 @transaction.atomic
-def request_correction(person: Person, school: School, message: str) -> CorrectionRequest:
+def request_correction(user: Any, school: School, message: str) -> CorrectionRequest:
     """Right of rectification (rule C9): the request reaches the admin of a school the person belongs to."""
-    if not Membership.objects.filter(person=person, school=school).exists():
+    person_id = viewer_for(user).person_id
+    if person_id is None or not Membership.objects.filter(person_id=person_id, school=school).exists():
         raise PermissionDenied
-    return CorrectionRequest.objects.create(person=person, school=school, message=message.strip())
+    return CorrectionRequest.objects.create(person_id=person_id, school=school, message=message.strip())
 
 
 @dataclass
@@ -34,7 +36,7 @@ def save_contact_details(
     """The person's own email address and mobile number, each traced in the account's history. A new
     address waits for confirmation (the current one, if any, stays in use); an empty one removes it; the
     mobile number is the notifications' SMS number, the only one Cartable keeps (`phone` None: unchanged).
-    Raises accounts.actions.TooManyConfirmationEmails, and then nothing is saved."""
+    Refused when the person asked for too many confirmation emails this hour: nothing is saved."""
     saved = ContactSaved()
     typed = email.strip()
     if typed.lower() == user.email.lower():

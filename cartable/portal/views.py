@@ -22,6 +22,7 @@ from cartable.directory import actions as directory_actions
 from cartable.directory.models import Function, Guardianship, Membership, Person, School
 from cartable.directory.queries import current_classes, home_facts
 from cartable.lib import net
+from cartable.lib.errors import Refused
 from cartable.lib.params import int_or_404
 from cartable.notifications import access as notifications_access
 from cartable.portal import actions, switches
@@ -149,7 +150,7 @@ def me(request):
     schools = list({m.school_id: m.school for m in data["memberships"]}.values())
     form = CorrectionRequestForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
-        actions.request_correction(person, form.cleaned_data["school"], form.cleaned_data["message"])
+        actions.request_correction(request.user, form.cleaned_data["school"], form.cleaned_data["message"])
         messages.success(request, _("Votre demande de correction a été transmise à l'administrateur ENT."))
         return redirect("portal:me")
     context = data | {
@@ -191,8 +192,8 @@ def save_contact_form(request, form) -> bool:
             phone=form.cleaned_data.get("sms_phone"),
             request=request,
         )
-    except account_actions.TooManyConfirmationEmails:
-        form.add_error("email", email_change.too_many_sends_message())
+    except Refused as refusal:
+        form.add_error(refusal.field, refusal.reason)
         return False
     if saved.confirmation_sent_to:
         messages.success(
@@ -250,8 +251,8 @@ def contact_context(request, form) -> dict:
 def _resend_confirmation(request):
     try:
         sent = account_actions.resend_email_confirmation(request.user, request)
-    except account_actions.TooManyConfirmationEmails:
-        messages.error(request, email_change.too_many_sends_message())
+    except Refused as refusal:
+        messages.error(request, refusal.reason)
         return redirect("portal:contact")
     if sent:
         messages.success(

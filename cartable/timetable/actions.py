@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cartable.access.policy import current_enrolments, viewer_for
 from cartable.directory.models import Group, Guardianship, Person, School, SchoolYear, Subject
+from cartable.lib.errors import Refused
 from cartable.notifications.actions import publish
 from cartable.timetable import access, versions
 from cartable.timetable.conflicts import Booking, Conflict, find_conflicts, session_key, usual_session
@@ -69,7 +70,7 @@ def room_named(school: School, name: str) -> Room | None:
     return existing_room(school, name) or Room.objects.get_or_create(school=school, name=name)[0]
 
 
-class ConflictsFound(ValidationError):
+class ConflictsFound(Refused):
     """The change would put a teacher or a room in two lessons at once; saving needs a confirmation."""
 
     def __init__(self, conflicts: list[Conflict]):
@@ -142,17 +143,17 @@ class CourseData:
 
 def _check_course_data(school: School, data: CourseData) -> None:
     if not data.groups:
-        raise ValidationError(_("Choisissez au moins une classe ou un groupe."))
+        raise Refused(_("Choisissez au moins une classe ou un groupe."), field="groups")
     if any(g.school_id != school.pk for g in data.groups):
         raise PermissionDenied
     if data.subject is not None and data.subject.school_id != school.pk:
         raise PermissionDenied
     if data.subject is None and not data.label.strip():
-        raise ValidationError(_("Indiquez une matière ou un intitulé."))
+        raise Refused(_("Indiquez une matière ou un intitulé."), field="label")
     if data.end <= data.start:
-        raise ValidationError(_("Le cours doit finir après avoir commencé."))
+        raise Refused(_("Le cours doit finir après avoir commencé."), field="end")
     if data.valid_from and data.valid_until and data.valid_until < data.valid_from:
-        raise ValidationError(_("La fin de validité précède son début."))
+        raise Refused(_("La fin de validité précède son début."), field="valid_until")
 
 
 def current_year() -> SchoolYear:
@@ -273,16 +274,16 @@ def add_change(
 
     _check_manager(user, course.school_id)
     if data.kind not in ExceptionKind.values:
-        raise ValidationError(_("Type de modification inconnu."))
+        raise Refused(_("Type de modification inconnu."), field="kind")
     if data.kind != ExceptionKind.EXTRA and queries.lesson_on(course, data.date) is None:
-        raise ValidationError(_("Ce cours n'a pas lieu ce jour-là."))
+        raise Refused(_("Ce cours n'a pas lieu ce jour-là."), field="date")
     if data.kind in (ExceptionKind.MOVED, ExceptionKind.EXTRA):
         if data.start is None or data.end is None or data.end <= data.start:
-            raise ValidationError(_("Indiquez l'heure de début et de fin de la séance."))
+            raise Refused(_("Indiquez l'heure de début et de fin de la séance."), field="end")
         if data.kind == ExceptionKind.MOVED and data.new_date is None:
-            raise ValidationError(_("Indiquez la nouvelle date."))
+            raise Refused(_("Indiquez la nouvelle date."), field="new_date")
     if data.kind == ExceptionKind.CHANGED and not data.room_name.strip() and data.replacement is None:
-        raise ValidationError(_("Indiquez la nouvelle salle ou le remplaçant."))
+        raise Refused(_("Indiquez la nouvelle salle ou le remplaçant."))
     if data.replacement is not None and not _teaches_in(data.replacement, course.school_id):
         raise PermissionDenied
     if not confirm_conflicts:
@@ -380,11 +381,11 @@ def plan_absence(user: Any, school: School, data: AbsenceData) -> AbsencePlan:
         if not _teaches_in(data.replacement, school.pk):
             raise PermissionDenied
         if data.replacement.pk == data.teacher.pk:
-            raise ValidationError(_("Le remplaçant doit être un autre enseignant que l'absent."))
+            raise Refused(_("Le remplaçant doit être un autre enseignant que l'absent."), field="replacement")
     if data.end < data.start:
-        raise ValidationError(_("La fin de l'absence précède son début."))
+        raise Refused(_("La fin de l'absence précède son début."), field="end")
     if (data.end - data.start).days >= MAX_ABSENCE_DAYS:
-        raise ValidationError(_("Saisissez une absence d'un an au plus."))
+        raise Refused(_("Saisissez une absence d'un an au plus."), field="end")
     lessons = queries.lessons_given_by(data.teacher.pk, school.pk, data.start, data.end)
     conflicts: list[Conflict] = []
     if data.replacement is not None and lessons:
@@ -414,7 +415,7 @@ def record_absence(
     some of those times raises ConflictsFound unless `confirm_conflicts`."""
     plan = plan_absence(user, school, data)
     if not plan.lessons:
-        raise ValidationError(
+        raise Refused(
             _("%(name)s n'a aucun cours à assurer sur cette période.") % {"name": data.teacher.full_name}
         )
     if plan.conflicts and not confirm_conflicts:
@@ -434,7 +435,7 @@ def record_absence(
             tell_about_absence(school, actor, data, plan.lessons)
     except IntegrityError:
         # Someone changed one of these sessions meanwhile (one change per session).
-        raise ValidationError(
+        raise Refused(
             _("L'emploi du temps a changé entre-temps : vérifiez l'aperçu et enregistrez à nouveau.")
         ) from None
     return plan
@@ -566,9 +567,9 @@ def add_time_slot(user: Any, school: School, weekday: int, label: str, start: ti
     """One more slot in the school's time grid (offered when adding a course)."""
     _check_manager(user, school)
     if end <= start:
-        raise ValidationError(_("Le créneau doit finir après avoir commencé."))
+        raise Refused(_("Le créneau doit finir après avoir commencé."))
     if TimeSlot.objects.filter(school=school, weekday=weekday, start=start).exists():
-        raise ValidationError(_("Ce jour a déjà un créneau qui commence à cette heure."))
+        raise Refused(_("Ce jour a déjà un créneau qui commence à cette heure."))
     slot = TimeSlot.objects.create(school=school, weekday=weekday, label=label.strip(), start=start, end=end)
     versions.bump()
     return slot
@@ -721,7 +722,7 @@ def create_calendar_token(user: Any, label: str = "") -> str:
     if not user.is_authenticated:
         raise PermissionDenied
     if CalendarToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_TOKENS:
-        raise ValidationError(
+        raise Refused(
             _("Vous avez déjà %(count)d adresses d'agenda : révoquez-en une d'abord.") % {"count": MAX_TOKENS}
         )
     token = secrets.token_urlsafe(32)

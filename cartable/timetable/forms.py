@@ -235,7 +235,7 @@ class ImportForm(forms.Form):
     header = HEADER
 
     file = forms.FileField(
-        label=_("Fichier CSV"),
+        label=_("Fichier CSV ou XLSX"),
         help_text=_("Une ligne d'en-tête, puis une ligne par cours."),
     )
     valid_from = DateField(label=_("Valable à partir du"), initial=timezone.localdate)

@@ -1,11 +1,13 @@
-"""Reading a timetable from a simple CSV export, one row per course:
+"""Reading a timetable from a simple CSV or XLSX export, one row per course:
 
     jour;debut;fin;classe;matiere;enseignant;salle;semaine
     lundi;08:00;09:00;6A;Mathématiques;LEROY Tom;101;
     mardi;10:00;11:00;6A+6B;Anglais;MOREAU Tess;203;A
 
-Separator `;` or `,`; the header row is required (columns in any order, accents and case ignored). Several
-classes or groups are joined with `+`, several teachers with `/`. The week is empty (every week), A or B.
+The file is read by the one spreadsheet reader (`cartable.feeds.tabular`: separator `;`, `,` or tab, the
+usual encodings, or an Excel workbook); the header row is required (columns in any order, accents and case
+ignored). Several classes or groups are joined with `+`, several teachers with `/`. The week is empty (every
+week), A or B.
 Each line is checked on its own: a line with an error is reported with its reasons and not imported; the
 others are.
 """
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cartable.directory.models import STAFF_PROFILES, Group, Membership, Person, School, Subject
+from cartable.feeds.tabular import Table, TableError, read_table
 from cartable.timetable.actions import ImportedCourse
 from cartable.timetable.models import TimeSlot, Weeks
 
@@ -118,6 +121,8 @@ class Line:
 class Preview:
     lines: list[Line] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # about the whole file
+    # The rows read, written again as CSV: what the confirmation sends back, whatever the file's format.
+    content: str = ""
 
     @property
     def valid(self) -> list[ImportedCourse]:
@@ -126,15 +131,6 @@ class Preview:
     @property
     def error_count(self) -> int:
         return sum(1 for line in self.lines if line.errors)
-
-
-def decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
 
 
 def parse_time(value: str) -> time | None:
@@ -176,31 +172,35 @@ class Directory:
         self.days = frozenset(grid) or USUAL_DAYS
 
 
-def parse(text: str, school: School) -> Preview:
+def parse(content: bytes | str, school: School) -> Preview:
+    """The courses of an uploaded file (bytes), or of the text the confirmation form sends back (str)."""
     preview = Preview()
-    if not text.strip():
-        preview.errors.append(_("Le fichier est vide."))
+    try:
+        table = read_table(content.encode() if isinstance(content, str) else content, rows_required=False)
+    except TableError as error:
+        preview.errors.append(str(error))
         return preview
-    first = text.splitlines()[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    columns = [COLUMNS.get(plain(name)) for name in header]
+    columns = [COLUMNS.get(plain(name)) for name in table.headers]
     missing = [HEADER_NAMES[name] for name in REQUIRED if name not in columns]
     if missing:
-        preview.errors.append(header_error(header, missing))
+        preview.errors.append(header_error(list(table.headers), missing))
         return preview
+    preview.content = as_csv(table)
     directory = Directory(school)
-    for number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {
-            column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(columns) if column
-        }
-        preview.lines.append(read_line(number, values, directory))
+    for row in table.rows:
+        values = {column: row.cell(i) for i, column in enumerate(columns) if column}
+        preview.lines.append(read_line(row.line, values, directory))
     if not preview.lines:
         preview.errors.append(_("Le fichier ne contient aucun cours."))
     return preview
+
+
+def as_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(table.headers)
+    writer.writerows(row.cells for row in table.rows)
+    return out.getvalue()
 
 
 def header_error(header: list[str], missing: list[str]) -> str:

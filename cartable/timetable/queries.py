@@ -123,10 +123,6 @@ class Lesson:
         return self.room != self.usual_room and not self.cancelled
 
     @property
-    def is_change(self) -> bool:
-        return self.status != Status.NORMAL
-
-    @property
     def starts_at(self) -> datetime:
         return datetime.combine(self.date, self.start, tzinfo=PARIS)
 

@@ -9,7 +9,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from cartable.access.policy import is_pupil, viewer_for
 from cartable.directory.models import Membership, Profile, School
 from cartable.directory.queries import home_facts
+from cartable.lib.errors import Refused
 from cartable.lib.params import optional_int_or_404, parse_date
 from cartable.portal import switches
 from cartable.portal.views import children_for_page, selected_child_id
@@ -291,8 +291,8 @@ def slot_add(request, uai: str):
             actions.add_time_slot(
                 request.user, school, data["weekday"], data["label"], data["start"], data["end"]
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        except Refused as refusal:
+            messages.error(request, refusal.reason)
         else:
             messages.success(request, _("Créneau ajouté."))
     else:
@@ -340,8 +340,8 @@ def course_new(request, uai: str):
     if request.method == "POST" and form.is_valid():
         try:
             course = actions.save_course(request.user, school, _course_data(form))
-        except ValidationError as error:
-            form.add_error(None, error)
+        except Refused as refusal:
+            form.add_error(refusal.field, refusal.reason)
         else:
             messages.success(request, _("Cours ajouté."))
             return redirect("timetable:group", group_id=course.groups.all()[0].pk)
@@ -368,8 +368,8 @@ def course_edit(request, course_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             actions.save_course(request.user, course.school, _course_data(form), course=course)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except Refused as refusal:
+            form.add_error(refusal.field, refusal.reason)
         else:
             messages.success(
                 request, _("Cours modifié. Les élèves, leurs parents et les enseignants sont prévenus.")
@@ -435,10 +435,10 @@ def change_new(request, course_id: int):
                 confirm_conflicts=data["confirm_conflicts"],
             )
         except actions.ConflictsFound as error:
-            form.add_error(None, error)
+            form.add_error(None, error.reason)
             conflicts = error.conflicts
-        except ValidationError as error:
-            form.add_error(None, error)
+        except Refused as refusal:
+            form.add_error(refusal.field, refusal.reason)
         else:
             messages.success(
                 request,
@@ -501,10 +501,10 @@ def teacher_absent(request, uai: str):
                 messages.success(request, _absence_done(data, len(done.lessons)))
                 return redirect("timetable:manage_school", uai=school.uai)
         except actions.ConflictsFound as error:
-            form.add_error(None, error)
+            form.add_error(None, error.reason)
             conflicts = error.conflicts
-        except ValidationError as error:
-            form.add_error(None, error)
+        except Refused as refusal:
+            form.add_error(refusal.field, refusal.reason)
     return render(
         request,
         "timetable/absence.html",
@@ -558,11 +558,10 @@ def import_page(request, school: School):
         if upload.size > importer.MAX_BYTES:
             form.add_error("file", _("Le fichier dépasse 1 Mo."))
         else:
-            text = importer.decode(upload.read())
-            preview = importer.parse(text, school)
+            preview = importer.parse(upload.read(), school)
             confirm = ConfirmImportForm(
                 initial={
-                    "content": text,
+                    "content": preview.content,
                     "valid_from": form.cleaned_data["valid_from"],
                     "replace": form.cleaned_data["replace"],
                 }
@@ -606,8 +605,8 @@ def token_create(request):
     label = form.cleaned_data["label"] if form.is_valid() else ""
     try:
         token = actions.create_calendar_token(request.user, label)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except Refused as refusal:
+        messages.error(request, refusal.reason)
         return redirect(f"{reverse('portal:preferences')}#agenda")
     request.session[FRESH_TOKEN_KEY] = token
     messages.success(request, _("Adresse d'agenda créée. Copiez-la maintenant : elle ne sera plus affichée."))

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cartable.files import actions as files
 from cartable.files.tests.helpers import mark_all_clean
-from cartable.homework.models import Attachment, Entry, Homework
+from cartable.homework.models import Entry, EntryAttachment, Homework
 from tests.matrix import Route, expect, logged_in
 from tests.world import World
 
@@ -31,7 +31,7 @@ def _entry(world: World) -> Entry:
             owner=world.person("tom"),
             school_id=world.school_a.pk,
         )
-        Attachment.objects.create(entry=entry, stored=stored, name="consignes.txt")
+        EntryAttachment.objects.create(entry=entry, stored=stored, name="consignes.txt")
         mark_all_clean()  # the matrix is about access: the antivirus has its own tests (cartable/files)
     return entry
 

@@ -24,6 +24,7 @@ from cartable.console.access import (
 from cartable.console.models import AdminAction
 from cartable.directory import actions as directory
 from cartable.directory.models import Profile
+from cartable.lib.errors import Refused
 from cartable.notifications.tests.conftest import text_of
 from cartable.portal.models import CorrectionRequest
 from tests.world import PASSWORD
@@ -146,7 +147,7 @@ def test_the_platform_admin_may_act_on_marie(world, client):
 
 def test_a_new_code_for_an_activated_account_is_refused_even_forged(world, client):
     bob = world.people["bob"]
-    with pytest.raises(actions.AccountAlreadyActivated):
+    with pytest.raises(Refused):
         actions.new_activation_code(world.users["ada"], world.school_a, bob.user)
     world.login(client, "ada")
     response = client.post(console_url(world, "school_a", "person_code", bob.pk))

@@ -76,7 +76,7 @@ def test_a_deactivated_person_vanishes_from_pickers_but_not_for_themself_or_the_
 def test_a_reactivated_person_logs_in_again_and_is_visible_again(world, client):
     alice = world.person("alice")
     actions.deactivate_people([alice.pk], START)
-    actions.reactivate_person(fresh(alice))
+    actions.reactivate_people([alice.pk])
 
     alice = fresh(alice)
     assert alice.left_at is None
@@ -151,7 +151,7 @@ def test_a_person_back_before_the_purge_keeps_everything(world):
     alice = world.person("alice")
     actions.deactivate_people([alice.pk], START)
     with time_machine.travel(START + dt.timedelta(days=60), tick=False):
-        actions.reactivate_person(fresh(alice))
+        actions.reactivate_people([alice.pk])
 
     purge_on(120)
 

@@ -271,7 +271,7 @@ def test_a_changed_file_or_a_rollover_makes_the_feed_read_again(year, tmp_path):
     assert not changed.identical_to and changed.counts["student"].updated == 1
     assert import_aaf(feed).identical_to  # the same again: recognised
 
-    start_school_year(f"{year.start.year + 1}-{year.start.year + 2}", force=True)
+    start_school_year(None, f"{year.start.year + 1}-{year.start.year + 2}", force=True)
     after_rollover = import_aaf(feed)
     assert not after_rollover.identical_to
     assert after_rollover.counts["student"].created + after_rollover.counts["student"].updated == 0

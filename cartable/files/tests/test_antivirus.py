@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from cartable.files import actions, clamd_local
 from cartable.files.models import StoredFile
-from cartable.homework.models import Attachment as CahierFile
-from cartable.messaging.models import Attachment as MessageFile
-from cartable.messaging.models import Message
+from cartable.homework.models import EntryAttachment
+from cartable.messaging.models import Message, MessageAttachment
 from cartable.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +83,7 @@ def test_eicar_sent_as_a_message_attachment_is_never_downloadable(
     world, client, clamav, run_tasks, django_capture_on_commit_callbacks
 ):
     message = send_from_tom(world, client, eicar(), django_capture_on_commit_callbacks)
-    attachment = MessageFile.objects.get(message=message)
+    attachment = MessageAttachment.objects.get(message=message)
     url = f"/messagerie/{message.pk}/pieces/{attachment.pk}"
     content = attachment.stored.file.name or ""
     assert default_storage.exists(content)
@@ -120,7 +119,7 @@ def test_eicar_joined_to_the_cahier_de_textes_is_never_downloadable(
     world, client, clamav, run_tasks, django_capture_on_commit_callbacks
 ):
     write_session(world, client, eicar("exercices.txt"), django_capture_on_commit_callbacks)
-    attachment = CahierFile.objects.get()
+    attachment = EntryAttachment.objects.get()
     url = f"/cahier-de-textes/piece-jointe/{attachment.pk}"
     # The teacher sees it waiting for the antivirus; a pupil cannot download it yet.
     group_page = f"/cahier-de-textes/classe/{world.class_6a.pk}/"
@@ -148,7 +147,7 @@ def test_a_clean_file_is_served_once_scanned_streamed_with_safe_headers(
     message = send_from_tom(
         world, client, SimpleUploadedFile("notes.txt", page, "text/plain"), django_capture_on_commit_callbacks
     )
-    attachment = MessageFile.objects.get(message=message)
+    attachment = MessageAttachment.objects.get(message=message)
     stored = attachment.stored
     assert stored.content_type == "text/html"  # sniffed from the content, not the name or the browser
     assert stored.size == len(page) and len(stored.sha256) == 64
@@ -178,7 +177,7 @@ def test_antivirus_down_files_wait_in_quarantine_and_are_scanned_when_it_is_back
     settings.CLAMAV_ADDRESS = "unix:///nonexistent/clamd.sock"
     message = send_from_tom(world, client, eicar(), django_capture_on_commit_callbacks)
     scan_now(run_tasks, django_capture_on_commit_callbacks)
-    stored = MessageFile.objects.get(message=message).stored
+    stored = MessageAttachment.objects.get(message=message).stored
     stored.refresh_from_db()
     assert stored.status == StoredFile.Status.PENDING and default_storage.exists(stored.file.name or "")
 
@@ -236,7 +235,7 @@ def test_images_may_show_in_the_page_other_types_are_downloads(
             )
     assert mark_all_clean() == 3
     world.login(client, "alice")
-    found = {a.name: a for a in CahierFile.objects.select_related("stored")}
+    found = {a.name: a for a in EntryAttachment.objects.select_related("stored")}
     expected = {
         "photo.png": ("image/png", "inline"),
         "dessin.svg": ("application/octet-stream", "attachment"),

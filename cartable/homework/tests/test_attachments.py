@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cartable.files.tests.helpers import mark_all_clean
-from cartable.homework.models import Attachment, Entry
+from cartable.homework.models import Entry, EntryAttachment
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +48,8 @@ def test_files_are_stored_and_served_to_readers_only(world, client, django_captu
         ),
     )
     assert answer.status_code == 302
-    lesson_file = Attachment.objects.get(homework__isnull=True)
-    homework_file = Attachment.objects.get(homework__isnull=False)
+    lesson_file = EntryAttachment.objects.get(homework__isnull=True)
+    homework_file = EntryAttachment.objects.get(homework__isnull=False)
     assert lesson_file.name == "fiche angles.pdf" and lesson_file.stored.content_type == "application/pdf"
     assert "angles" not in str(lesson_file.stored.file.name)  # stored under a random name
     assert homework_file.stored.content_type == "application/octet-stream"  # "\x89PNG..." is no real PNG
@@ -76,7 +76,7 @@ def test_files_are_stored_and_served_to_readers_only(world, client, django_captu
     entry = Entry.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/cahier-de-textes/seance/{entry.pk}/supprimer")
-    assert not Attachment.objects.exists()
+    assert not EntryAttachment.objects.exists()
     assert not os.path.exists(path)
 
 
@@ -105,7 +105,7 @@ def test_a_prepared_sessions_files_wait_for_its_date(world, client):
         ),
     )
     assert answer.status_code == 302, answer.content.decode()
-    attachment = Attachment.objects.get()
+    attachment = EntryAttachment.objects.get()
     assert not attachment.entry.is_visible()
     mark_all_clean()
     world.login(client, "alice")

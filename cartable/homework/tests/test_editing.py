@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cartable.homework.models import Attachment, Homework, HomeworkDone
+from cartable.homework.models import EntryAttachment, Homework, HomeworkDone
 from cartable.homework.tests.helpers import session
 from cartable.notifications.models import Event
 
@@ -97,7 +97,7 @@ def test_removing_a_file_and_preparing_a_session_ahead(world, client, django_cap
             attachments=[SimpleUploadedFile("plan.pdf", b"%PDF plan", "application/pdf")],
         ),
     )
-    attachment = Attachment.objects.get()
+    attachment = EntryAttachment.objects.get()
     entry = attachment.entry
     later = timezone.localtime() + dt.timedelta(days=2)
     with django_capture_on_commit_callbacks(execute=True):
@@ -113,7 +113,7 @@ def test_removing_a_file_and_preparing_a_session_ahead(world, client, django_cap
         )
     assert answer.status_code == 302
     entry.refresh_from_db()
-    assert not Attachment.objects.exists()
+    assert not EntryAttachment.objects.exists()
     assert not entry.is_visible()
     world.login(client, "alice")
     assert (

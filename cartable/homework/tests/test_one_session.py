@@ -254,7 +254,11 @@ def test_sessions_written_twice_before_the_constraint_are_merged_into_one(world)
         with connection.cursor() as cursor:
             cursor.execute(sql)
 
-    migration.merge_duplicate_sessions(apps, SimpleNamespace(connection=connection, execute=execute))
+    # The migration names the file model as it was then (renamed EntryAttachment since, in 0007).
+    then = SimpleNamespace(
+        get_model=lambda app, name: apps.get_model(app, "EntryAttachment" if name == "Attachment" else name)
+    )
+    migration.merge_duplicate_sessions(then, SimpleNamespace(connection=connection, execute=execute))
     kept = Entry.objects.get(pk=first.pk)
     assert (kept.title, kept.content) == ("Contrôle", "<p>Premier</p>\n<p>Second</p>")
     assert kept.homework.get().instructions == "Ex. 4"

@@ -143,7 +143,7 @@ def test_the_widget_costs_no_query_while_nothing_changes(
         context = queries.todo_widget(alice, None)
     assert context is not None
     assert len(context["items"]) == queries.WIDGET_ITEMS and context["more"]
-    actions.set_done(alice.user, first.pk, True)
+    actions.set_done(alice.user, first, True)
     context = queries.todo_widget(alice, None)
     assert context is not None and [i.done for i in context["items"] if i.pk == first.pk] == [True]
     assert not [i for i in queries.todo_widget(marie, child)["items"] if i.done]  # type: ignore[index]

@@ -131,7 +131,7 @@ def test_quiet_hours_are_the_persons_choice(world, smtp, publish_now):
 def test_read_before_morning_is_not_emailed(world, smtp, publish_now, work):
     with time_machine.travel(paris(2026, 11, 23, 22, 30), tick=False):
         event = publish_now(NOW, "alice")
-    actions.mark_all_read(world.person("alice").pk)
+    actions.mark_all_read(world.users["alice"])
     with time_machine.travel(paris(2026, 11, 24, 8), tick=False):
         work()
     assert smtp.messages == []

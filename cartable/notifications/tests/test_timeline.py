@@ -26,7 +26,7 @@ def publish(world, *names, about=None, actor=None, title="essai"):
 
 
 def texts(user, child_id=None) -> list[str]:
-    return [n.event.data["title"] for n in access.timeline(user, child_id)]
+    return [n.event.data["title"] for n in access.notifications_visible_to(user, child_id)]
 
 
 def test_publish_gives_each_recipient_one_notification_but_not_the_author(world):
@@ -88,7 +88,7 @@ def test_guardian_sees_events_about_each_child_and_her_own(world):
 
 def test_an_event_reaching_guardian_and_child_is_shown_once(world):
     publish(world, "alice", "marie", about="alice", title="aux deux")
-    entries = list(access.timeline(world.marie))
+    entries = list(access.notifications_visible_to(world.marie))
     assert [n.recipient_id for n in entries] == [world.person("marie").pk]
 
 

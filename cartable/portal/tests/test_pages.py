@@ -105,11 +105,11 @@ def test_request_to_a_school_i_do_not_belong_to_is_refused(client, world):
 
 def test_action_refuses_a_school_of_someone_else(world):
     with pytest.raises(PermissionDenied):
-        actions.request_correction(world.people["alice"], world.school_b, "Bonjour")
+        actions.request_correction(world.users["alice"], world.school_b, "Bonjour")
 
 
 def test_i_only_see_my_own_requests(client, world):
-    actions.request_correction(world.people["bob"], world.school_a, "Demande de Bob")
+    actions.request_correction(world.users["bob"], world.school_a, "Demande de Bob")
     world.login(client, "alice")
     assert "Demande de Bob" not in client.get(ME).content.decode()
 
@@ -119,7 +119,7 @@ def test_me_query_count_does_not_grow_with_requests(client, world, name, django_
     world.login(client, name)
     client.get(ME)
     for n in range(5):
-        actions.request_correction(world.people[name], world.school_a, f"Demande {n}")
+        actions.request_correction(world.users[name], world.school_a, f"Demande {n}")
     # Staff pay one more query: their second-factor device.
     with django_assert_max_num_queries(14 if name == "tom" else 13):
         client.get(ME)

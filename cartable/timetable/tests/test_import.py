@@ -69,6 +69,52 @@ def test_confirm_imports_the_valid_lines(client, world):
     assert Course.objects.count() == 2
 
 
+def confirmed_import(client, world, name, content):
+    """Upload a file, confirm what the preview offers, and describe the courses it wrote."""
+    import html
+
+    url = reverse("timetable:import", args=[world.school_a.uai])
+    body = client.post(
+        url, {"file": SimpleUploadedFile(name, content), "valid_from": "2026-11-16"}
+    ).content.decode()
+    start = body.index('name="content" value="') + len('name="content" value="')
+    client.post(
+        reverse("timetable:import_confirm", args=[world.school_a.uai]),
+        {"content": html.unescape(body[start : body.index('"', start)]), "valid_from": "2026-11-16"},
+    )
+    return sorted(
+        (
+            c.weekday,
+            c.start,
+            c.end,
+            c.subject_id,
+            c.label,
+            c.weeks,
+            c.room.name if c.room else "",
+            tuple(sorted(g.pk for g in c.groups.all())),
+            tuple(sorted(t.pk for t in c.teachers.all())),
+        )
+        for c in Course.objects.filter(school=world.school_a)
+    )
+
+
+def test_an_xlsx_and_a_csv_with_the_same_rows_give_the_same_import(client, world):
+    import tablib
+
+    world.login(client, "ada")
+    rows = [line.split(";") for line in CSV.splitlines()]
+    from_csv = confirmed_import(client, world, "edt.csv", CSV.encode())
+    Course.objects.all().delete()
+    workbook = tablib.Dataset(headers=rows[0])
+    for row in rows[1:]:
+        # Excel keeps a time typed in a cell as a time, not as text.
+        start = time.fromisoformat(row[1]) if row[1] == "08:00" else row[1]
+        workbook.append([row[0], start, *row[2:]])
+    from_xlsx = confirmed_import(client, world, "edt.xlsx", workbook.export("xlsx"))
+    assert len(from_csv) == 2
+    assert from_xlsx == from_csv
+
+
 def test_replace_ends_the_current_courses(client, world, week):
     world.login(client, "ada")
     client.post(

@@ -12,6 +12,7 @@ it twice changes nothing.
 from django.core.management.base import BaseCommand, CommandError
 
 from cartable.directory import actions
+from cartable.lib.errors import Refused
 
 
 class Command(BaseCommand):
@@ -49,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError("Indiquez l'année à commencer (ex. 2027-2028), ou --undo.")
         try:
             plan = actions.plan_school_year(options["name"])
-        except actions.SchoolYearError as error:
+        except Refused as error:
             raise CommandError(str(error)) from error
         if plan.already_current:
             self.stdout.write(f"L'année {plan.name} est déjà l'année en cours : rien n'a changé.")
@@ -61,8 +62,8 @@ class Command(BaseCommand):
             self.stdout.write("Rien n'a changé.")
             return
         try:
-            rollover = actions.start_school_year(plan.name, force=options["force"])
-        except actions.SchoolYearError as error:
+            rollover = actions.start_school_year(None, plan.name, force=options["force"])
+        except Refused as error:
             raise CommandError(str(error)) from error
         year = rollover.year
         created = "créée" if rollover.created else "existante"
@@ -111,7 +112,7 @@ class Command(BaseCommand):
             self.stdout.write("Rien n'a changé.")
             return
         try:
-            actions.undo_school_year()
-        except actions.SchoolYearError as error:
+            actions.undo_school_year(None)
+        except Refused as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Retour à l'année {change.previous.name}."))
