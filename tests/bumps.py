@@ -54,7 +54,7 @@ def _record_write(execute, sql, params, many, context):
     return result
 
 
-def covered_tables() -> dict[str, tuple[str, str]]:
+def covered_tables() -> dict[str, tuple[str, tuple[str, ...]]]:
     """table -> (model label, prefixes) for every model a version key covers."""
     tables = {}
     for label, prefixes in facts.covered_models().items():
