@@ -1,4 +1,4 @@
-"""The access policy in a person's lifecycle (cartable.lib.lifecycle): traces of changes to the
+"""The communication rules in a person's lifecycle (cartable.lib.lifecycle): traces of changes to the
 communication rules go after TRACE_RETENTION_DAYS (rule C8)."""
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ GUARDIANS_OF_THE_CLASS = (Profile.RELATIVE.value, Audience.GUARDIANS.value, Scop
 
 @pytest.fixture
 def url_a(world):
-    """An access URL of school A: url_a("rules")."""
+    """A communication page of school A: url_a("rules")."""
 
     def build(name: str, *args):
         return reverse(f"communication:{name}", args=[world.school_a.uai, *args])
