@@ -31,7 +31,6 @@ from cartable.lib.params import optional_int_or_404
 
 PICKER_SIZE = 20
 SWITCH_CHANGES = (CommunicationChange.Kind.PAUSED, CommunicationChange.Kind.RESUMED)
-_changes = communication.recent_changes
 
 
 # --- The matrix ------------------------------------------------------------------------------------------
@@ -81,7 +80,7 @@ def rules(request, school):
             (_("Autres étab."), _("Dans les autres établissements")),
         ],
         "is_default": communication.is_default(school),
-        "changes": _changes(school),
+        "changes": communication.recent_changes(school),
     }
     return render(request, "communication/rules.html", context)
 
@@ -173,7 +172,7 @@ def _school_switch_context(request, school) -> dict:
         "school": school,
         "is_admin": is_admin,
         "layout": "console/layout.html" if is_admin else "communication/staff_layout.html",
-        "changes": _changes(school, None if is_admin else SWITCH_CHANGES),
+        "changes": communication.recent_changes(school, None if is_admin else SWITCH_CHANGES),
     }
 
 
@@ -240,6 +239,6 @@ def platform(request):
     context = {
         "rows": _switch_rows(communication.active_pauses(None)),
         "paused_schools": paused_schools.order_by("school__name", "profile"),
-        "changes": _changes(None),
+        "changes": communication.recent_changes(None),
     }
     return render(request, "communication/platform.html", context)
