@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "cartable.directory",
     "cartable.access",
+    "cartable.communication",
     "cartable.accounts",
     "cartable.portal",
     "cartable.console",

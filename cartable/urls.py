@@ -21,8 +21,8 @@ urlpatterns = [
         name="favicon",
     ),
     path("auth/", include("cartable.accounts.urls")),
-    # Console pages owned by other apps come first: communication rules (access), imports (feeds).
-    path("admin-ecole/", include("cartable.access.urls")),
+    # Console pages owned by other apps come first: communication rules, imports (feeds).
+    path("admin-ecole/", include("cartable.communication.urls")),
     path("admin-ecole/", include("cartable.feeds.urls")),
     path("admin-ecole/", include("cartable.console.urls")),
     path("annuaire/", include("cartable.directory.urls")),

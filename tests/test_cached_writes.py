@@ -50,7 +50,7 @@ def test_every_model_the_directory_facts_read_is_covered():
         if model.__name__ in {"SchoolYearChange"}:  # the rollover's history, read by no fact
             continue
         assert f"directory.{model.__name__}" in covered, model
-    assert "access.CommunicationRule" in covered
+    assert "communication.CommunicationRule" in covered
     for label in covered:
         apps.get_model(label)  # every label names a model
 

@@ -2,7 +2,6 @@
 model keeping rows about a person or an account escapes the purge (rule C5) by being forgotten here, and the
 directory reaches the other apps only through that registry."""
 
-import ast
 import datetime as dt
 from pathlib import Path
 
@@ -87,26 +86,8 @@ def test_the_registry_finds_each_apps_module_in_installed_apps_order():
     assert seeders == {"cartable.messaging.demo", "cartable.timetable.demo", "cartable.homework.demo"}
 
 
-# The apps the directory may build on; every other one builds on it and is reached through the registry.
-BELOW_OR_BESIDE = {"directory", "lib", "accounts", "access", "portal"}
-
-
-def test_the_directory_imports_no_service_app():
-    offending = []
-    for path in sorted((ROOT / "cartable" / "directory").rglob("*.py")):
-        if "tests" in path.parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            elif isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            for name in names:
-                parts = name.split(".")
-                if parts[0] == "cartable" and len(parts) > 1 and parts[1] not in BELOW_OR_BESIDE:
-                    offending.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
-    assert not offending, offending
+# That the directory imports no service app (they are reached through the registry) is part of the layers:
+# tests/test_import_layers.py.
 
 
 @pytest.mark.django_db
@@ -139,7 +120,7 @@ def test_the_purge_reaches_every_app_through_its_hook(world):
 
 @pytest.mark.django_db
 def test_nightly_counts_are_summed_over_the_apps(world):
-    from cartable.access.models import CommunicationChange
+    from cartable.communication.models import CommunicationChange
     from cartable.console.models import AdminAction
 
     old = timezone.now() - dt.timedelta(days=800)
@@ -148,5 +129,5 @@ def test_nightly_counts_are_summed_over_the_apps(world):
         school=world.school_a, target=world.person("bob").user, kind=AdminAction.Kind.EDIT, at=old
     )
     done = lifecycle.run_nightly(timezone.now())
-    assert done["admin_traces"] == 2  # one from the access policy, one from the console
+    assert done["admin_traces"] == 2  # one from the communication rules, one from the console
     assert {"anonymized", "deleted", "login_traces", "notifications"} <= done.keys()

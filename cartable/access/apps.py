@@ -6,6 +6,3 @@ class AccessConfig(AppConfig):
     name = "cartable.access"
     label = "access"
     verbose_name = _("Politique d'accès")
-
-    def ready(self) -> None:
-        from cartable.access import portal  # noqa: F401  (registers the console menu entries)

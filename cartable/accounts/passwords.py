@@ -17,6 +17,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from cartable.directory.models import Membership, Profile
+
 PASSPHRASE_MIN_WORDS = 4
 
 
@@ -90,7 +92,6 @@ def word_count(password: str) -> int:
 def rules_for(users: list[Any]) -> dict[int, PasswordRule]:
     """{user id: the rule of that person} in one query: PUPIL_RULE for someone who is a pupil and nothing
     else, in schools that all allow it; ADULT_RULE for everyone else (the platform admin included)."""
-    from cartable.directory.models import Membership, Profile
 
     ids = [user.pk for user in users if user is not None and user.pk is not None]
     rules = dict.fromkeys(ids, ADULT_RULE)

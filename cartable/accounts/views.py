@@ -4,7 +4,6 @@ import secrets
 
 import django_otp
 import segno
-from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -20,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from cartable.accounts import actions, email_change, throttle
+from cartable.accounts import actions, email_change, reset_links, throttle
 from cartable.accounts.backends import refused_as_blocked
 from cartable.accounts.forms import (
     ActivationCodeForm,
@@ -37,7 +36,8 @@ from cartable.accounts.models import LoginEvent, User
 from cartable.directory.models import School, SchoolKind
 from cartable.lib import net
 from cartable.lib.params import local_url
-from cartable.portal.views import contact_context, contact_form_for, save_contact_form
+from cartable.notifications.tasks import send_password_reset
+from cartable.portal.contact import contact_context, contact_form_for, save_contact_form
 
 BACKEND = "cartable.accounts.backends.CartableBackend"
 ACTIVATION_SESSION_KEY = "cartable_activation"
@@ -509,25 +509,16 @@ def password_change(request):
 # Password reset by email (accounts with an address; others ask their school's ENT administrator)
 
 
-def reset_link_lifetime() -> str:
-    minutes = max(1, settings.PASSWORD_RESET_TIMEOUT // 60)
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return ngettext("%(count)d heure", "%(count)d heures", hours) % {"count": hours}
-    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
-
-
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
-    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = reset_links.SUBJECT_TEMPLATE
+    email_template_name = reset_links.EMAIL_TEMPLATE
     success_url = reverse_lazy("accounts:password_reset_done")
 
     @property
     def extra_email_context(self):  # type: ignore[override]
-        # Links are built on SITE_URL: the Host header of the request is not trusted for emails.
-        return {"site_url": settings.SITE_URL.rstrip("/"), "lifetime": reset_link_lifetime()}
+        return reset_links.email_context()
 
     def form_valid(self, form):
         ip = client_ip(self.request)
@@ -536,8 +527,6 @@ class PasswordResetView(auth_views.PasswordResetView):
             return self.render_to_response(self.get_context_data(form=form), status=429)
         throttle.record_reset_request(ip)
         # Sent by the background worker: the answer takes as long whether the address has an account or not.
-        from cartable.notifications.tasks import send_password_reset
-
         email, language = form.cleaned_data["email"], translation.get_language()
         transaction.on_commit(lambda: send_password_reset.enqueue(email, language))
         return redirect(self.get_success_url())
@@ -547,7 +536,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(lifetime=reset_link_lifetime(), **kwargs)
+        return super().get_context_data(lifetime=reset_links.lifetime(), **kwargs)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

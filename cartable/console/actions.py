@@ -12,12 +12,14 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cartable.access import policy
 from cartable.accounts import actions as accounts
 from cartable.accounts.models import User
+from cartable.communication.models import CommunicationChange
 from cartable.console.access import (
     can_manage_account,
     current_classes_of,
@@ -382,3 +384,40 @@ def codes_for_pupil_cards(actor: Any, group: Group, pupils: list[Person]) -> dic
     codes = accounts.issue_activation_codes(users)
     _trace(actor, group.school, users, AdminAction.Kind.LETTER)
     return codes
+
+
+@dataclass(frozen=True)
+class PupilsReset:
+    reset: int  # accounts whose password and sessions were ended, with a new activation code
+    skipped: int  # accounts the actor may not manage (their own, or reaching a school they do not administer)
+
+
+@transaction.atomic
+def reset_pupil_passwords(actor: Any, school: School, group: Group | None = None) -> PupilsReset:
+    """After hijacked pupil accounts: every pupil of the school (or of one class) loses their password and
+    every open session, and gets a new activation code. Their accounts are no longer activated, so the
+    console's letters page prints their new letters (with yet another code, as printing always does).
+
+    A fixed number of statements whatever the number of pupils."""
+    _require_admin(actor, school)
+    pupils = pupils_of(school)
+    if group is not None:
+        if group.school_id != school.pk:
+            raise PermissionDenied
+        pupils = pupils.filter(enrolments__group=group)
+    users = list(User.objects.filter(pk__in=pupils.values("user_id")))
+    targets = manageable_accounts(actor, users)
+    if targets:
+        ids = [u.pk for u in targets]
+        # One unusable password for all: it can never be typed, and the accounts need a new activation.
+        User.objects.filter(pk__in=ids).update(
+            password=make_password(None), session_generation=F("session_generation") + 1
+        )
+        accounts.issue_activation_codes(targets)
+        _trace(actor, school, targets, AdminAction.Kind.RESET_PASSWORD)
+    detail = f"{group.name} — {len(targets)}" if group is not None else str(len(targets))
+    # Traced with the kill-switches it usually follows, on the communication pages too (rule C8).
+    CommunicationChange.objects.create(
+        school=school, actor=actor, kind=CommunicationChange.Kind.PUPILS_RESET, detail=detail[:200]
+    )
+    return PupilsReset(reset=len(targets), skipped=len(users) - len(targets))

@@ -7,6 +7,7 @@ from cartable.console.access import current_classes_of, pupils_of
 from cartable.directory import actions as directory
 from cartable.directory.forms import ClassChoiceField
 from cartable.directory.models import RELATIONSHIPS, STAFF_PROFILES, Function, Group, Person, Profile, School
+from cartable.directory.ordering import in_school_order
 from cartable.lib.errors import Refused
 from cartable.lib.widgets import DateField, IdsChoiceField, birth_dates
 from cartable.notifications import sms
@@ -253,3 +254,23 @@ class FamilyLinkForm(forms.Form):
             ("", _("Non précisé")),
             *[(word, label) for word, label in RELATIONSHIP_CHOICES],
         ]
+
+
+class PupilsResetForm(forms.Form):
+    """Which pupils lose their password: the whole school, or one class of this year."""
+
+    classe = forms.ChoiceField(
+        label=_("Élèves concernés"),
+        required=False,
+        help_text=_("Tous les élèves de l’établissement, ou ceux d’une seule classe."),
+    )
+
+    def __init__(self, school: School, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.classes = {str(g.pk): g for g in in_school_order(current_classes_of(school))}
+        cast(forms.ChoiceField, self.fields["classe"]).choices = [
+            ("", _("Tous les élèves de l’établissement"))
+        ] + [(pk, _("Classe %(name)s") % {"name": g.name}) for pk, g in self.classes.items()]
+
+    def group(self):
+        return self.classes.get(self.cleaned_data.get("classe") or "")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cartable.console import views
+from cartable.console import pupil_accounts, views
 
 app_name = "console"
 
@@ -34,6 +34,7 @@ urlpatterns = [
         name="person_unlink",
     ),
     path("<str:uai>/lettres", views.letters_page, name="letters"),
+    path("<str:uai>/eleves/reinitialisation", pupil_accounts.pupils_reset, name="pupils_reset"),
     path("<str:uai>/corrections", views.corrections, name="corrections"),
     path("<str:uai>/corrections/<int:request_id>", views.correction_answer, name="correction_answer"),
     path("<str:uai>/applications", views.app_switches, name="apps"),

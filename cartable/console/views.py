@@ -1,9 +1,7 @@
 """The school admin console (ADML, and the platform admin above schools). Views are thin: parse, call an
 action or a query from console.access, render. Every view answers 404 outside the schools one administers."""
 
-from collections.abc import Callable
 from functools import wraps
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +18,6 @@ from cartable.access import policy
 from cartable.accounts.models import LoginEvent
 from cartable.console import actions, letters
 from cartable.console.access import (
-    administered_school_or_404,
     class_of_school_or_404,
     correction_request_or_404,
     current_classes_of,
@@ -32,6 +29,7 @@ from cartable.console.access import (
     possible_duplicates,
     pupils_of,
 )
+from cartable.console.decorators import console_view
 from cartable.console.forms import (
     CorrectionAnswerForm,
     FamilyLinkForm,
@@ -50,7 +48,6 @@ from cartable.directory.models import (
     Membership,
     Person,
     Profile,
-    School,
     SchoolYear,
     SchoolYearChange,
 )
@@ -58,7 +55,6 @@ from cartable.directory.ordering import in_school_order
 from cartable.lib.errors import Refused
 from cartable.lib.params import int_or_404, parse_int, valid_ints
 from cartable.notifications import actions as notifications
-from cartable.portal import switches
 from cartable.portal.models import AppSwitch, CorrectionRequest
 from cartable.portal.registry import registry
 
@@ -66,23 +62,6 @@ PAGE_SIZE = 50
 LOGIN_HISTORY_PAGE_SIZE = 50
 # The clear activation code just made, kept in the session until the next page has shown it once.
 FRESH_CODE_KEY = "console_fresh_code"
-
-
-def console_view(view, allowed: Callable[[Any, School], bool] = policy.admin_of):
-    """Logged in, administering the school named in the URL, else 404. A console page some other staff may
-    use too passes the policy's check for it as `allowed`. The second factor was asked before
-    (cartable.accounts.mfa: school admins always give it on the console's pages, rule C6)."""
-
-    @login_required
-    @never_cache  # pages show people's data and activation codes: never kept by a browser or proxy cache
-    @wraps(view)
-    def wrapper(request, uai, *args, **kwargs):
-        school = administered_school_or_404(request.user, uai, allowed)
-        return view(request, school, *args, **kwargs)
-
-    # The console's pages owned by an app (the timetable's import) are the admin's work, not a use of the app:
-    # they stay open when a profile of the admin has the app switched off.
-    return switches.stays_on(wrapper)
 
 
 @login_required

@@ -1,6 +1,7 @@
 """The spreadsheet import of the school admin console: upload, columns, preview, then the job's progress and
 report. Views are thin (parse, call cartable.feeds.actions, render) and guarded like every console page
-(cartable.console.views.console_view): the school's ADML or the platform admin, second factor, else 404."""
+(cartable.console.decorators.console_view): the school's ADML or the platform admin, second factor, else
+404."""
 
 import csv
 import io
@@ -11,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cartable.console.views import console_view
+from cartable.console.decorators import console_view
 from cartable.feeds import actions, csv_import
 from cartable.feeds.access import job_of_school_or_404, jobs_of
 from cartable.feeds.forms import MappingForm, UploadForm

@@ -17,6 +17,7 @@ from django.utils import timezone
 from cartable.directory.models import Function, Membership, Person
 from cartable.files import scanner, sniffing
 from cartable.files.models import StoredFile
+from cartable.notifications.actions import publish
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,6 @@ def record_verdict(pk: int, verdict: scanner.Verdict) -> str:
 
 def _tell_about_infection(stored: StoredFile) -> None:
     """The uploader and the school's ADML are told on their timeline (and by email, at once)."""
-    from cartable.notifications.actions import publish
 
     recipients: set[int] = {stored.owner_id} if stored.owner_id else set()
     if stored.school_id is not None:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from cartable.directory.models import Function, Group, GroupKind, Membership, SchoolKind, SchoolYear
+from cartable.directory.models import Function, Group, GroupKind, Membership, SchoolKind, SchoolYear, Subject
 from cartable.homework.models import Entry, Homework, Visa
+from cartable.timetable.queries import lessons_for_groups
 
 # Per subject code: (title, lesson content, homework or "") in the order of a sequence.
 LESSONS: dict[str, list[tuple[str, str, str]]] = {
@@ -160,7 +161,6 @@ def seed_demo(plan) -> None:
     )
     if not groups:
         return
-    from cartable.timetable.queries import lessons_for_groups
 
     today = timezone.localdate()
     around = [
@@ -244,7 +244,6 @@ def seed_demo(plan) -> None:
 
 
 def _subjects(lessons) -> list:
-    from cartable.directory.models import Subject
 
     return list(Subject.objects.filter(pk__in={lesson.subject_id for lesson in lessons if lesson.subject_id}))
 

@@ -18,6 +18,7 @@ from cartable.directory.queries import groups_of_pupil
 from cartable.homework import versions
 from cartable.homework.access import visible_entries_q
 from cartable.homework.models import Entry, EntryAttachment, Homework, HomeworkDone, Visa
+from cartable.timetable.queries import days_ahead_outside_holidays, lessons_for_groups
 
 WIDGET_DAYS = 7
 HOLIDAY_REACH = 16  # the longest holidays but the summer's, and their weekends
@@ -123,7 +124,6 @@ def _pupil_groups(user: Any, target: TodoFor) -> tuple[int, ...]:
 def widget_end(group_ids: Iterable[int], today: dt.date) -> dt.date:
     """The last day the widget looks at: WIDGET_DAYS ahead, plus the days of the holidays in between (up to
     HOLIDAY_REACH), so that during the holidays it shows what is due when school starts again."""
-    from cartable.timetable.queries import days_ahead_outside_holidays
 
     return days_ahead_outside_holidays(group_ids, today, WIDGET_DAYS, HOLIDAY_REACH)
 
@@ -221,7 +221,6 @@ def empty_sessions(since: dict[int, dt.date], until: dt.date) -> list[EmptySessi
     with nothing in the cahier de textes, and the sessions written with nothing in them; by date. Lessons
     cancelled or given by a replacement (who does not write in that cahier) are not counted. The same few
     queries whatever the number of groups and days (see cartable.timetable.queries), plus one."""
-    from cartable.timetable.queries import lessons_for_groups
 
     since = {group_id: first for group_id, first in since.items() if first <= until}
     if not since:

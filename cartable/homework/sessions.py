@@ -14,6 +14,7 @@ from cartable.homework import queries
 from cartable.homework.access import Teaching
 from cartable.homework.models import Entry
 from cartable.lib.params import date_or_404, int_or_404
+from cartable.timetable.queries import lesson_on, lessons_for_teacher
 
 DAYS_BACK = 6  # a week of sessions, so that on Monday last week's are still offered
 
@@ -60,7 +61,6 @@ def _choices(lesson: Any, person_id: int, teachings: list[Teaching]) -> list[Ses
 def week_choices(user: Any, teachings: list[Teaching]) -> list[SessionChoice]:
     """The teacher's sessions of the last seven days, in order (a handful of queries, see
     cartable.timetable.queries), each with the entry already written for it, if any (one query)."""
-    from cartable.timetable.queries import lessons_for_teacher
 
     person_id = policy.viewer_for(user).person_id
     if person_id is None or not teachings:
@@ -107,7 +107,6 @@ def chosen_session(request, teachings: list[Teaching], week: list[SessionChoice]
     """The session to fill: the one asked for with ?course=<id>&date=<date> (from the week view; anything
     but one of the teacher's own sessions answers 404), with the entry already written for it if any; else
     the current or last started one of today not written yet."""
-    from cartable.timetable.queries import lesson_on
 
     raw_course, raw_date = request.GET.get("course"), request.GET.get("date")
     if raw_course is not None or raw_date is not None:
@@ -135,7 +134,6 @@ def own_course(user: Any, course_id: int | None, day: dt.date, teaching: Teachin
     class or group on that day; anything else is dropped (the session is kept, without the link)."""
     if course_id is None:
         return None
-    from cartable.timetable.queries import lesson_on
 
     person_id = policy.viewer_for(user).person_id
     lesson = lesson_on(course_id, day)

@@ -28,7 +28,7 @@ from cartable.homework.models import Entry, Visa
 from cartable.lib.errors import Refused
 from cartable.lib.french import de
 from cartable.lib.params import local_url, parse_date, valid_ints
-from cartable.portal.views import children_for_page, selected_child_id
+from cartable.portal.children import children_for_page, selected_child_id
 
 SUBJECT_PAGE_SIZE = 20
 

@@ -2,7 +2,7 @@
 
 A person sees a message they sent (not deleted) or one they received (not deleted, not recalled). Every lookup
 by id goes through here, so another person's message answers 404. Who may be written to is never decided here:
-`cartable.access.communication` answers, for people and for the groups offered in the composer.
+`cartable.communication.rules` answers, for people and for the groups offered in the composer.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cartable.access import communication, policy
+from cartable.access import policy
+from cartable.communication import rules as communication
 from cartable.directory.models import (
     STAFF_PROFILES,
     Function,
@@ -27,6 +28,7 @@ from cartable.directory.models import (
     Person,
     School,
 )
+from cartable.lib import facts
 from cartable.lib.french import de
 from cartable.lib.params import int_or_404, parse_int
 from cartable.messaging.models import Folder, Message, MessageAttachment, Recipient, Report, SenderFolder
@@ -378,7 +380,6 @@ def _summary_version(person_id: int) -> str:
 def summary(user: Any) -> Summary | None:
     """My unread count and latest messages, with no query on the home page while my mailbox is unchanged:
     every action that changes it calls forget_summaries (see cartable.lib.facts)."""
-    from cartable.lib import facts
 
     person_id = me(user)
     if person_id is None:
@@ -402,7 +403,6 @@ def forget_summaries(person_ids: Any) -> None:
     """The summaries of these people are read again at their next page: once the transaction has committed
     (a page read before the commit may have kept the state before the change), and for a few people also at
     once, so that the rest of this request sees the change."""
-    from cartable.lib import facts
 
     keys = [_summary_version(pid) for pid in person_ids]
     facts.bump(keys, at_once=len(keys) <= FORGET_AT_ONCE)

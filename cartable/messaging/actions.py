@@ -1,6 +1,6 @@
 """Every write of the messaging (house rule 1). Views call these; each checks again what it needs.
 
-Sending asks the communication rules (cartable.access.communication) about every recipient, in one bulk check,
+Sending asks the communication rules (cartable.communication.rules) about every recipient, in one bulk check,
 and stores one message with one row per recipient, written with one bulk insert.
 """
 
@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cartable.access import communication, policy
+from cartable.access import policy
 from cartable.accounts import actions as accounts
+from cartable.communication import rules as communication
 from cartable.console import actions as console
 from cartable.directory.models import Function, Membership, Person
 from cartable.files import actions as files_actions
@@ -31,6 +32,7 @@ from cartable.lib.html import plain_text, sanitize
 from cartable.messaging import access
 from cartable.messaging.models import Folder, Message, MessageAttachment, Recipient, Report, SenderFolder
 from cartable.messaging.text import folded, to_html
+from cartable.notifications.actions import publish, withdraw
 
 NEW_MESSAGE = "messaging.new_message"
 REPORTED = "messaging.reported"
@@ -254,7 +256,6 @@ def _insert_recipients(message: Message, person_ids: list[int], now: Any) -> Non
 
 
 def _publish(message: Message, sender: Person, recipient_ids: set[int]) -> None:
-    from cartable.notifications.actions import publish
 
     publish(
         NEW_MESSAGE,
@@ -345,7 +346,6 @@ def recall(user: Any, message: Message) -> None:
     access.forget_summaries(list(recipients.values_list("person_id", flat=True)))
     recipients.update(folder=Folder.DELETED)
     # Nor is it in their timelines any more, nor in an email still to come.
-    from cartable.notifications.actions import withdraw
 
     if message.sent_at is not None:
         withdraw(NEW_MESSAGE, reverse("messaging:message", args=[message.pk]), since=message.sent_at)
@@ -369,7 +369,6 @@ def report(user: Any, message: Message, reason: str) -> Report:
 def _tell_the_staff(message: Message, school_id: int) -> None:
     """Direction and vie scolaire of the school hear of a report on their timeline (and by email), at once:
     a threat must not wait for someone to open the reports page."""
-    from cartable.notifications.actions import publish
 
     handlers = [
         person_id

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from cartable.access.policy import current_enrolments
 from cartable.accounts.models import User
 from cartable.directory.models import Function, Guardianship, Person, Profile, SchoolKind
 from cartable.lib.french import de
@@ -142,7 +143,6 @@ def seed_demo(plan: Any) -> None:
 
 
 def _enrolments(children: list[Person]) -> list:
-    from cartable.access.policy import current_enrolments
 
     return list(
         current_enrolments().filter(student__in=children, group__kind="class").select_related("group__school")

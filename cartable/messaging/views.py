@@ -16,7 +16,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cartable.access import communication, policy
+from cartable.access import policy
+from cartable.communication import rules as communication
 from cartable.directory.models import Person, School
 from cartable.files.serving import file_response
 from cartable.lib.errors import Refused

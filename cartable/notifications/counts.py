@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from cartable.access.policy import viewer_for
 from cartable.lib import facts
 
 
@@ -24,8 +25,6 @@ def unread_for(user: Any) -> int:
     """The user's unread count, read once per request (the header and the home widget both show it)."""
     memo = getattr(user, "_cartable_unread", None)
     if memo is None:
-        from cartable.access.policy import viewer_for
-
         person_id = viewer_for(user).person_id
         memo = unread_count(person_id) if person_id is not None else 0
         user._cartable_unread = memo

@@ -80,7 +80,8 @@ class PreferencesForm(forms.Form):
 
     def _offered(self, kinds: Iterable[EventKind] | None) -> list[EventKind]:
         """Only the kinds that can concern the person get a field, so a choice about any other is ignored.
-        Without `kinds`, those of `initial` (views.preferences_initial lists the person's kinds only)."""
+        Without `kinds`, those of `initial` (preferences.preferences_initial lists the person's kinds
+        only)."""
         if kinds is not None:
             return list(kinds)
         if self.initial:

@@ -3,6 +3,7 @@
 from cartable.access.policy import viewer_for
 from cartable.notifications import counts, timeline
 from cartable.notifications.forms import PreferencesForm
+from cartable.notifications.preferences import offered_kinds, preferences_initial
 from cartable.portal.registry import PreferenceSection, Widget, registry
 
 
@@ -21,8 +22,6 @@ def timeline_widget(request, child):
 
 
 def preferences_section(request):
-    from cartable.notifications.views import offered_kinds, preferences_initial
-
     viewer = viewer_for(request.user)
     if viewer.person_id is None:
         return None

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import translation
 
+from cartable.accounts import reset_links
+from cartable.accounts.forms import PasswordResetForm
 from cartable.notifications import delivery
 from cartable.notifications.models import DigestRun
 
@@ -40,9 +42,6 @@ def daily_digest(day: str) -> int:
 def send_password_reset(email: str, language: str) -> None:
     """The password reset email, sent by the worker: the request answers at once whether the address
     belongs to an account or not, so its timing tells nothing (accounts queues this after throttling)."""
-    from cartable.accounts.forms import PasswordResetForm
-    from cartable.accounts.views import PasswordResetView, reset_link_lifetime
-
     with translation.override(language):
         form = PasswordResetForm({"email": email})
         if not form.is_valid():
@@ -51,10 +50,7 @@ def send_password_reset(email: str, language: str) -> None:
         form.save(
             domain_override=site.netloc,
             use_https=site.scheme == "https",
-            subject_template_name=PasswordResetView.subject_template_name,
-            email_template_name=PasswordResetView.email_template_name,
-            extra_email_context={
-                "site_url": settings.SITE_URL.rstrip("/"),
-                "lifetime": reset_link_lifetime(),
-            },
+            subject_template_name=reset_links.SUBJECT_TEMPLATE,
+            email_template_name=reset_links.EMAIL_TEMPLATE,
+            extra_email_context=reset_links.email_context(),
         )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -15,13 +14,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cartable.access.policy import viewer_for
-from cartable.accounts.models import User
 from cartable.lib.params import local_url, optional_int_or_404
 from cartable.notifications import access, actions, counts, delivery, timeline
 from cartable.notifications.forms import PreferencesForm
-from cartable.notifications.kinds import KINDS, kinds_for
-from cartable.notifications.models import DeliverySettings, Preference
-from cartable.portal import switches
+from cartable.notifications.kinds import KINDS
+from cartable.notifications.preferences import offered_kinds, preferences_initial
 
 PAGE_SIZE = 25
 
@@ -104,38 +101,6 @@ def open_notification(request, pk: int):
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
         return redirect(url)
     return redirect("notifications:list")
-
-
-def _user_of(person_id: int) -> Any:
-    return User.objects.filter(person__pk=person_id).first()
-
-
-def preferences_initial(person_id: int, user: Any = None) -> dict:
-    """The person's current choices, for the kinds that can concern them only."""
-    viewer = viewer_for(user if user is not None else _user_of(person_id))
-    delivery_settings = DeliverySettings.objects.filter(person_id=person_id).first() or DeliverySettings(
-        person_id=person_id
-    )
-    chosen = dict(Preference.objects.filter(person_id=person_id).values_list("kind", "channel"))
-    initial = {
-        "email_off": delivery_settings.email_off,
-        "quiet_enabled": delivery_settings.quiet_enabled,
-        "quiet_start": delivery_settings.quiet_start,
-        "quiet_end": delivery_settings.quiet_end,
-        "sms_phone": delivery_settings.sms_phone,
-    }
-    for kind in kinds_for(viewer):
-        initial[f"kind_{kind.code}"] = chosen.get(kind.code, kind.default_channel)
-    return initial
-
-
-def offered_kinds(user: Any) -> list:
-    """The kinds offered in the preferences: those that can concern the user, but none of an app their school
-    switched off for them (cartable.portal.switches)."""
-    off = {
-        code for code in {k.app_code for k in KINDS.values()} if code and switches.app_code_is_off(user, code)
-    }
-    return kinds_for(viewer_for(user), off)
 
 
 @login_required

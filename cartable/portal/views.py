@@ -1,5 +1,4 @@
 import time
-from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib import auth, messages
@@ -17,19 +16,19 @@ from django.views.decorators.http import require_POST
 
 from cartable.access.policy import viewer_for
 from cartable.accounts import actions as account_actions
-from cartable.accounts import email_change, throttle
+from cartable.accounts import throttle
 from cartable.directory import actions as directory_actions
 from cartable.directory.models import Function, Guardianship, Membership, Person, School
 from cartable.directory.queries import current_classes, home_facts
 from cartable.lib import net
 from cartable.lib.errors import Refused
-from cartable.lib.params import int_or_404
 from cartable.notifications import access as notifications_access
-from cartable.portal import actions, switches
-from cartable.portal.forms import ContactForm, ContributionsForm, CorrectionRequestForm, LanguageForm
+from cartable.portal import actions
+from cartable.portal.children import selected_child_id
+from cartable.portal.contact import contact_context, contact_form_for, save_contact_form
+from cartable.portal.forms import ContributionsForm, CorrectionRequestForm, LanguageForm
 from cartable.portal.launcher import launcher_for, rendered_preference_sections, rendered_widgets
 from cartable.portal.models import CorrectionRequest
-from cartable.portal.registry import PortalApp
 
 
 @never_cache
@@ -58,38 +57,6 @@ def my_person(user) -> Person | None:
     if person_id is None:
         return None
     return Person.objects.select_related("user").get(pk=person_id)
-
-
-def page_app(request) -> PortalApp | None:
-    """The switchable app the page belongs to (from its URL namespace), if any."""
-    match = getattr(request, "resolver_match", None)
-    return switches.app_of_namespace(match.namespace.partition(":")[0]) if match is not None else None
-
-
-def children_for_page[C](request, children: Sequence[C]) -> list[C]:
-    """A guardian's children (anything with a `pk`) whom this page's app may show: not those of a school that
-    switched the app off for guardians (cartable.portal.switches)."""
-    app = page_app(request)
-    if app is None:
-        return list(children)
-    kept = set(switches.children_using(request.user, app, [c.pk for c in children]))  # type: ignore[attr-defined]
-    return [c for c in children if c.pk in kept]  # type: ignore[attr-defined]
-
-
-def selected_child_id(request, child_ids: list[int], *, first_by_default: bool = True) -> int | None:
-    """The child chosen with ?enfant=<id>; anything but one of the user's own children answers 404. Without
-    a choice, the first child (or None when `first_by_default` is False). On an app's page, a child whose
-    school switched the app off for guardians is not one of them."""
-    app = page_app(request)
-    if app is not None:
-        child_ids = switches.children_using(request.user, app, child_ids)
-    raw = request.GET.get("enfant")
-    if raw is None:
-        return child_ids[0] if child_ids and first_by_default else None
-    child_id = int_or_404(raw)
-    if child_id not in child_ids:
-        raise Http404
-    return child_id
 
 
 @login_required
@@ -169,50 +136,6 @@ def me(request):
     return render(request, "portal/me.html", context)
 
 
-def contact_form_for(request, *, ask_password: bool) -> ContactForm:
-    """The contact details form, bound on a POST, with the current address and mobile number."""
-    initial = {"email": request.user.email, "sms_phone": notifications_access.own_sms_phone(request.user)}
-    return ContactForm(
-        request.user,
-        request.POST if request.method == "POST" else None,
-        initial=initial,
-        ask_password=ask_password,
-        with_phone=viewer_for(request.user).person_id is not None,
-    )
-
-
-def save_contact_form(request, form) -> bool:
-    """Save a valid form and tell the person what happens next; False (with the form's error) when they
-    asked for too many confirmation emails."""
-    try:
-        saved = actions.save_contact_details(
-            request.user,
-            viewer_for(request.user).person_id,
-            email=form.cleaned_data["email"],
-            phone=form.cleaned_data.get("sms_phone"),
-            request=request,
-        )
-    except Refused as refusal:
-        form.add_error(refusal.field, refusal.reason)
-        return False
-    if saved.confirmation_sent_to:
-        messages.success(
-            request,
-            _(
-                "Un lien de confirmation est envoyé à %(email)s. Ouvrez-le pour utiliser cette adresse ; "
-                "d'ici là, rien ne change."
-            )
-            % {"email": saved.confirmation_sent_to},
-        )
-    elif saved.email_removed:
-        messages.success(request, _("Votre adresse électronique est retirée."))
-    if saved.phone_changed:
-        messages.success(request, _("Votre numéro de mobile est enregistré."))
-    if not (saved.confirmation_sent_to or saved.email_removed or saved.phone_changed):
-        messages.info(request, _("Rien n'a changé."))
-    return True
-
-
 @never_cache
 @sensitive_post_parameters("current_password")
 @login_required
@@ -242,10 +165,6 @@ def contact(request):
             # Guessing the password from an open session counts like guessing at the login page.
             throttle.record_failure(user.username, ip)
     return render(request, "portal/contact.html", contact_context(request, form), status=status)
-
-
-def contact_context(request, form) -> dict:
-    return {"form": form, "pending_email": request.user.pending_email, "lifetime": email_change.lifetime()}
 
 
 def _resend_confirmation(request):

@@ -21,8 +21,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cartable.access.policy import current_enrolments, viewer_for
-from cartable.directory.models import Group, Guardianship, Person, School, SchoolYear, Subject
+from cartable.access.policy import admin_of, current_enrolments, viewer_for
+from cartable.directory.models import (
+    STAFF_PROFILES,
+    Group,
+    Guardianship,
+    Membership,
+    Person,
+    School,
+    SchoolYear,
+    Subject,
+)
 from cartable.lib.errors import Refused
 from cartable.notifications.actions import publish
 from cartable.timetable import access, versions
@@ -316,7 +325,6 @@ def add_change(
 
 
 def _teaches_in(person: Person, school_id: int) -> bool:
-    from cartable.directory.models import STAFF_PROFILES, Membership
 
     return Membership.objects.filter(person=person, school_id=school_id, profile__in=STAFF_PROFILES).exists()
 
@@ -612,7 +620,6 @@ def import_courses(
     """Add the courses of an import, from `valid_from`. With `replace`, the school's current courses end the
     day before (their past sessions are kept). A course identical to an existing one is skipped. No timeline
     event: an import is a new timetable, announced by the school, not a change of one session."""
-    from cartable.access.policy import admin_of
 
     if not admin_of(user, school):
         raise PermissionDenied

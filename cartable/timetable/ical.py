@@ -11,6 +11,9 @@ from icalendar import Calendar, Event
 from cartable.timetable.queries import Lesson, Status, describe
 from cartable.timetable.text import room_label
 
+# The address of a calendar just made, kept in the session until the preferences page has shown it once.
+FRESH_TOKEN_KEY = "timetable_fresh_token"
+
 PRODID = "-//Cartable//Emploi du temps//FR"
 
 

@@ -26,6 +26,8 @@ from cartable.portal.registry import (
     registry,
 )
 from cartable.timetable import access, queries, versions
+from cartable.timetable.forms import TokenForm
+from cartable.timetable.ical import FRESH_TOKEN_KEY
 from cartable.timetable.models import CalendarToken
 from cartable.timetable.text import room_label
 
@@ -169,9 +171,6 @@ registry.register_school_link(SchoolLink("timetable.manage", manage_links, order
 
 
 def calendar_section(request):
-    from cartable.timetable.forms import TokenForm
-    from cartable.timetable.views import FRESH_TOKEN_KEY
-
     if viewer_for(request.user).person_id is None:
         return None
     fresh = request.session.pop(FRESH_TOKEN_KEY, None)

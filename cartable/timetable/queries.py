@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cartable.directory.models import Group, Person
+from cartable.access.policy import current_enrolments
+from cartable.directory.models import Group, Person, School
 from cartable.timetable.models import (
     Course,
     CourseException,
@@ -471,7 +472,6 @@ def lessons_for_pupil(
     person: Person | int, start_date: date, end_date: date, holidays: dict[date, str] | None = None
 ) -> list[Lesson]:
     """The lessons of the classes and groups a pupil is enrolled in this school year."""
-    from cartable.access.policy import current_enrolments
 
     person_id = person if isinstance(person, int) else person.pk
     # The group ids first, in their own query: inlined as a subquery, the join of courses, enrolments,
@@ -581,7 +581,6 @@ def days_ahead_outside_holidays(group_ids: Iterable[int], today: date, days: int
     groups = sorted(set(group_ids))
 
     def load() -> str:
-        from cartable.directory.models import Group
 
         schools = set(Group.objects.filter(pk__in=groups).values_list("school_id", flat=True))
         days_off = holidays_between(schools, today, today + timedelta(days=days + reach))
@@ -599,7 +598,6 @@ def days_ahead_outside_holidays(group_ids: Iterable[int], today: date, days: int
 
 
 def _school_academies(ids: list[int]) -> list[tuple[int, str]]:
-    from cartable.directory.models import School
 
     return list(School.objects.filter(pk__in=ids).values_list("pk", "academy"))
 

@@ -18,13 +18,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cartable.access.policy import is_pupil, viewer_for
+from cartable.access.policy import current_enrolments, is_pupil, viewer_for
+from cartable.console.decorators import console_view
 from cartable.directory.models import Membership, Profile, School
 from cartable.directory.queries import home_facts
 from cartable.lib.errors import Refused
 from cartable.lib.params import optional_int_or_404, parse_date
 from cartable.portal import switches
-from cartable.portal.views import children_for_page, selected_child_id
+from cartable.portal.children import children_for_page, selected_child_id
 from cartable.timetable import access, actions, ical, importer, queries
 from cartable.timetable.forms import (
     AbsenceForm,
@@ -37,12 +38,11 @@ from cartable.timetable.forms import (
     TimeSlotForm,
     TokenForm,
 )
+from cartable.timetable.ical import FRESH_TOKEN_KEY
 from cartable.timetable.models import CalendarToken, CourseException, TimeSlot, TimetableSettings
 from cartable.timetable.queries import Lesson
 
 APP_CODE = "timetable"  # as registered in cartable.timetable.portal
-
-FRESH_TOKEN_KEY = "timetable_fresh_token"
 
 
 # --- Weeks -------------------------------------------------------------------------------------------
@@ -542,13 +542,7 @@ def _absence_done(data: actions.AbsenceData, count: int) -> str:
 # --- Import in the admin console ---------------------------------------------------------------------
 
 
-def _console_view(view):
-    from cartable.console.views import console_view
-
-    return console_view(view)
-
-
-@_console_view
+@console_view
 def import_page(request, school: School):
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = None
@@ -573,7 +567,7 @@ def import_page(request, school: School):
     )
 
 
-@_console_view
+@console_view
 @require_POST
 def import_confirm(request, school: School):
     form = ConfirmImportForm(request.POST)
@@ -663,8 +657,6 @@ def feed(request, token: str):
 
 def children_lessons(user, start: date, end: date) -> list[tuple[str, str, list[Lesson]]]:
     """Each child's lessons, in one pass over all their groups (the same queries for one child or five)."""
-    from cartable.access.policy import current_enrolments
-
     children = home_facts(user).children
     app = switches.switchable_app(APP_CODE)
     if app is not None:

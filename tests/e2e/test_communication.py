@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from cartable.access.communication import can_write, may_send
+from cartable.communication.rules import can_write, may_send
 from tests.e2e.conftest import log_in
 
 

@@ -100,6 +100,7 @@ ROUTES: dict[str, Route] = {
         lambda w: _person("alice")(w) + f"/famille/{_link(w, 'marc', 'alice')}/retirer"
     ),
     "console:letters": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/lettres"),
+    "console:pupils_reset": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/eleves/reinitialisation"),
     "console:corrections": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/corrections"),
     "console:correction_answer": Route(
         lambda w: f"/admin-ecole/{w.school_a.uai}/corrections/{_correction(w)}", "post"
@@ -169,6 +170,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "console:person_family": console(ada=200),
     "console:person_unlink": console(ada=200),
     "console:letters": console(ada=200),
+    "console:pupils_reset": console(ada=200),
     "console:corrections": console(ada=200),
     # An answer with no status chosen is refused with a message.
     "console:correction_answer": console(ada=400),

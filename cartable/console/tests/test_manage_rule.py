@@ -11,7 +11,6 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from cartable.access import actions as access_actions
 from cartable.accounts import actions as accounts
 from cartable.accounts.models import User
 from cartable.console import actions
@@ -218,7 +217,7 @@ def test_the_reset_notice_is_in_the_owners_language(
 def test_bulk_reset_leaves_a_pupil_of_two_schools_to_the_platform_admin(world, client):
     # Alice also has a profile of pupil in school B.
     directory.add_membership(world.people["alice"], world.school_b, Profile.STUDENT)
-    url = reverse("access:pupils_reset", args=[world.school_a.uai])
+    url = reverse("console:pupils_reset", args=[world.school_a.uai])
     world.login(client, "ada")
     confirm = client.post(url, {"classe": world.class_6a.pk}).text
     assert "1 élève de la classe 6A sera déconnecté" in confirm
@@ -228,7 +227,7 @@ def test_bulk_reset_leaves_a_pupil_of_two_schools_to_the_platform_admin(world, c
     assert authenticate(username="alice.martin", password=PASSWORD) is not None
     assert authenticate(username="bob.durand", password=PASSWORD) is None
 
-    result = access_actions.reset_pupil_passwords(world.users["root"], world.school_a, world.class_6a)
+    result = actions.reset_pupil_passwords(world.users["root"], world.school_a, world.class_6a)
     assert (result.reset, result.skipped) == (2, 0)
     assert authenticate(username="alice.martin", password=PASSWORD) is None
 

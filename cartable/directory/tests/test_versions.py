@@ -167,12 +167,12 @@ def test_a_write_in_one_school_leaves_the_other_schools_facts_cached(world, djan
 
 
 def test_a_rules_edit_in_one_school_keeps_the_other_schools_rules(world, django_assert_num_queries):
-    from cartable.access import actions as access_actions
-    from cartable.access import communication
+    from cartable.communication import actions as communication_actions
+    from cartable.communication import rules as communication
 
     communication.allowed_cells([world.school_a.pk, world.school_b.pk])
     fewer = set(communication.DEFAULT_RULES) - {next(iter(sorted(communication.DEFAULT_RULES)))}
-    access_actions.save_rules(world.ada, world.school_a, fewer)
+    communication_actions.save_rules(world.ada, world.school_a, fewer)
     with django_assert_num_queries(0):
         communication.rules_of(world.school_b)
     with django_assert_num_queries(1):

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cartable.access import communication
 from cartable.accounts.models import User
+from cartable.communication import rules as communication
 from cartable.files.tests.helpers import mark_all_clean
 from cartable.messaging import actions
 from cartable.messaging.models import Folder, Message, Recipient, Report

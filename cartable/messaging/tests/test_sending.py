@@ -3,8 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cartable.access import actions as rules
-from cartable.access import communication
+from cartable.communication import actions as rules
+from cartable.communication import rules as communication
 from cartable.directory import actions as directory
 from cartable.directory.models import Profile
 from cartable.files.tests.helpers import mark_all_clean

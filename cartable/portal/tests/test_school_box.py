@@ -27,7 +27,7 @@ def test_the_principals_home_leads_to_visas_reports_timetable_and_settings(clien
     assert "Mon établissement" in html
     assert href(reverse("homework:visas")) in html and "Viser les cahiers de textes" in html
     assert href(reverse("messaging:reports")) in html
-    assert href(reverse("access:kill_switch", args=[uai])) in html
+    assert href(reverse("communication:kill_switch", args=[uai])) in html
     assert href(reverse("timetable:manage")) in html
     # The settings he may change: the timetable's calendar. The console's settings are the ENT admin's.
     assert href(reverse("timetable:manage_school", args=[uai]) + "#settings-title") in html
@@ -36,7 +36,7 @@ def test_the_principals_home_leads_to_visas_reports_timetable_and_settings(clien
     for url in (
         reverse("homework:visas"),
         reverse("messaging:reports"),
-        reverse("access:kill_switch", args=[uai]),
+        reverse("communication:kill_switch", args=[uai]),
         reverse("timetable:manage_school", args=[uai]),
     ):
         assert client.get(url).status_code == 200, url
@@ -54,12 +54,12 @@ def test_a_principal_who_is_also_the_ent_admin_gets_the_schools_settings(client,
 def test_the_cpe_reads_the_cahiers_without_signing(client, world):
     html = home(client, world, "vera")
     assert href(reverse("homework:visas")) in html and "Viser les cahiers de textes" not in html
-    assert href(reverse("access:kill_switch", args=[world.school_a.uai])) in html
+    assert href(reverse("communication:kill_switch", args=[world.school_a.uai])) in html
 
 
 def test_the_ent_admin_finds_the_kill_switch_and_the_settings(client, world):
     html = home(client, world, "ada")
-    assert href(reverse("access:kill_switch", args=[world.school_a.uai])) in html
+    assert href(reverse("communication:kill_switch", args=[world.school_a.uai])) in html
     assert href(reverse("console:settings", args=[world.school_a.uai])) in html
     assert href(reverse("homework:visas")) not in html  # not hers
 
