@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cartable.timetable",
     "cartable.homework",
     "cartable.news",
+    "cartable.blog",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,7 @@ urlpatterns = [
     path("emploi-du-temps/", include("cartable.timetable.urls")),
     path("cahier-de-textes/", include("cartable.homework.urls")),
     path("actualites/", include("cartable.news.urls")),
+    path("blog/", include("cartable.blog.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cartable.portal.urls")),
 ]
