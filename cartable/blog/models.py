@@ -66,8 +66,11 @@ class PostFile(models.Model):
     """An image or a file of a post; an image gets a web-size copy, made in the background."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="files")
-    stored = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
-    web = models.ForeignKey(StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Named reverse relations: cartable.files.actions.release() finds the files still used through them.
+    stored = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="blog_files")
+    web = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="blog_web_files"
+    )
     name = models.CharField(_("nom du fichier"), max_length=200)
     is_image = models.BooleanField(default=False)
     alt = models.CharField(_("description de l'image"), max_length=300, blank=True)

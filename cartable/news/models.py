@@ -40,9 +40,12 @@ class News(models.Model):
     pinned = models.BooleanField(_("épinglée"), default=False)
     # Shown on the school's public page too (only news to the whole school may be).
     public = models.BooleanField(_("publique"), default=False)
-    image = models.ForeignKey(StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Named reverse relations: cartable.files.actions.release() finds the files still used through them.
+    image = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="news_images"
+    )
     image_web = models.ForeignKey(
-        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="news_web_images"
     )
     image_alt = models.CharField(_("description de l'image"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -68,7 +71,7 @@ class News(models.Model):
 
 class Attachment(models.Model):
     news = models.ForeignKey(News, on_delete=models.CASCADE, related_name="attachments")
-    stored = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    stored = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="news_attachments")
     name = models.CharField(_("nom du fichier"), max_length=200)
 
     class Meta:

@@ -320,3 +320,26 @@ def test_the_public_page_is_off_by_default_and_opened_by_the_adml(world, client,
     body = client.get(url).content.decode()
     assert "Portes ouvertes" in body and "Interne" not in body and "Fournier" not in body
     assert client.get(f"/actualites/etablissement/{world.school_b.uai}/").status_code == 404
+
+
+def test_a_replaced_image_and_a_deleted_news_item_let_their_files_go(
+    world, django_capture_on_commit_callbacks
+):
+    from cartable.files.models import StoredFile
+
+    with django_capture_on_commit_callbacks(execute=True):
+        news = publish(world, image=image_upload(), image_alt="Le préau", files=[image_upload("plan.jpg")])
+    first = news.image_id
+    assert StoredFile.objects.count() == 2
+    data = actions.NewsInput(
+        school_id=world.school_a.pk, title="Nouvelle", image=image_upload("autre.jpg"), image_alt="La cour"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_news(world.fresh_user("vera"), news, data)
+    news.refresh_from_db()
+    # The attachment was kept (not removed), the first image went.
+    assert not StoredFile.objects.filter(pk=first).exists()
+    assert StoredFile.objects.count() == 2 and news.attachments.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.delete_news(world.fresh_user("paul"), news)
+    assert not StoredFile.objects.exists()
