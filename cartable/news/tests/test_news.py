@@ -330,6 +330,7 @@ def test_a_replaced_image_and_a_deleted_news_item_let_their_files_go(
     with django_capture_on_commit_callbacks(execute=True):
         news = publish(world, image=image_upload(), image_alt="Le préau", files=[image_upload("plan.jpg")])
     first = news.image_id
+    assert first is not None
     assert StoredFile.objects.count() == 2
     data = actions.NewsInput(
         school_id=world.school_a.pk, title="Nouvelle", image=image_upload("autre.jpg"), image_alt="La cour"
