@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "cartable.messaging",
     "cartable.timetable",
     "cartable.homework",
+    "cartable.news",
+    "cartable.blog",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,8 @@ urlpatterns = [
     path("notifications/", include("cartable.notifications.urls")),
     path("emploi-du-temps/", include("cartable.timetable.urls")),
     path("cahier-de-textes/", include("cartable.homework.urls")),
+    path("actualites/", include("cartable.news.urls")),
+    path("blog/", include("cartable.blog.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cartable.portal.urls")),
 ]

@@ -83,7 +83,13 @@ def test_the_registry_finds_each_apps_module_in_installed_apps_order():
     assert {"accounts", "notifications", "messaging", "homework", "timetable", "feeds"} <= set(labels)
     # Demo data follow the same convention (demo.py), the directory's own coming first from seed().
     seeders = {seeder.__module__ for seeder in service_seeders()}
-    assert seeders == {"cartable.messaging.demo", "cartable.timetable.demo", "cartable.homework.demo"}
+    assert seeders == {
+        "cartable.messaging.demo",
+        "cartable.timetable.demo",
+        "cartable.homework.demo",
+        "cartable.news.demo",
+        "cartable.blog.demo",
+    }
 
 
 # That the directory imports no service app (they are reached through the registry) is part of the layers:

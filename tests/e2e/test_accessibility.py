@@ -38,11 +38,14 @@ EVERY_APP = [
     "portal:me",
     "portal:preferences",
     "accounts:sessions",
+    "news:index",
+    "news:detail",
+    "blog:group",
 ]
 PERSONAS = {
     "marie": EVERY_APP,  # a parent with a child in each school
     # A teacher, second factor verified: the lesson form instead of the pupils' to-do list.
-    "tom": [*(name for name in EVERY_APP if name != "homework:todo"), "homework:entry_new"],
+    "tom": [*(name for name in EVERY_APP if name != "homework:todo"), "homework:entry_new", "blog:post_new"],
     "ada": [  # the collège's ENT admin: the console and the apps it holds
         "portal:home",
         "console:people",
@@ -52,8 +55,16 @@ PERSONAS = {
         "communication:kill_switch",
         "feeds:import_upload",
         "timetable:import",
+        "news:new",
+        "news:public_settings",
     ],
-    "anon": ["accounts:login", "accounts:activate", "accounts:password_reset", "portal:notice"],
+    "anon": [
+        "accounts:login",
+        "accounts:activate",
+        "accounts:password_reset",
+        "portal:notice",
+        "news:public",
+    ],
 }
 
 

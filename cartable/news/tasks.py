@@ -1,0 +1,11 @@
+"""Background work of the news: the web-size copy of an image, made by the worker once the news item is
+saved (Pillow decodes the whole image: not in the request)."""
+
+from django.tasks import task
+
+
+@task()
+def make_web_image(news_id: int) -> bool:
+    from cartable.news.actions import make_web_image as make
+
+    return make(news_id)
