@@ -46,7 +46,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("cartable.console",),  # the school admin console
     ("cartable.feeds", "cartable.files"),
     ("cartable.timetable",),
-    ("cartable.messaging", "cartable.homework"),  # and every service to come
+    # The services, side by side: none imports another.
+    ("cartable.messaging", "cartable.homework", "cartable.news", "cartable.blog"),
 ]
 
 # The project's own wiring, above every app: settings, the root urls, the servers' entry points.

@@ -23,8 +23,8 @@ from cartable.blog.models import Blog, Comment, Post, PostFile, Status
 from cartable.directory.models import Group, Person
 from cartable.files import actions as files_actions
 from cartable.files import images
-from cartable.homework.text import rich_text
 from cartable.lib.errors import Refused
+from cartable.lib.rich_text import rich_text
 from cartable.notifications.actions import publish
 
 TO_MODERATE = "blog.to_moderate"

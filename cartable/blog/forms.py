@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cartable.files import images
-from cartable.files.forms import AttachmentsField
-from cartable.homework.forms import ALLOWED_EXTENSIONS
-from cartable.news.forms import RICH_TEXT_HELP, max_bytes, max_files
+from cartable.files.forms import DOCUMENT_EXTENSIONS, AttachmentsField, ImagesField
+from cartable.lib.rich_text import RICH_TEXT_HELP
+
+MAX_FILES = 5
 
 
-class ImagesField(AttachmentsField):
-    """Images checked with Pillow (cartable.files.images): a corrupt file or a decompression bomb is refused
-    here with a clear message."""
+def max_bytes() -> int:
+    return settings.HOMEWORK_MAX_ATTACHMENT_BYTES
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(
-            extensions=images.IMAGE_EXTENSIONS, max_files=max_files, max_bytes=max_bytes, **kwargs
-        )
 
-    def clean(self, data, initial=None):
-        cleaned = super().clean(data, initial)
-        errors = []
-        for upload in cleaned:
-            try:
-                images.check_image(upload)
-            except forms.ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise forms.ValidationError(errors)
-        return cleaned
+def max_files() -> int:
+    return MAX_FILES
 
 
 class PostForm(forms.Form):
@@ -42,14 +29,16 @@ class PostForm(forms.Form):
         help_text=RICH_TEXT_HELP,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    images = ImagesField(label=_("Photos et images (JPEG, PNG, GIF ou WebP)"))
+    images = ImagesField(
+        max_files=max_files, max_bytes=max_bytes, label=_("Photos et images (JPEG, PNG, GIF ou WebP)")
+    )
     image_alt = forms.CharField(
         label=_("Ce que montrent les images (pour ceux qui ne les voient pas)"),
         required=False,
         max_length=300,
     )
     attachments = AttachmentsField(
-        label=_("Autres fichiers"), extensions=ALLOWED_EXTENSIONS, max_files=max_files, max_bytes=max_bytes
+        label=_("Autres fichiers"), extensions=DOCUMENT_EXTENSIONS, max_files=max_files, max_bytes=max_bytes
     )
 
 

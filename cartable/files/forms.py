@@ -11,6 +11,17 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cartable.files import images
+
+# What a school shares: documents, images, sound and video, the usual school software's files.
+DOCUMENT_EXTENSIONS = frozenset(
+    {
+        "pdf", "odt", "ods", "odp", "odg", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv", "rtf",
+        "png", "jpg", "jpeg", "gif", "webp", "svg", "mp3", "ogg", "wav", "m4a", "mp4", "webm", "ggb", "sb3",
+        "zip",
+    }
+)  # fmt: skip
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -71,6 +82,28 @@ class AttachmentsField(forms.FileField):
                         "most": filesizeformat(limit),
                     }
                 )
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+class ImagesField(AttachmentsField):
+    """Images checked with Pillow (cartable.files.images): a corrupt file or a decompression bomb is refused
+    here, with a clear message, before anything is stored."""
+
+    def __init__(self, *, max_files: Callable[[], int], max_bytes: Callable[[], int], **kwargs) -> None:
+        super().__init__(
+            extensions=images.IMAGE_EXTENSIONS, max_files=max_files, max_bytes=max_bytes, **kwargs
+        )
+
+    def clean(self, data, initial=None):
+        cleaned = super().clean(data, initial)
+        errors = []
+        for upload in cleaned:
+            try:
+                images.check_image(upload)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
         if errors:
             raise forms.ValidationError(errors)
         return cleaned

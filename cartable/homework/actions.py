@@ -24,10 +24,10 @@ from cartable.directory.models import Group, Guardianship, Person
 from cartable.files import actions as files_actions
 from cartable.homework import access, queries, versions
 from cartable.homework.models import Entry, EntryAttachment, Homework, HomeworkDone, Visa
-from cartable.homework.text import rich_text
 from cartable.lib.errors import Refused
 from cartable.lib.french import de
 from cartable.lib.html import plain_text
+from cartable.lib.rich_text import rich_text
 from cartable.notifications.actions import publish
 
 HOMEWORK_ADDED = "homework.added"

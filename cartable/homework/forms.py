@@ -10,18 +10,12 @@ from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from cartable.files.forms import AttachmentsField
+from cartable.files.forms import DOCUMENT_EXTENSIONS, AttachmentsField
 from cartable.homework.access import Teaching
+from cartable.lib.rich_text import RICH_TEXT_HELP
 from cartable.lib.widgets import DateField, DateTimeField, IdField, TimeInput
 
 # What a teacher joins to a lesson: documents, spreadsheets, slides, images, sound and video of a lesson.
-ALLOWED_EXTENSIONS = frozenset(
-    {
-        "pdf", "odt", "ods", "odp", "odg", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv", "rtf",
-        "png", "jpg", "jpeg", "gif", "webp", "svg", "mp3", "ogg", "wav", "m4a", "mp4", "webm", "ggb", "sb3",
-        "zip",
-    }
-)  # fmt: skip
 MAX_FILES = 5
 
 
@@ -35,13 +29,8 @@ def max_files() -> int:
 
 def _attachments(label: Any) -> AttachmentsField:
     return AttachmentsField(
-        extensions=ALLOWED_EXTENSIONS, max_files=max_files, max_bytes=max_attachment_bytes, label=label
+        extensions=DOCUMENT_EXTENSIONS, max_files=max_files, max_bytes=max_attachment_bytes, label=label
     )
-
-
-RICH_TEXT_HELP = _(
-    "Texte simple (les adresses web deviennent des liens) ou HTML simple : gras, italique, listes, liens."
-)
 
 
 class EntryForm(forms.Form):

@@ -22,9 +22,10 @@ from cartable.access.policy import current_enrolments
 from cartable.directory.models import Group
 from cartable.directory.queries import home_facts
 from cartable.files.serving import file_response
-from cartable.homework import access, actions, queries, sessions, text
+from cartable.homework import access, actions, queries, sessions
 from cartable.homework.forms import EntryForm, HomeworkFormSet, VisaForm
 from cartable.homework.models import Entry, Visa
+from cartable.lib import rich_text
 from cartable.lib.errors import Refused
 from cartable.lib.french import de
 from cartable.lib.params import local_url, parse_date, valid_ints
@@ -317,7 +318,7 @@ def entry_edit(request, entry_id: int):
         "date": entry.date,
         "start_time": entry.start_time,
         "title": entry.title,
-        "content": text.editable(entry.content),
+        "content": rich_text.editable(entry.content),
         "visible_from": timezone.localtime(entry.visible_from) if entry.visible_from else None,
         "course": entry.course_id,
     }
@@ -332,7 +333,7 @@ def entry_edit(request, entry_id: int):
         initial=[
             {
                 "id": h.pk,
-                "instructions": text.editable(h.instructions),
+                "instructions": rich_text.editable(h.instructions),
                 "due_date": h.due_date,
                 "duration_minutes": h.duration_minutes,
             }

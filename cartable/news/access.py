@@ -23,7 +23,7 @@ from cartable.access import policy
 from cartable.directory.models import STAFF_PROFILES, Function, Profile
 from cartable.directory.queries import home_facts
 from cartable.lib.params import int_or_404
-from cartable.news.models import Attachment, Audience, News, PublicPage
+from cartable.news.models import Audience, News, NewsAttachment, PublicPage
 
 PUBLISHER_FUNCTIONS = (Function.DIRECTION, Function.VIE_SCOLAIRE, Function.ADML, Function.DOCUMENTALIST)
 
@@ -122,8 +122,8 @@ def managed_news_or_404(user: Any, news_id: Any) -> News:
     return found
 
 
-def attachment_or_404(user: Any, attachment_id: Any) -> Attachment:
-    found = Attachment.objects.select_related("stored").filter(pk=int_or_404(attachment_id)).first()
+def attachment_or_404(user: Any, attachment_id: Any) -> NewsAttachment:
+    found = NewsAttachment.objects.select_related("stored").filter(pk=int_or_404(attachment_id)).first()
     if found is None:
         raise Http404
     news_or_404(user, found.news_id)

@@ -18,10 +18,10 @@ from cartable.access import policy
 from cartable.directory.models import Group, GroupKind, Person, School
 from cartable.files import actions as files_actions
 from cartable.files import images
-from cartable.homework.text import rich_text
 from cartable.lib.errors import Refused
+from cartable.lib.rich_text import rich_text
 from cartable.news import access, versions
-from cartable.news.models import Attachment, Audience, News, PublicPage
+from cartable.news.models import Audience, News, NewsAttachment, PublicPage
 
 
 @dataclass
@@ -120,8 +120,8 @@ def _store(news: News, author: Person, data: NewsInput) -> None:
             make_web_image.enqueue(news_id)
 
         transaction.on_commit(copy_soon)
-    Attachment.objects.bulk_create(
-        Attachment(
+    NewsAttachment.objects.bulk_create(
+        NewsAttachment(
             news=news,
             stored=files_actions.store_upload(upload, owner=author, school_id=news.school_id),
             name=(upload.name or "fichier")[:200],
@@ -210,7 +210,7 @@ def purge_expired(before: dt.datetime) -> int:
         return 0
     with transaction.atomic():
         stored = [pk for row in rows for pk in row[2:]]
-        stored += list(Attachment.objects.filter(news__in=old).values_list("stored_id", flat=True))
+        stored += list(NewsAttachment.objects.filter(news__in=old).values_list("stored_id", flat=True))
         count = len(rows)
         News.objects.filter(pk__in=[row[0] for row in rows]).delete()
         _release(stored)

@@ -8,17 +8,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cartable.files import images
-from cartable.files.forms import AttachmentsField
-from cartable.homework.forms import ALLOWED_EXTENSIONS
+from cartable.files.forms import DOCUMENT_EXTENSIONS, AttachmentsField, ImagesField
+from cartable.lib.rich_text import RICH_TEXT_HELP
 from cartable.lib.widgets import DateTimeField
 from cartable.news.models import Audience
 
 MAX_FILES = 5
-
-RICH_TEXT_HELP = _(
-    "Texte simple (les adresses web deviennent des liens) ou HTML simple : gras, italique, listes, liens."
-)
 
 
 def max_bytes() -> int:
@@ -33,19 +28,14 @@ def max_files() -> int:
     return MAX_FILES
 
 
-class ImageField(AttachmentsField):
-    """One image, checked with Pillow (cartable.files.images): a corrupt file or a decompression bomb is
-    refused here with a clear message."""
+class ImageField(ImagesField):
+    """One image, checked with Pillow."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            extensions=images.IMAGE_EXTENSIONS, max_files=one_file, max_bytes=max_bytes, **kwargs
-        )
+        super().__init__(max_files=one_file, max_bytes=max_bytes, **kwargs)
 
     def clean(self, data, initial=None):
         cleaned = super().clean(data, initial)
-        for upload in cleaned:
-            images.check_image(upload)
         return cleaned[0] if cleaned else None
 
 
@@ -90,7 +80,7 @@ class NewsForm(forms.Form):
     )
     remove_image = forms.BooleanField(label=_("Retirer l’image"), required=False)
     attachments = AttachmentsField(
-        label=_("Pièces jointes"), extensions=ALLOWED_EXTENSIONS, max_files=max_files, max_bytes=max_bytes
+        label=_("Pièces jointes"), extensions=DOCUMENT_EXTENSIONS, max_files=max_files, max_bytes=max_bytes
     )
 
     def __init__(self, *args: Any, schools: list[tuple[int, str]], classes: list[tuple[int, str]], **kwargs):

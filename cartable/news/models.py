@@ -69,7 +69,7 @@ class News(models.Model):
         return plain_text(self.body)
 
 
-class Attachment(models.Model):
+class NewsAttachment(models.Model):
     news = models.ForeignKey(News, on_delete=models.CASCADE, related_name="attachments")
     stored = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="news_attachments")
     name = models.CharField(_("nom du fichier"), max_length=200)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cartable.lib import facts
 from cartable.news import access, versions
-from cartable.news.models import Attachment, News
+from cartable.news.models import News, NewsAttachment
 
 WIDGET_ITEMS = 5
 # How many news still to come or current each school's cached list keeps: more than a widget ever shows.
@@ -21,7 +21,7 @@ CACHED_PER_SCHOOL = 60
 def with_details(news: QuerySet[News]) -> QuerySet[News]:
     """News with their school, author, image and files: two more queries for the page."""
     return news.select_related("school", "author", "image", "image_web").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.select_related("stored")),
+        Prefetch("attachments", queryset=NewsAttachment.objects.select_related("stored")),
         "classes",
     )
 

@@ -17,4 +17,4 @@ def bump_schools(school_ids: Iterable[int]) -> None:
     facts.bump(school_key(pk) for pk in set(school_ids))
 
 
-facts.covers("news:", ["news.News", "news.Attachment"])
+facts.covers("news:", ["news.News", "news.NewsAttachment"])

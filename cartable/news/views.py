@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cartable.console.views import console_view
+from cartable.console.decorators import console_view
 from cartable.directory.models import Group, GroupKind, School
 from cartable.files.serving import file_response
 from cartable.lib.errors import Refused

@@ -9,7 +9,7 @@ from PIL import Image
 
 from cartable.files import actions as files
 from cartable.files.tests.helpers import mark_all_clean
-from cartable.news.models import Attachment, News, PublicPage
+from cartable.news.models import News, NewsAttachment, PublicPage
 from tests.matrix import Route, console, expect, logged_in
 from tests.world import World
 
@@ -36,7 +36,7 @@ def _news(world: World) -> News:
         stored = files.store_upload(
             ContentFile(b"Programme", name="programme.txt"), owner=paul, school_id=world.school_a.pk
         )
-        Attachment.objects.create(news=news, stored=stored, name="programme.txt")
+        NewsAttachment.objects.create(news=news, stored=stored, name="programme.txt")
         PublicPage.objects.update_or_create(school=world.school_a, defaults={"enabled": True})
         mark_all_clean()  # the matrix is about access: the antivirus has its own tests (cartable/files)
     return news

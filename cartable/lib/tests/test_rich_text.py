@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cartable.homework.text import editable, rich_text
+from cartable.lib.rich_text import editable, rich_text
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Lesson contents and homework as teachers type them: plain text in, safe HTML out, and back again."""
+"""Rich text as people type it (lessons, homework, news, blog posts): plain text in, safe HTML out, and back
+again."""
 
 from __future__ import annotations
 
@@ -6,8 +7,14 @@ import re
 from html.parser import HTMLParser
 
 from django.utils.html import linebreaks, urlize
+from django.utils.translation import gettext_lazy as _
 
 from cartable.lib.html import sanitize
+
+# The help text under every field that takes rich text.
+RICH_TEXT_HELP = _(
+    "Texte simple (les adresses web deviennent des liens) ou HTML simple : gras, italique, listes, liens."
+)
 
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
