@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "cartable.messaging",
     "cartable.timetable",
     "cartable.homework",
+    "cartable.liaison",
 ]
 
 MIDDLEWARE = [

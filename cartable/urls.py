@@ -32,6 +32,7 @@ urlpatterns = [
     path("notifications/", include("cartable.notifications.urls")),
     path("emploi-du-temps/", include("cartable.timetable.urls")),
     path("cahier-de-textes/", include("cartable.homework.urls")),
+    path("liaison/", include("cartable.liaison.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cartable.portal.urls")),
 ]
