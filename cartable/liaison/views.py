@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cartable.access import communication, policy
@@ -177,7 +178,12 @@ def remind(request, mot_id: int):
     else:
         messages.success(
             request,
-            _("Rappel envoyé à %(count)s responsable(s) qui n'ont pas encore signé.") % {"count": count},
+            ngettext(
+                "Rappel envoyé au responsable qui n'a pas encore signé.",
+                "Rappel envoyé aux %(count)s responsables qui n'ont pas encore signé.",
+                count,
+            )
+            % {"count": count},
         )
     return redirect("liaison:mot", mot_id=found.pk)
 
