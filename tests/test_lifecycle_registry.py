@@ -84,7 +84,12 @@ def test_the_registry_finds_each_apps_module_in_installed_apps_order():
     assert {"accounts", "notifications", "messaging", "homework", "timetable", "feeds"} <= set(labels)
     # Demo data follow the same convention (demo.py), the directory's own coming first from seed().
     seeders = {seeder.__module__ for seeder in service_seeders()}
-    assert seeders == {"cartable.messaging.demo", "cartable.timetable.demo", "cartable.homework.demo"}
+    assert seeders == {
+        "cartable.messaging.demo",
+        "cartable.timetable.demo",
+        "cartable.homework.demo",
+        "cartable.liaison.demo",
+    }
 
 
 # The apps the directory may build on; every other one builds on it and is reached through the registry.
