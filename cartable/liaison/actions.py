@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from cartable.access import communication, policy
 from cartable.access.policy import current_enrolments
 from cartable.directory.models import GroupKind, Person
-from cartable.liaison import access, queries
+from cartable.liaison import access, queries, versions
 from cartable.liaison.models import FamilyMot, Mot, MotPupil, Request, Signature
 from cartable.lib.errors import Refused
 from cartable.notifications.actions import publish
@@ -153,6 +153,7 @@ def send_mot(user: Any, data: MotInput) -> Mot:
         ],
         batch_size=1000,
     )
+    versions.bump_pupils(pupils)
     guardian_ids = set(access.legal_guardians(list(pupils)).values_list("relative_id", flat=True))
     publish(
         NEW_MOT,
@@ -193,6 +194,7 @@ def sign(user: Any, mot: Mot, pupil_id: int, choice: str = "", comment: str = ""
             return mine  # signed already: signing twice changes nothing
         mine.choice, mine.comment, mine.signed_at = choice, comment, timezone.now()
         mine.save(update_fields=["choice", "comment", "signed_at"])
+        versions.bump_pupils([pupil_id])
         return mine
     if others and not mot.both_guardians:
         raise Refused(
@@ -202,7 +204,7 @@ def sign(user: Any, mot: Mot, pupil_id: int, choice: str = "", comment: str = ""
         )
     try:
         with transaction.atomic():
-            return Signature.objects.create(
+            signature = Signature.objects.create(
                 mot=mot,
                 school_id=mot.school_id,
                 pupil_id=pupil_id,
@@ -212,6 +214,8 @@ def sign(user: Any, mot: Mot, pupil_id: int, choice: str = "", comment: str = ""
             )
     except IntegrityError:  # the same guardian, twice at once
         return Signature.objects.get(mot=mot, pupil_id=pupil_id, guardian_id=viewer.person_id)
+    versions.bump_pupils([pupil_id])
+    return signature
 
 
 @transaction.atomic

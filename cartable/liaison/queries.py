@@ -6,6 +6,7 @@ guardians, the signatures.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +15,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cartable.access import policy
+from cartable.directory import versions as directory_versions
 from cartable.directory.models import Person
-from cartable.liaison import access
+from cartable.liaison import access, versions
 from cartable.liaison.models import Mot, MotPupil, Request, Signature
+from cartable.lib import facts
 
 WIDGET_ITEMS = 5
 
@@ -134,10 +137,56 @@ def to_sign(user: Any, child_id: int | None = None) -> list[MotPupil]:
     )
 
 
+@dataclass(frozen=True)
+class ToSignLine:
+    mot_id: int
+    title: str
+    deadline: dt.date | None
+    pupil_id: int
+    first_name: str
+
+
+def to_sign_lines(user: Any, child_id: int | None = None) -> tuple[ToSignLine, ...]:
+    """The widget's lines (WIDGET_ITEMS and one more, to tell there are more): from the shared cache while
+    no mot reached the children and nobody signed for them since, and until midnight (a deadline passes
+    then); else one query."""
+    viewer = policy.viewer_for(user)
+    if viewer.person_id is None or not viewer.child_ids:
+        return ()
+    children = [child_id] if child_id in viewer.child_ids else sorted(viewer.child_ids)
+    today = timezone.localdate()
+
+    def load() -> tuple[tuple, float | None]:
+        rows = tuple(
+            (
+                row.mot_id,
+                row.mot.title,
+                row.mot.deadline.isoformat() if row.mot.deadline else "",
+                row.pupil_id,
+                row.pupil.first_name,
+            )
+            for row in to_sign(user, child_id)[: WIDGET_ITEMS + 1]
+        )
+        midnight = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
+        return rows, midnight.timestamp()
+
+    keys = [versions.pupil_key(pk) for pk in children] + [
+        directory_versions.person_key(pk) for pk in children
+    ]
+    key = f"liaison:tosign:{viewer.person_id}:{child_id or 0}:{today.isoformat()}"
+    return facts.cached_until(key, keys, load, _to_sign_lines)
+
+
+def _to_sign_lines(rows: tuple) -> tuple[ToSignLine, ...]:
+    return tuple(
+        ToSignLine(mot_id, title, dt.date.fromisoformat(deadline) if deadline else None, pupil_id, first_name)
+        for mot_id, title, deadline, pupil_id, first_name in rows
+    )
+
+
 def to_sign_widget(request: Any, child: Any) -> dict | None:
-    """Home: « mots à signer » for a guardian (one query; none for anyone else)."""
-    viewer = policy.viewer_for(request.user)
-    if not viewer.child_ids:
+    """Home: « mots à signer » for a guardian (no query while nothing changed; none for anyone else)."""
+    if not policy.viewer_for(request.user).child_ids:
         return None
-    items = to_sign(request.user, child.pk if child is not None else None)
+    items = to_sign_lines(request.user, child.pk if child is not None else None)
     return {"items": items[:WIDGET_ITEMS], "more": len(items) > WIDGET_ITEMS, "child": child}
