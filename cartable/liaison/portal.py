@@ -30,7 +30,7 @@ registry.register_app(
         url_name="liaison:index",
         icon="liaison",
         description=_("Les mots entre l'école et les familles, à lire et à signer"),
-        profiles=frozenset({Profile.RELATIVE, Profile.TEACHER, Profile.PERSONNEL}),
+        profiles=frozenset({Profile.STUDENT, Profile.RELATIVE, Profile.TEACHER, Profile.PERSONNEL}),
         order=25,
         visible=uses_the_liaison,
     )

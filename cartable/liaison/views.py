@@ -19,12 +19,14 @@ from django.views.decorators.http import require_POST
 from cartable.access import communication, policy
 from cartable.access.policy import current_enrolments
 from cartable.directory.models import Person
+from cartable.directory.queries import home_facts
 from cartable.liaison import access, actions, queries
 from cartable.liaison.forms import FamilyMotForm, MotForm, SignForm
 from cartable.liaison.models import FamilyMot, Mot, MotPupil
 from cartable.lib.errors import Refused
 from cartable.lib.params import parse_int
 from cartable.lib.pdf import render_pdf
+from cartable.portal.views import children_for_page, selected_child_id
 
 RECENT = 30
 
@@ -32,13 +34,21 @@ RECENT = 30
 @login_required
 def index(request):
     viewer = policy.viewer_for(request.user)
+    if not (viewer.child_ids or access.may_write(request.user) or viewer.taught_group_ids):
+        raise Http404  # pupils and staff without a class: the cahier de liaison is not theirs
+    # A guardian's children whose school keeps the cahier de liaison for families; ?enfant= chooses one.
+    children = children_for_page(request, home_facts(request.user).children) if viewer.child_ids else []
+    child_id = selected_child_id(request, [c.pk for c in children], first_by_default=False)
+    child_ids = [child_id] if child_id is not None else [c.pk for c in children]
     children_mots: list[Mot] = []
-    if viewer.child_ids:
+    to_sign: list[MotPupil] = []
+    if child_ids:
         children_mots = list(
             Mot.objects.filter(
-                pk__in=MotPupil.objects.filter(pupil_id__in=viewer.child_ids).values("mot_id")
+                pk__in=MotPupil.objects.filter(pupil_id__in=child_ids).values("mot_id")
             ).select_related("author")[:RECENT]
         )
+        to_sign = [row for row in queries.to_sign(request.user) if row.pupil_id in child_ids]
     writes = access.may_write(request.user)
     mine = (
         list(Mot.objects.filter(author_id=viewer.person_id).order_by("-created_at")[:RECENT])
@@ -62,13 +72,15 @@ def index(request):
         request,
         "liaison/index.html",
         {
-            "to_sign": queries.to_sign(request.user),
+            "children": children,
+            "child_id": child_id,
+            "to_sign": to_sign,
             "children_mots": children_mots,
             "writes": writes,
             "mine": mine,
             "school_mots": school_mots,
             "family": family,
-            "is_guardian": bool(viewer.child_ids),
+            "is_guardian": bool(children),
             "person_id": viewer.person_id,
         },
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cartable.liaison.models import FamilyMot, Mot, MotPupil, Request
-from tests.matrix import Route, expect, logged_in
+from tests.matrix import Route, expect
 from tests.world import World
 
 
@@ -61,7 +61,14 @@ ROUTES: dict[str, Route] = {
 }
 
 MATRIX: dict[str, dict[str, int]] = {
-    "liaison:index": logged_in(200),
+    # Families, teachers of a class, the direction and vie scolaire; not pupils (mots go to their families).
+    "liaison:index": expect(
+        404,
+        anon=302,
+        **dict.fromkeys(
+            ("marie", "marc", "beatrice", "gino", "zack", "tom", "tess", "xavier", "paul", "vera"), 200
+        ),
+    ),
     # Teachers of a class this year, the direction and vie scolaire.
     "liaison:mot_new": expect(404, anon=302, tom=200, tess=200, xavier=200, paul=200, vera=200),
     "liaison:mot": expect(404, anon=302, **READERS),

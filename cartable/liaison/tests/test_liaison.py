@@ -325,7 +325,7 @@ def test_paper_slips_for_the_families_who_have_not_signed(world, as_user):
 
 
 def test_the_signature_table_costs_the_same_queries_whatever_the_class_size(
-    world, as_user, django_assert_num_queries
+    world, as_user, django_assert_num_queries, django_assert_max_num_queries
 ):
     from cartable.directory import actions as directory
     from cartable.directory.models import Profile
@@ -334,7 +334,7 @@ def test_the_signature_table_costs_the_same_queries_whatever_the_class_size(
     tom = as_user("tom")
     url = reverse("liaison:mot", args=[small.pk])
     tom.get(url)  # the user's cached facts
-    with django_assert_num_queries(7) as small_page:
+    with django_assert_max_num_queries(7) as small_page:
         assert tom.get(url).status_code == 200
     small_count = len(small_page.captured_queries)
     big_class = world.class_5b
@@ -376,6 +376,16 @@ def test_the_home_shows_the_mots_to_sign(world, as_user):
     actions.sign(world.fresh_user("marie"), mot, world.person("alice").pk)
     assert "Autorisation de sortie" not in widget(as_user("marc").get("/"))
     assert "widget-liaison-title" not in as_user("tom").get("/").content.decode()
+
+
+def test_the_widget_costs_no_query_once_read(world, client, django_assert_max_num_queries):
+    send(world, title="Autorisation de sortie")
+    world.login(client, "marc")
+    client.get("/")
+    client.get("/")
+    # The session and the user, as on a home without the widget (cartable/portal/tests/test_home.py).
+    with django_assert_max_num_queries(2):
+        assert "Autorisation de sortie" in widget(client.get("/"))
 
 
 # --- Families' mots to a teacher --------------------------------------------------------------------
