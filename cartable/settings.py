@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cartable.homework",
     "cartable.news",
     "cartable.blog",
+    "cartable.liaison",
 ]
 
 MIDDLEWARE = [

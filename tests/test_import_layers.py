@@ -47,7 +47,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("cartable.feeds", "cartable.files"),
     ("cartable.timetable",),
     # The services, side by side: none imports another.
-    ("cartable.messaging", "cartable.homework", "cartable.news", "cartable.blog"),
+    ("cartable.messaging", "cartable.homework", "cartable.news", "cartable.blog", "cartable.liaison"),
 ]
 
 # The project's own wiring, above every app: settings, the root urls, the servers' entry points.

@@ -32,6 +32,8 @@ EVERY_APP = [
     "timetable:index",
     "homework:index",
     "homework:todo",
+    "liaison:index",
+    "liaison:mot",
     "notifications:list",
     "notifications:preferences",
     "directory:search",
@@ -43,9 +45,14 @@ EVERY_APP = [
     "blog:group",
 ]
 PERSONAS = {
-    "marie": EVERY_APP,  # a parent with a child in each school
+    "marie": [*EVERY_APP, "liaison:family_mot_new"],  # a parent with a child in each school
     # A teacher, second factor verified: the lesson form instead of the pupils' to-do list.
-    "tom": [*(name for name in EVERY_APP if name != "homework:todo"), "homework:entry_new", "blog:post_new"],
+    "tom": [
+        *(name for name in EVERY_APP if name != "homework:todo"),
+        "homework:entry_new",
+        "blog:post_new",
+        "liaison:mot_new",
+    ],
     "ada": [  # the collège's ENT admin: the console and the apps it holds
         "portal:home",
         "console:people",

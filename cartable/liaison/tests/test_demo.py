@@ -1,0 +1,34 @@
+"""The demo cahier de liaison: in both demo schools, mots with signatures given and pending."""
+
+import datetime as dt
+
+import pytest
+
+from cartable.directory import demo
+from cartable.directory.models import SchoolKind
+from cartable.liaison import demo as liaison_demo
+from cartable.liaison import queries
+from cartable.liaison.models import Mot, Signature
+
+pytestmark = pytest.mark.django_db
+
+
+def test_both_demo_schools_get_mots_signed_and_waiting(time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 19, 17, 0, tzinfo=dt.UTC))
+    demo.seed(demo.Plan(schools=2, pupils_per_class=4))
+    kinds = set(Mot.objects.values_list("school__kind", flat=True))
+    assert kinds == {SchoolKind.PRIMARY, SchoolKind.SECONDARY}
+    assert Signature.objects.filter(choice="Oui").exists()
+    for mot in Mot.objects.all():
+        table = queries.table(mot)
+        assert table.lines and table.pending_count, mot.title
+    assert Mot.objects.filter(signatures__isnull=False).distinct().count() >= 4
+    # Seeding again writes nothing twice.
+    count = Mot.objects.count()
+    liaison_demo.seed_demo(demo.Plan(schools=2, pupils_per_class=4))
+    assert Mot.objects.count() == count
+
+
+def test_a_benchmark_dataset_gets_no_mot(world):
+    liaison_demo.seed_demo(demo.Plan(schools=50))
+    assert not Mot.objects.exists()
