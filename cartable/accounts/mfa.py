@@ -17,6 +17,7 @@ People who are none of these (families, pupils, staff of a school that does not 
 step, so an admin page still answers them "not found" as if it did not exist.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from cartable.access.policy import viewer_for
@@ -46,6 +47,14 @@ SECOND_FACTOR_OPEN_PREFIXES = (
 # The administration pages: the console with its imports and communication rules, the timetable import,
 # Django's admin. School admins always give their second factor there.
 ADMIN_PREFIXES = ("/admin-ecole/", "/emploi-du-temps/import/", "/django-admin/")
+# Marks an administration page wherever an app mounts it (cartable.console.decorators.console_view marks every
+# console page): the same rule as under ADMIN_PREFIXES, checked once the URL is resolved.
+ADMIN_PAGE = "cartable_admin_page"
+
+
+def admin_page[V: Callable[..., Any]](view: V) -> V:
+    setattr(view, ADMIN_PAGE, True)
+    return view
 
 
 def schools_without_staff_mfa() -> frozenset[int]:
@@ -88,3 +97,12 @@ def second_factor_due(request: Any, *, pending: bool) -> bool:
     if pending or mfa_required_for(user):
         return True
     return path.startswith(ADMIN_PREFIXES) and administers_a_school(user)
+
+
+def second_factor_due_for_view(request: Any, view: Callable[..., Any]) -> bool:
+    """An administration page mounted outside ADMIN_PREFIXES (a console page an app owns): its admin gives the
+    second factor first, as on the console's own addresses."""
+    user = request.user
+    if not getattr(view, ADMIN_PAGE, False) or not user.is_authenticated or user.is_verified():
+        return False
+    return administers_a_school(user)

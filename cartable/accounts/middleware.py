@@ -49,6 +49,11 @@ class AccountGateMiddleware:
                 return redirect(with_next("accounts:charter", request.get_full_path()))
         return self.get_response(request)
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if mfa.second_factor_due_for_view(request, view_func):
+            return redirect(with_next("accounts:mfa", request.get_full_path()))
+        return None
+
     def _charter_accepted(self, request, user) -> bool:
         # The version in force comes from the shared cache; the database is asked once per session and
         # charter version only.

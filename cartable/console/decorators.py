@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.views.decorators.cache import never_cache
 
 from cartable.access import policy
+from cartable.accounts import mfa
 from cartable.console.access import administered_school_or_404
 from cartable.directory.models import School
 from cartable.portal import switches
@@ -28,4 +29,4 @@ def console_view(view, allowed: Callable[[Any, School], bool] = policy.admin_of)
 
     # The console's pages owned by an app (the timetable's import) are the admin's work, not a use of the app:
     # they stay open when a profile of the admin has the app switched off.
-    return switches.stays_on(wrapper)
+    return switches.stays_on(mfa.admin_page(wrapper))
