@@ -269,6 +269,13 @@ def test_no_two_layers_import_each_other():
     assert mutual_pairs(_unit, pages=False) == set()
 
 
+def test_no_function_imports_another_app():
+    """An import of another app inside a function hides a cycle or an upward reach: at the top of the module,
+    where this test sees it, or through a registry."""
+    local, _ = figures()
+    assert [_where(found) for found in local] == []
+
+
 if __name__ == "__main__":
     local, mutual = figures()
     print(f"function-local imports of another app: {len(local)}")

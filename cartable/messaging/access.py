@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cartable.access import policy
 from cartable.communication import rules as communication
+from cartable.console.access import belongs_only_to, can_manage_account
 from cartable.directory.models import (
     STAFF_PROFILES,
     Function,
@@ -210,8 +211,6 @@ def may_block(user: Any, found: Report) -> bool:
     if found.school_id is None:
         return policy.is_platform_admin(user)
     if policy.admin_of(user, found.school_id):
-        from cartable.console.access import can_manage_account
-
         return can_manage_account(user, target.user)
     if not policy.school_wide_staff_of(user, found.school_id):
         return False
@@ -220,8 +219,6 @@ def may_block(user: Any, found: Report) -> bool:
     profiles = set(Membership.objects.filter(person=target).values_list("profile", flat=True))
     if not profiles or profiles - {"Student", "Relative"}:
         return False
-    from cartable.console.access import belongs_only_to
-
     return belongs_only_to(target.user, {found.school_id})
 
 
