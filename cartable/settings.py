@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cartable.homework",
     "cartable.news",
     "cartable.blog",
+    "cartable.albums",
 ]
 
 MIDDLEWARE = [

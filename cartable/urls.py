@@ -34,6 +34,7 @@ urlpatterns = [
     path("cahier-de-textes/", include("cartable.homework.urls")),
     path("actualites/", include("cartable.news.urls")),
     path("blog/", include("cartable.blog.urls")),
+    path("albums/", include("cartable.albums.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cartable.portal.urls")),
 ]
