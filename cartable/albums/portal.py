@@ -1,10 +1,10 @@
-"""The photo albums in the portal: the launcher tile."""
+"""The photo albums in the portal: the launcher tile, the image-rights section of "Mes données"."""
 
 from django.utils.translation import gettext_lazy as _
 
 from cartable.access.policy import viewer_for
-from cartable.directory.models import STAFF_PROFILES
-from cartable.portal.registry import PortalApp, registry
+from cartable.directory.models import STAFF_PROFILES, Person
+from cartable.portal.registry import MyDataSection, PortalApp, registry
 
 
 def sees_albums(user) -> bool:
@@ -23,4 +23,24 @@ registry.register_app(
         order=40,
         visible=sees_albums,
     )
+)
+
+
+def my_image_rights(request) -> dict | None:
+    """ "Mes données": the image-rights answer of a guardian's children (with the link to change it) or of
+    the pupil themselves."""
+    viewer = viewer_for(request.user)
+    ids = set(viewer.child_ids)
+    if viewer.class_ids and viewer.person_id is not None:
+        ids.add(viewer.person_id)
+    if not ids:
+        return None
+    pupils = list(
+        Person.objects.filter(pk__in=ids).select_related("image_rights_consent").order_by("first_name")
+    )
+    return {"pupils": pupils, "child_ids": viewer.child_ids}
+
+
+registry.register_my_data_section(
+    MyDataSection(code="albums", template="albums/my_data_section.html", context=my_image_rights, order=40)
 )

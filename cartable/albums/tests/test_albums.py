@@ -299,3 +299,13 @@ def test_a_purged_pupil_takes_the_photos_showing_them_away(
         lifecycle.forget(Forgetting(person_ids=[alice.pk], user_ids=[]))
     assert set(album_6a.photos.values_list("name", flat=True)) == {"photo-0.jpg", "photo-1.jpg"}
     assert not ConsentChange.objects.filter(pupil=alice).exists()
+
+
+def test_mes_donnees_shows_each_childs_answer_and_the_console_records_the_schools(world, as_user, album_6a):
+    page = as_user("marie").get("/me").content.decode()
+    assert "Droit à l’image" in page and f"/albums/droit-a-l-image/{world.person('alice').pk}" in page
+    assert "refusé" in page
+    assert "Droit à l’image" in as_user("alice").get("/me").content.decode()
+    assert "Droit à l’image" not in as_user("tom").get("/me").content.decode()
+    console = as_user("ada").get(f"/admin-ecole/{world.school_a.uai}/personnes/{world.person('alice').pk}")
+    assert f"/albums/droit-a-l-image/{world.person('alice').pk}" in console.content.decode()
