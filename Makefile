@@ -98,6 +98,7 @@ bench: dev-deps static
 	$(PY) -m bench.run
 	$(PY) -m bench.feeds_import
 	$(PY) -m bench.messaging
+	$(PY) -m bench.albums
 	$(PY) -m bench.timetable
 	$(PY) -m bench.internals
 

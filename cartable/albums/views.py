@@ -9,7 +9,6 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,7 +31,6 @@ def index(request):
     albums = list(
         access.albums_visible_to(request.user)
         .select_related("group", "school")
-        .annotate(count=Count("photos"))
         .order_by("-event_date", "-pk")[:100]
     )
     creates = bool(access.managing_schools(request.user)) or access.creatable_classes(request.user).exists()
