@@ -41,11 +41,19 @@ EVERY_APP = [
     "news:index",
     "news:detail",
     "blog:group",
+    "albums:index",
+    "albums:detail",
+    "albums:photo",
 ]
 PERSONAS = {
     "marie": EVERY_APP,  # a parent with a child in each school
     # A teacher, second factor verified: the lesson form instead of the pupils' to-do list.
-    "tom": [*(name for name in EVERY_APP if name != "homework:todo"), "homework:entry_new", "blog:post_new"],
+    "tom": [
+        *(name for name in EVERY_APP if name != "homework:todo"),
+        "homework:entry_new",
+        "blog:post_new",
+        "albums:new",
+    ],
     "ada": [  # the collège's ENT admin: the console and the apps it holds
         "portal:home",
         "console:people",
@@ -57,6 +65,7 @@ PERSONAS = {
         "timetable:import",
         "news:new",
         "news:public_settings",
+        "albums:consents",
     ],
     "anon": [
         "accounts:login",
