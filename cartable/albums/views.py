@@ -188,6 +188,8 @@ def tag(request, photo_id: int):
             messages.error(request, str(refusal))
         else:
             messages.success(request, _("Les élèves sur la photo sont enregistrés."))
+    else:  # a pupil not offered in the form (another class): nothing written
+        messages.error(request, _("Seuls les élèves de la classe de l’album peuvent y être nommés."))
     return redirect("albums:photo", photo_id=found.pk)
 
 

@@ -139,6 +139,8 @@ def test_forged_posts_are_refused(world, as_user, album_6a):
     # Tom teaches 6A: he may not name a pupil of 5B on its photo, nor make an album of the school's events.
     with pytest.raises(Refused):
         actions.tag_photo(world.fresh_user("tom"), photo, [world.person("carl").pk])
+    response = as_user("tom").post(f"/albums/photo/{photo.pk}/eleves", {"pupils": [world.person("carl").pk]})
+    assert response.status_code == 302 and not photo.tags.exists()
     response = as_user("tom").post("/albums/nouveau", {"title": "x", "where": f"s{world.school_a.pk}"})
     assert response.status_code == 200 and not Album.objects.filter(title="x").exists()
     response = as_user("tom").post("/albums/nouveau", {"title": "x", "where": f"c{world.class_5b.pk}"})
