@@ -99,6 +99,7 @@ bench: dev-deps static
 	$(PY) -m bench.feeds_import
 	$(PY) -m bench.messaging
 	$(PY) -m bench.liaison
+	$(PY) -m bench.albums
 	$(PY) -m bench.timetable
 	$(PY) -m bench.internals
 

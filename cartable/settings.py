@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cartable.news",
     "cartable.blog",
     "cartable.liaison",
+    "cartable.albums",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ urlpatterns = [
     path("actualites/", include("cartable.news.urls")),
     path("blog/", include("cartable.blog.urls")),
     path("liaison/", include("cartable.liaison.urls")),
+    path("albums/", include("cartable.albums.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cartable.portal.urls")),
 ]

@@ -47,7 +47,14 @@ LAYERS: list[tuple[str, ...]] = [
     ("cartable.feeds", "cartable.files"),
     ("cartable.timetable",),
     # The services, side by side: none imports another.
-    ("cartable.messaging", "cartable.homework", "cartable.news", "cartable.blog", "cartable.liaison"),
+    (
+        "cartable.messaging",
+        "cartable.homework",
+        "cartable.news",
+        "cartable.blog",
+        "cartable.liaison",
+        "cartable.albums",
+    ),
 ]
 
 # The project's own wiring, above every app: settings, the root urls, the servers' entry points.

@@ -90,6 +90,7 @@ def test_the_registry_finds_each_apps_module_in_installed_apps_order():
         "cartable.news.demo",
         "cartable.blog.demo",
         "cartable.liaison.demo",
+        "cartable.albums.demo",
     }
 
 

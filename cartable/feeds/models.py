@@ -10,8 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from cartable.directory.models import Person, School, SchoolYear
 
 
+class ConsentSource(models.TextChoices):
+    ONDE = "onde", _("ONDE")
+    SCHOOL = "school", _("l'établissement")
+    GUARDIAN = "guardian", _("un responsable légal")
+
+
 class ImageRightsConsent(models.Model):
-    """A pupil's image-rights consent ("droit à l'image"), from the ONDE "Autorisations photos" column.
+    """A pupil's image-rights consent ("droit à l'image"), from the ONDE "Autorisations photos" column, or
+    recorded by the school, or given or withdrawn by a guardian in "Mes données" (cartable.albums.actions,
+    which keeps the trace of each change).
 
     Photo albums read it before showing a pupil's picture; no row means nobody recorded an answer.
     """
@@ -19,6 +27,8 @@ class ImageRightsConsent(models.Model):
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="image_rights_consent")
     granted = models.BooleanField(_("droit à l'image accordé"))
     recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
+    # An answer given by the school or a guardian is not overwritten by the next ONDE import.
+    source = models.CharField(_("source"), max_length=10, choices=ConsentSource, default=ConsentSource.ONDE)
 
     class Meta:
         verbose_name = _("autorisation de droit à l'image")

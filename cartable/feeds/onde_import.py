@@ -46,7 +46,7 @@ from cartable.directory.models import (
     TeachingAssignment,
 )
 from cartable.feeds import history, onde
-from cartable.feeds.models import FeedImport, ImageRightsConsent
+from cartable.feeds.models import ConsentSource, FeedImport, ImageRightsConsent
 from cartable.feeds.report import ImportReport, ProgressBar
 
 BATCH = 500
@@ -315,7 +315,8 @@ def import_pupils(ctx: _Context, path: Path) -> None:
         if consent is None:
             new_consents.append(ImageRightsConsent(person_id=person_id, granted=granted, recorded_at=now))
             updated.add(key)
-        elif consent.granted != granted:
+        elif consent.source == ConsentSource.ONDE and consent.granted != granted:
+            # A guardian's or the school's answer recorded in Cartable is newer than the extraction's.
             consent.granted = granted
             consent.recorded_at = now
             changed_consents.append(consent)

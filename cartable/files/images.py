@@ -29,6 +29,7 @@ IMAGE_FORMATS = frozenset({"PNG", "JPEG", "GIF", "WEBP", "MPO"})  # MPO: the JPE
 # 50 megapixels: the largest phone photos. Beyond, decoding takes hundreds of megabytes.
 MAX_PIXELS = 50_000_000
 WEB_SIZE = 1280  # the longest side of the copy shown in pages
+THUMB_SIZE = 320  # the longest side of a thumbnail (a photo album's grid)
 
 
 def check_image(upload: UploadedFile[bytes]) -> None:
@@ -97,15 +98,25 @@ def web_copy(stored: StoredFile, owner: Person | None) -> StoredFile | None:
     """A copy of `stored` at most WEB_SIZE pixels on its longest side, stored (in quarantine) through
     cartable.files; None when the original cannot be read any more. Called by the background worker, inside
     the caller's action."""
+    return resized_copy(stored, owner, WEB_SIZE, "web")
+
+
+def thumbnail_copy(stored: StoredFile, owner: Person | None) -> StoredFile | None:
+    """The same at THUMB_SIZE: what a grid of photos shows."""
+    return resized_copy(stored, owner, THUMB_SIZE, "vignette")
+
+
+def resized_copy(stored: StoredFile, owner: Person | None, size: int, suffix: str) -> StoredFile | None:
+    """A copy of `stored` at most `size` pixels on its longest side, named `<stem>-<suffix>.jpg|png`."""
     if not stored.file.name:
         return None
     try:
         with stored.file.open("rb") as handle, Image.open(handle) as image:
             if image.size[0] * image.size[1] > MAX_PIXELS:
                 return None
-            image.draft("RGB", (WEB_SIZE, WEB_SIZE))
+            image.draft("RGB", (size, size))
             copy = ImageOps.exif_transpose(image)  # phones store photos sideways with a rotation tag
-            copy.thumbnail((WEB_SIZE, WEB_SIZE))
+            copy.thumbnail((size, size))
             keep_png = image.format in ("PNG", "GIF") and copy.mode in ("RGBA", "LA", "P")
             out = io.BytesIO()
             if keep_png:
@@ -115,7 +126,7 @@ def web_copy(stored: StoredFile, owner: Person | None) -> StoredFile | None:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
     stem = PurePath(stored.name).stem or "image"
-    name = f"{stem}-web.{'png' if keep_png else 'jpg'}"
+    name = f"{stem}-{suffix}.{'png' if keep_png else 'jpg'}"
     return actions.store_upload(
         ContentFile(out.getvalue(), name=name), owner=owner, school_id=stored.school_id, name=name
     )

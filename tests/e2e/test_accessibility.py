@@ -43,6 +43,9 @@ EVERY_APP = [
     "news:index",
     "news:detail",
     "blog:group",
+    "albums:index",
+    "albums:detail",
+    "albums:photo",
 ]
 PERSONAS = {
     "marie": [*EVERY_APP, "liaison:family_mot_new"],  # a parent with a child in each school
@@ -52,6 +55,7 @@ PERSONAS = {
         "homework:entry_new",
         "blog:post_new",
         "liaison:mot_new",
+        "albums:new",
     ],
     "ada": [  # the collège's ENT admin: the console and the apps it holds
         "portal:home",
@@ -64,6 +68,7 @@ PERSONAS = {
         "timetable:import",
         "news:new",
         "news:public_settings",
+        "albums:consents",
     ],
     "anon": [
         "accounts:login",

@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
@@ -33,6 +34,8 @@ def seed_small(pupils_per_class: int = 3, seed: int = 2026, schools: int = 2) ->
 
 def wipe() -> None:
     """Back to an empty database, as a fresh one would be."""
+    # The demo photos hold their stored files (PROTECT): they go first, through the app registry.
+    apps.get_model("albums", "Photo").objects.all().delete()
     User.objects.all().delete()
     School.objects.all().delete()
     SchoolYear.objects.all().delete()

@@ -302,3 +302,15 @@ def test_real_be1d_sample_imports_completely_and_idempotently(year):
     assert again.writes == 0
     # Lookups go in batches: the query count does not follow the number of rows.
     assert len(queries.captured_queries) < 40
+
+
+def test_an_answer_recorded_in_cartable_is_not_overwritten_by_the_next_import(year, tmp_path):
+    """Maëlle's guardian withdrew or the school recorded another answer: the extraction, older, keeps out."""
+    from cartable.feeds.models import ConsentSource
+
+    shutil.copytree(SAMPLES, tmp_path, dirs_exist_ok=True)
+    import_onde(tmp_path, UAI)
+    maelle = person("Maëlle", "DUPONT")
+    ImageRightsConsent.objects.filter(person=maelle).update(granted=True, source=ConsentSource.GUARDIAN)
+    import_onde(tmp_path, UAI)  # the extraction still says "Non"
+    assert ImageRightsConsent.objects.get(person=maelle).granted is True
