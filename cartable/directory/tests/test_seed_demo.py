@@ -3,7 +3,6 @@
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
@@ -26,20 +25,6 @@ from cartable.directory.models import (
 from conftest import written_once_for_the_module
 
 pytestmark = pytest.mark.django_db
-
-
-def seed_small(pupils_per_class: int = 3, seed: int = 2026, schools: int = 2) -> demo.Summary:
-    return demo.seed(demo.Plan(schools=schools, pupils_per_class=pupils_per_class, seed=seed))
-
-
-def wipe() -> None:
-    """Back to an empty database, as a fresh one would be."""
-    # The demo photos hold their stored files (PROTECT): they go first, through the app registry.
-    apps.get_model("albums", "Photo").objects.all().delete()
-    User.objects.all().delete()
-    School.objects.all().delete()
-    SchoolYear.objects.all().delete()
-    Charter.objects.all().delete()
 
 
 def logins() -> list[str]:
