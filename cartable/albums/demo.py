@@ -14,10 +14,11 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from cartable.access.policy import current_enrolments, current_teaching_assignments
+from cartable.access.policy import current_enrolments
 from cartable.albums.actions import make_copies
 from cartable.albums.models import Album, Photo, PhotoTag
-from cartable.directory.models import Group, GroupKind, School
+from cartable.directory.models import School
+from cartable.directory.queries import first_class_and_teacher
 from cartable.feeds.models import ConsentSource, ImageRightsConsent
 from cartable.files import actions as files
 
@@ -36,20 +37,9 @@ def _picture(number: int) -> bytes:
 
 
 def _album_of(school: School) -> None:
-    group = (
-        Group.objects.filter(school=school, kind=GroupKind.CLASS, year__is_current=True)
-        .order_by("name")
-        .first()
-    )
+    group, teacher_id = first_class_and_teacher(school)
     if group is None or Album.objects.filter(group=group).exists():
         return
-    teacher_id = (
-        current_teaching_assignments()
-        .filter(group=group)
-        .order_by("pk")
-        .values_list("teacher_id", flat=True)
-        .first()
-    )
     pupil_ids = list(
         current_enrolments().filter(group=group).order_by("pk").values_list("student_id", flat=True)[:3]
     )

@@ -8,9 +8,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cartable.access.policy import current_enrolments, current_teaching_assignments
+from cartable.access.policy import current_enrolments
 from cartable.blog.models import Blog, Comment, Post, Status
-from cartable.directory.models import Group, GroupKind, Guardianship, School
+from cartable.directory.models import Guardianship, School
+from cartable.directory.queries import first_class_and_teacher
 
 POSTS = [
     (
@@ -27,20 +28,9 @@ POSTS = [
 
 
 def _blog_of(school: School) -> None:
-    group = (
-        Group.objects.filter(school=school, kind=GroupKind.CLASS, year__is_current=True)
-        .order_by("name")
-        .first()
-    )
+    group, teacher_id = first_class_and_teacher(school)
     if group is None or Post.objects.filter(group=group).exists():
         return
-    teacher_id = (
-        current_teaching_assignments()
-        .filter(group=group)
-        .order_by("pk")
-        .values_list("teacher_id", flat=True)
-        .first()
-    )
     if teacher_id is None:
         return
     pupil_ids = list(

@@ -16,6 +16,7 @@ from cartable.directory.models import (
     Guardianship,
     Membership,
     Person,
+    School,
     SchoolKind,
     TeachingAssignment,
 )
@@ -245,3 +246,22 @@ def groups_of_pupil(person_id: int) -> tuple[int, ...]:
         keys=[versions.person_key(person_id)],
         depends=lambda rows: sorted({versions.school_key(school_id) for _group_id, school_id in rows}),
     )
+
+
+def first_class_and_teacher(school: School) -> tuple[Group | None, int | None]:
+    """The school's first class of the year (by name) and the id of its first teacher: where the services'
+    demo data goes."""
+    group = (
+        Group.objects.filter(school=school, kind=GroupKind.CLASS, year__is_current=True)
+        .order_by("name")
+        .first()
+    )
+    if group is None:
+        return None, None
+    teacher_id = (
+        TeachingAssignment.objects.filter(group=group)
+        .order_by("pk")
+        .values_list("teacher_id", flat=True)
+        .first()
+    )
+    return group, teacher_id
