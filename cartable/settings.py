@@ -3,10 +3,21 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from cartable.lib.env import env_bool, env_int, env_list, env_str, env_time_of_day, env_time_zone
+from cartable.lib.env import (
+    env_bool,
+    env_file,
+    env_int,
+    env_list,
+    env_matching,
+    env_port,
+    env_str,
+    env_time_of_day,
+    env_time_zone,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,6 +59,7 @@ INSTALLED_APPS = [
     "cartable.blog",
     "cartable.liaison",
     "cartable.albums",
+    "cartable.gar",
 ]
 
 MIDDLEWARE = [
@@ -297,6 +309,24 @@ OTP_TOTP_ISSUER = "Cartable"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # How to reach the data protection officer, shown on the privacy page (an address, a link or a phone number).
 DPO_CONTACT = env_str("DPO_CONTACT", "")
+
+# GAR (Gestionnaire d'accès aux ressources): the nightly export of the directory to the GAR (cartable/gar),
+# delivered by SFTP at GAR_EXPORT_TIME (Paris time). Off while GAR_SFTP_HOST is empty; `manage.py export_gar
+# DIR` writes the files without sending them. GAR_SOURCE is the ENT's code in the files' names, given by the
+# GAR; the key is a private key file, the known hosts file holds the GAR server's host key (never trusted on
+# first use).
+GAR_SOURCE = env_matching("GAR_SOURCE", "CARTABLE", r"[A-Za-z0-9-]{1,32}", "1 to 32 letters, digits or dashes")
+GAR_SFTP_HOST = env_str("GAR_SFTP_HOST", "")
+GAR_SFTP_PORT = env_port("GAR_SFTP_PORT", 22)
+GAR_SFTP_USER = env_str("GAR_SFTP_USER", "")
+GAR_SFTP_KEY = env_file("GAR_SFTP_KEY", "")
+GAR_SFTP_KNOWN_HOSTS = env_file("GAR_SFTP_KNOWN_HOSTS", "")
+GAR_SFTP_REMOTE_DIR = env_str("GAR_SFTP_REMOTE_DIR", ".")
+GAR_EXPORT_TIME = env_time_of_day("GAR_EXPORT_TIME", "02:00")
+if GAR_SFTP_HOST and not (GAR_SFTP_USER and GAR_SFTP_KEY and GAR_SFTP_KNOWN_HOSTS):
+    raise ImproperlyConfigured(
+        "GAR_SFTP_HOST is set: GAR_SFTP_USER, GAR_SFTP_KEY and GAR_SFTP_KNOWN_HOSTS must be set too"
+    )
 
 LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
 LOGGING = {

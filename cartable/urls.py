@@ -24,6 +24,7 @@ urlpatterns = [
     # Console pages owned by other apps come first: communication rules, imports (feeds).
     path("admin-ecole/", include("cartable.communication.urls")),
     path("admin-ecole/", include("cartable.feeds.urls")),
+    path("admin-ecole/", include("cartable.gar.urls")),
     path("admin-ecole/", include("cartable.console.urls")),
     path("annuaire/", include("cartable.directory.urls")),
     # The teacher of an école class looks after the pupils' passwords and cards (not the admin console).

@@ -80,3 +80,32 @@ def env_time_zone(name: str, default: str) -> str:
             f"{name} must be a time zone name such as Europe/Paris, got {value!r}"
         ) from error
     return value.strip()
+
+
+def env_port(name: str, default: int) -> int:
+    """A TCP port, 1 to 65535."""
+    port = env_int(name, default)
+    if not 1 <= port <= 65535:
+        raise ImproperlyConfigured(f"{name} must be a port number from 1 to 65535, got {port}")
+    return port
+
+
+def env_file(name: str, default: str = "") -> str:
+    """The path of a file that must exist and be readable when given (a key, a known hosts file)."""
+    value = _given(name)
+    if value is None:
+        return default
+    path = value.strip()
+    if not os.path.isfile(path) or not os.access(path, os.R_OK):
+        raise ImproperlyConfigured(f"{name} must name a readable file, got {value!r}")
+    return path
+
+
+def env_matching(name: str, default: str, pattern: str, what: str) -> str:
+    """A word that must match `pattern` whole (`what` says what is expected, for the error)."""
+    value = _given(name)
+    if value is None:
+        return default
+    if not re.fullmatch(pattern, value.strip()):
+        raise ImproperlyConfigured(f"{name} must be {what}, got {value!r}")
+    return value.strip()

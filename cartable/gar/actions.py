@@ -1,0 +1,80 @@
+"""Every write of the GAR app: the responsables d'affectation (the school's ADML), the persons' opaque
+identifiers (made by the export, run by the command line or the background worker) and what the purge
+forgets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cartable.directory.models import Person, School
+from cartable.gar import access
+from cartable.gar.models import AssignmentManager, GarIdentity, new_ido
+from cartable.lib.errors import Refused
+
+BATCH_SIZE = 5000  # three parameters a row: far below PostgreSQL's 65,535
+
+
+@transaction.atomic
+def add_assignment_manager(actor: Any, school: School, person: Person) -> AssignmentManager:
+    """Make a member of the school's staff one of its responsables d'affectation. The GAR writes to them:
+    they need an email address."""
+    if not access.can_set_managers(actor, school):
+        raise PermissionDenied
+    if not access.staff_of(school).filter(pk=person.pk).exists():
+        raise PermissionDenied
+    if not person.user.email:
+        raise Refused(
+            _(
+                "%(name)s n’a pas d’adresse électronique : le GAR en demande une pour chaque responsable "
+                "d’affectation. Ajoutez-la sur sa fiche, puis recommencez."
+            )
+            % {"name": person.full_name},
+            field="person",
+        )
+    manager, created = AssignmentManager.objects.get_or_create(
+        school=school, person=person, defaults={"set_by": actor if actor.is_authenticated else None}
+    )
+    if not created:
+        raise Refused(
+            _("%(name)s est déjà responsable d’affectation.") % {"name": person.full_name}, field="person"
+        )
+    return manager
+
+
+@transaction.atomic
+def remove_assignment_manager(actor: Any, school: School, manager: AssignmentManager) -> None:
+    if not access.can_set_managers(actor, school) or manager.school_id != school.pk:
+        raise PermissionDenied
+    manager.delete()
+
+
+def ensure_identities(actor: None, person_ids: Iterable[int]) -> dict[int, str]:
+    """{person id: IDO} for these people, making the IDO of those who have none yet (the export runs it from
+    the command line or the worker: no acting user). Three queries at most, whatever the number of people."""
+    assert actor is None, "identities are made by the export only"
+    wanted = sorted(set(person_ids))
+    if not wanted:
+        return {}
+    known = dict(
+        GarIdentity.objects.filter(person_id__in=wanted).values_list("person_id", "ido")
+    )
+    missing = [pk for pk in wanted if pk not in known]
+    if missing:
+        GarIdentity.objects.bulk_create(
+            [GarIdentity(person_id=pk, ido=new_ido()) for pk in missing],
+            batch_size=BATCH_SIZE,
+            ignore_conflicts=True,  # another export made some meanwhile: theirs are kept, read below
+        )
+        known.update(GarIdentity.objects.filter(person_id__in=missing).values_list("person_id", "ido"))
+    return known
+
+
+def forget_people(person_ids: list[int]) -> None:
+    """At the purge (cartable.gar.lifecycle): the IDO goes with the person, and any function they held."""
+    GarIdentity.objects.filter(person_id__in=person_ids).delete()
+    AssignmentManager.objects.filter(person_id__in=person_ids).delete()
