@@ -315,7 +315,9 @@ DPO_CONTACT = env_str("DPO_CONTACT", "")
 # DIR` writes the files without sending them. GAR_SOURCE is the ENT's code in the files' names, given by the
 # GAR; the key is a private key file, the known hosts file holds the GAR server's host key (never trusted on
 # first use).
-GAR_SOURCE = env_matching("GAR_SOURCE", "CARTABLE", r"[A-Za-z0-9-]{1,32}", "1 to 32 letters, digits or dashes")
+GAR_SOURCE = env_matching(
+    "GAR_SOURCE", "CARTABLE", r"[A-Za-z0-9-]{1,32}", "1 to 32 letters, digits or dashes"
+)
 GAR_SFTP_HOST = env_str("GAR_SFTP_HOST", "")
 GAR_SFTP_PORT = env_port("GAR_SFTP_PORT", 22)
 GAR_SFTP_USER = env_str("GAR_SFTP_USER", "")

@@ -60,9 +60,7 @@ def ensure_identities(actor: None, person_ids: Iterable[int]) -> dict[int, str]:
     wanted = sorted(set(person_ids))
     if not wanted:
         return {}
-    known = dict(
-        GarIdentity.objects.filter(person_id__in=wanted).values_list("person_id", "ido")
-    )
+    known = dict(GarIdentity.objects.filter(person_id__in=wanted).values_list("person_id", "ido"))
     missing = [pk for pk in wanted if pk not in known]
     if missing:
         GarIdentity.objects.bulk_create(

@@ -153,7 +153,9 @@ def load(degree: Degree, schools: list[School]) -> Snapshot:
         "person__last_name",
         "person__birth_date",
     )
-    for person_id, school_id, profile, functions, first, last, born in rows.order_by("person_id", "school_id"):
+    for person_id, school_id, profile, functions, first, last, born in rows.order_by(
+        "person_id", "school_id"
+    ):
         uai = uai_of[school_id]
         if profile == Profile.STUDENT:
             pupil = pupils.setdefault(person_id, Person(person_id, first, last, born))
@@ -180,7 +182,7 @@ def load(degree: Degree, schools: list[School]) -> Snapshot:
         for pupil, group in Enrolment.objects.filter(**in_year).values_list("student_id", "group_id")
         if pupil in pupils and group in groups
     ]
-    teaching = [
+    teaching: list[tuple[int, int, int | None]] = [
         (teacher, group, subject)
         for teacher, group, subject in TeachingAssignment.objects.filter(**in_year).values_list(
             "teacher_id", "group_id", "subject_id"
@@ -197,7 +199,9 @@ def load(degree: Degree, schools: list[School]) -> Snapshot:
         (person_id, uai_of[school_id], last, first, email)
         for person_id, school_id, last, first, email in AssignmentManager.objects.filter(school__in=schools)
         .order_by("person_id", "school_id")
-        .values_list("person_id", "school_id", "person__last_name", "person__first_name", "person__user__email")
+        .values_list(
+            "person_id", "school_id", "person__last_name", "person__first_name", "person__user__email"
+        )
         # Only while they are staff of that school, still there, with an address to write to.
         if person_id in staff and uai_of[school_id] in staff[person_id].schools and email
     ]
@@ -244,7 +248,9 @@ class Writer:
 
     def etab(self) -> etree._Element:
         E, snap = self.E, self.snap
-        children = [E.GAREtab(E.GARStructureUAI(s.uai), E.GARStructureNomCourant(s.name)) for s in snap.schools]
+        children = [
+            E.GAREtab(E.GARStructureUAI(s.uai), E.GARStructureNomCourant(s.name)) for s in snap.schools
+        ]
         if self.degree is SECOND:
             mefs = sorted(
                 {(snap.groups[pk].uai, *mef) for pk, mef in self.group_mefs.items() if mef is not None}
@@ -340,13 +346,13 @@ class Writer:
             if snap.groups[group].kind != GroupKind.CLASS:
                 divisions[group].update(snap.groups[c].name for c in classes_of_pupil[pupil])
         children = []
-        for pk, group in snap.groups.items():
-            is_class = group.kind == GroupKind.CLASS
+        for pk, row in snap.groups.items():
+            is_class = row.kind == GroupKind.CLASS
             children.append(
                 E.GARGroupe(
-                    E.GARGroupeCode(group.name),
-                    E.GARStructureUAI(group.uai),
-                    E.GARGroupeLibelle(group.name),
+                    E.GARGroupeCode(row.name),
+                    E.GARStructureUAI(row.uai),
+                    E.GARGroupeLibelle(row.name),
                     E.GARGroupeStatut("DIVISION" if is_class else "GROUPE"),
                     *[E.GARGroupeDivAppartenance(name) for name in sorted(divisions[pk])],
                 )
@@ -361,7 +367,9 @@ class Writer:
             else:
                 members.add((snap.groups[group].uai, teacher, snap.groups[group].name))
         children += [
-            E.GARPersonGroupe(E.GARStructureUAI(uai), E.GARPersonIdentifiant(snap.ido[pk]), E.GARGroupeCode(code))
+            E.GARPersonGroupe(
+                E.GARStructureUAI(uai), E.GARPersonIdentifiant(snap.ido[pk]), E.GARGroupeCode(code)
+            )
             for uai, pk, code in sorted(members)
         ]
         if self.degree is SECOND:
@@ -437,7 +445,9 @@ def export(output_dir: Path, source: str, now: datetime, uai: str | None = None)
         for kind, root in documents.items():
             checker = schema(degree)
             if not checker.validate(root):
-                raise InvalidExport(f"{file_name(source, degree, stamp, kind)}: {checker.error_log.last_error}")
+                raise InvalidExport(
+                    f"{file_name(source, degree, stamp, kind)}: {checker.error_log.last_error}"
+                )
         for kind, root in documents.items():
             path = output_dir / file_name(source, degree, stamp, kind)
             path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

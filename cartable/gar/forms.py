@@ -13,6 +13,8 @@ class ManagerForm(forms.Form):
 
     def __init__(self, *args, staff=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", _("Choisir une personne"))] + [
+        field = self.fields["person"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Choisir une personne"))] + [
             (str(person.pk), person.full_name) for person in staff
         ]

@@ -1,5 +1,5 @@
-"""The GAR app in a person's lifecycle (cartable.lib.lifecycle): the IDO is the person's and goes at the purge,
-with any function of responsable d'affectation they held; the nightly delivery to the GAR is queued by
+"""The GAR app in a person's lifecycle (cartable.lib.lifecycle): the IDO is the person's and goes at the
+purge, with any function of responsable d'affectation they held; the nightly delivery to the GAR is queued by
 plan_daily_tasks when it is configured (GAR_SFTP_HOST)."""
 
 from __future__ import annotations

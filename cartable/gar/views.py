@@ -19,7 +19,11 @@ from cartable.lib.errors import Refused
 def managers(request, school):
     current = list(access.managers_of(school))
     named = {manager.person_id for manager in current}
-    staff = [person for person in access.staff_of(school).order_by("last_name", "first_name") if person.pk not in named]
+    staff = [
+        person
+        for person in access.staff_of(school).order_by("last_name", "first_name")
+        if person.pk not in named
+    ]
     form = ManagerForm(request.POST or None, staff=staff)
     if request.method == "POST" and form.is_valid():
         person = access.staff_member_of_school_or_404(school, form.cleaned_data["person"])

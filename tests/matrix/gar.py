@@ -1,6 +1,6 @@
-"""Access matrix of the GAR's console page (cartable.gar): the responsables d'affectation of school A are named
-and removed by its ADML and the platform admin only; school B's ADML, the teachers, the direction and everyone
-else get 404."""
+"""Access matrix of the GAR's console page (cartable.gar): the responsables d'affectation of school A are
+named and removed by its ADML and the platform admin only; school B's ADML, the teachers, the direction and
+everyone else get 404."""
 
 from __future__ import annotations
 

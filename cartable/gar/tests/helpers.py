@@ -1,4 +1,4 @@
-"""Reading back what the export wrote, with the GAR's own schemas (the copies kept in cartable/gar/schemas)."""
+"""Reading back what the export wrote, with the GAR's own schemas (the copies in cartable/gar/schemas)."""
 
 from __future__ import annotations
 

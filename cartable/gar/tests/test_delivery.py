@@ -62,7 +62,9 @@ def _delivered(depot: Path) -> tuple[Path, str]:
     return archives[0], md5
 
 
-def test_the_nightly_task_delivers_the_archive_and_its_md5(world, gar_server, tmp_path, django_capture_on_commit_callbacks):
+def test_the_nightly_task_delivers_the_archive_and_its_md5(
+    world, gar_server, tmp_path, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         sent = tasks.deliver_gar_export.call()
     archive, md5 = _delivered(gar_server)
@@ -104,7 +106,9 @@ def test_a_key_the_server_does_not_know_is_refused(world, gar_server, settings, 
     assert list(gar_server.iterdir()) == []
 
 
-def test_the_export_is_scheduled_only_when_the_delivery_is_configured(db, settings, django_capture_on_commit_callbacks):
+def test_the_export_is_scheduled_only_when_the_delivery_is_configured(
+    db, settings, django_capture_on_commit_callbacks
+):
     settings.GAR_SFTP_HOST = ""
     with django_capture_on_commit_callbacks(execute=True):
         assert lifecycle.schedule() == ["export GAR non configuré (GAR_SFTP_HOST vide) : rien à programmer"]

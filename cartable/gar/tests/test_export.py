@@ -39,6 +39,7 @@ pytestmark = pytest.mark.django_db
 def world(module_world):
     return module_world
 
+
 NOW = dt.datetime(2026, 12, 3, 2, 0, tzinfo=dt.UTC)
 
 
@@ -59,7 +60,9 @@ def test_the_second_degree_files_are_valid_and_say_who_is_who(world: World, tmp_
     etab = trees["Etab"]
     assert texts(etab, "//men:GAREtab/men:GARStructureUAI") == ["0690002B", "0750001A"]
     assert ("0750001A", "10010012110") in zip(
-        texts(etab, "//men:GARMEF/men:GARStructureUAI"), texts(etab, "//men:GARMEF/men:GARMEFCode"), strict=True
+        texts(etab, "//men:GARMEF/men:GARStructureUAI"),
+        texts(etab, "//men:GARMEF/men:GARMEFCode"),
+        strict=True,
     )
     assert "Mathématiques" in texts(etab, "//men:GARMatiere/men:GARMatiereLibelle")
 
@@ -181,8 +184,10 @@ def _ecole(world: World) -> tuple[School, Person, Person]:
             birth_date=dt.date(2020, 4, 1),
         )
     )
-    other = directory.create_person(
-        directory.NewPerson(first_name="Noé", last_name="Henry", school=school, profile=Profile.STUDENT, groups=[cm2])
+    directory.create_person(
+        directory.NewPerson(
+            first_name="Noé", last_name="Henry", school=school, profile=Profile.STUDENT, groups=[cm2]
+        )
     )
     teacher = directory.create_person(
         directory.NewPerson(first_name="Julie", last_name="Masson", school=school, profile=Profile.TEACHER)
@@ -195,7 +200,7 @@ def _ecole(world: World) -> tuple[School, Person, Person]:
 
 
 def test_the_first_degree_files_follow_the_1d_schema(world, tmp_path):
-    school, pupil, teacher = _ecole(world)
+    _school, pupil, teacher = _ecole(world)
     files = _export(tmp_path)
     assert {"Etab_1D", "Eleve_1D", "Enseignant_1D", "Groupe_1D", "RespAff_1D", "Eleve"} <= set(files)
     assert files["Eleve_1D"].name == "ENT_CARTABLE_1D_Complet_20261203_020000_Eleve_0000.xml"
@@ -269,7 +274,9 @@ def _big_college(world: World, pupils: int = 1000) -> School:
     )
     TeachingAssignment.objects.bulk_create(
         [
-            TeachingAssignment(teacher=teacher, group=classes[(n * 4 + k) % len(classes)], subject=subjects[n % 10])
+            TeachingAssignment(
+                teacher=teacher, group=classes[(n * 4 + k) % len(classes)], subject=subjects[n % 10]
+            )
             for n, teacher in enumerate(teachers)
             for k in range(4)
         ]

@@ -1,5 +1,5 @@
-"""The responsables d'affectation: named by the school's ADML among its staff, in the console. Who may (Ada for
-school A, the platform admin) and who may not (Bruno, ADML of school B; a teacher; the direction)."""
+"""The responsables d'affectation: named by the school's ADML among its staff, in the console. Who may (Ada
+for school A, the platform admin) and who may not (Bruno, ADML of school B; a teacher; the direction)."""
 
 from __future__ import annotations
 
