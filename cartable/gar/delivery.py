@@ -50,8 +50,13 @@ def pack(files: list[Path], output_dir: Path, name: str) -> Package:
 
 
 def _client() -> paramiko.SSHClient:
-    for name in ("GAR_SFTP_USER", "GAR_SFTP_KEY", "GAR_SFTP_KNOWN_HOSTS"):
-        if not getattr(settings, name):
+    given = {
+        "GAR_SFTP_USER": settings.GAR_SFTP_USER,
+        "GAR_SFTP_KEY": settings.GAR_SFTP_KEY,
+        "GAR_SFTP_KNOWN_HOSTS": settings.GAR_SFTP_KNOWN_HOSTS,
+    }
+    for name, value in given.items():
+        if not value:
             raise ImproperlyConfigured(f"{name} must be set to deliver the GAR export")
     client = paramiko.SSHClient()
     client.load_host_keys(settings.GAR_SFTP_KNOWN_HOSTS)
