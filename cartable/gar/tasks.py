@@ -54,11 +54,12 @@ def run_delivery(now: datetime.datetime) -> list[str]:
 
 @task()
 def deliver_gar_export() -> list[str]:
-    sent: list[str] = []
-    if delivery.is_configured():
-        sent = run_delivery(timezone.now())
-        logger.info("GAR export delivered: %s", sent)
-        # This run is still RUNNING while it plans the next one: queue it directly.
-        moment = next_run(timezone.now() + datetime.timedelta(minutes=1))
-        transaction.on_commit(lambda: deliver_gar_export.using(run_after=moment).enqueue())
+    if not delivery.is_configured():
+        return []  # the delivery was switched off since: no next run
+    # The next night's run is queued first, so that a server down tonight does not stop the deliveries. This
+    # run is still RUNNING while it plans the next one: queue it directly.
+    moment = next_run(timezone.now() + datetime.timedelta(minutes=1))
+    transaction.on_commit(lambda: deliver_gar_export.using(run_after=moment).enqueue())
+    sent = run_delivery(timezone.now())
+    logger.info("GAR export delivered: %s", sent)
     return sent

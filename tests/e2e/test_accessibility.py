@@ -69,6 +69,7 @@ PERSONAS = {
         "news:new",
         "news:public_settings",
         "albums:consents",
+        "gar:managers",
     ],
     "anon": [
         "accounts:login",

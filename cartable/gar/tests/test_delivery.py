@@ -83,6 +83,18 @@ def test_the_nightly_task_delivers_the_archive_and_its_md5(
     assert queued.run_after is not None
 
 
+def test_a_server_down_tonight_fails_the_run_and_keeps_tomorrow_s(
+    world, gar_server, settings, django_capture_on_commit_callbacks
+):
+    settings.GAR_SFTP_PORT = 1  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(OSError):
+        tasks.deliver_gar_export.call()
+    assert DBTaskResult.objects.filter(
+        task_path=tasks.deliver_gar_export.module_path, status="READY"
+    ).exists()
+    assert list(gar_server.iterdir()) == []
+
+
 def test_the_command_sends_with_send(world, gar_server, tmp_path):
     call_command("export_gar", str(tmp_path / "out"), "--school", world.school_b.uai, "--send")
     archive, md5 = _delivered(gar_server)
