@@ -208,10 +208,13 @@ def _mot_page(request, found: Mot, error: str = "", status: int = 200):
         "open": found.is_open(),
         "error": error,
         "attachments": list(found.attachments.select_related("stored")),
-        "editable": access.can_edit(request.user, found),
     }
     if manages:
         context["table"] = queries.table(found)
+        # can_edit's rule, read from the table the page has (every signature is in it): no query more.
+        context["editable"] = found.author_id == policy.viewer_for(request.user).person_id and not any(
+            line.signatures for line in context["table"].lines
+        )
         if request.htmx and request.GET.get("partiel") == "tableau":
             return render(request, "liaison/mot.html#table", context)
     children = access.children_concerned(request.user, found)
