@@ -348,3 +348,24 @@ def test_mes_donnees_shows_each_childs_answer_and_the_console_records_the_school
     assert "Droit à l’image" not in as_user("tom").get("/me").content.decode()
     console = as_user("ada").get(f"/admin-ecole/{world.school_a.uai}/personnes/{world.person('alice').pk}")
     assert f"/albums/droit-a-l-image/{world.person('alice').pk}" in console.content.decode()
+
+
+def test_the_console_shows_the_image_rights_through_the_registry_only(world, as_user, album_6a, monkeypatch):
+    """The console sits below the albums (tests/test_import_layers.py): its person page names no album
+    route; the albums add the line through cartable.portal.registry."""
+    from pathlib import Path
+
+    import cartable.console
+    from cartable.portal.registry import registry
+
+    templates = Path(cartable.console.__file__).parent / "templates"
+    for template in templates.rglob("*.html"):
+        assert "albums" not in template.read_text() and "image_rights" not in template.read_text(), template
+    alice_page = f"/admin-ecole/{world.school_a.uai}/personnes/{world.person('alice').pk}"
+    tom_page = f"/admin-ecole/{world.school_a.uai}/personnes/{world.person('tom').pk}"
+    body = as_user("ada").get(alice_page).content.decode()
+    assert "Droit à l’image" in body and "refusé" in body and "/albums/droit-a-l-image/" in body
+    assert "Droit à l’image" not in as_user("ada").get(tom_page).content.decode()  # no class: no answer
+    monkeypatch.setattr(registry, "console_person_facts", {})
+    body = as_user("ada").get(alice_page).content.decode()
+    assert "Droit à l’image" not in body and "/albums/" not in body
