@@ -4,8 +4,8 @@ image-rights answer on their page of the school admin console."""
 from django.utils.translation import gettext_lazy as _
 
 from cartable.access.policy import viewer_for
-from cartable.directory.models import STAFF_PROFILES, Person
 from cartable.albums.access import managing_schools
+from cartable.directory.models import STAFF_PROFILES, Person
 from cartable.feeds.models import ImageRightsConsent
 from cartable.portal.registry import ConsolePersonFact, MyDataSection, PortalApp, registry
 

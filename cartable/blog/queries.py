@@ -34,7 +34,7 @@ def _latest_of(group_id: int) -> tuple[tuple, ...]:
             .order_by("-published_at", "-pk")
             .values_list("pk", "title", "published_at", "group__name")[:WIDGET_ITEMS]
         )
-        return tuple((pk, title, when.timestamp(), name) for pk, title, when, name in rows)
+        return tuple((pk, title, when.timestamp(), name) for pk, title, when, name in rows if when)
 
     return facts.cached(versions.group_key(group_id), [versions.group_key(group_id)], load)
 

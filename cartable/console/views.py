@@ -294,7 +294,7 @@ def person_detail(request, school, person_id):
 
 def _person_facts(request, school, person) -> list[str]:
     """The lines other apps add to the person's page (portal.registry): the console imports none of them."""
-    html = []
+    html: list[str] = []
     for fact in registry.sorted_console_person_facts():
         values = fact.context(request, school, person)
         if values is not None:

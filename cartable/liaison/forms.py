@@ -13,7 +13,6 @@ from cartable.liaison.models import Request
 from cartable.lib.params import parse_int
 from cartable.lib.widgets import DateField
 
-
 MAX_FILES = 5
 
 

@@ -2,10 +2,10 @@
 French rule. Without one, gettext's fallback picks the singular for 1 only (the English rule), and
 « 0 familles sur 1 » shows where French writes « 0 famille sur 1 » (singular for 0 and 1).
 
-`make messages` extracts each catalogue for `fr` as for `en`, then runs this module on the `fr` files: it keeps
-only the plural entries, each translated by itself (form 0 the singular source, form 1 the plural source),
-under the French plural rule. Singular strings need no French catalogue (the source is French), so the files
-stay small and change only when a plural string does.
+`make messages` extracts each catalogue for `fr` as for `en`, then runs this module on the `fr` files: it
+keeps only the plural entries, each translated by itself (form 0 the singular source, form 1 the plural
+source), under the French plural rule. Singular strings need no French catalogue (the source is French), so
+the files stay small and change only when a plural string does.
 
     python -m cartable.lib.french_plurals cartable/locale/fr/LC_MESSAGES/django.po cartable/*/locale/fr/…
 """
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 PLURAL_FORMS = "nplurals=2; plural=(n > 1);"
-HEADER = f"""# French plural forms of Cartable (the source strings are French: see cartable/lib/french_plurals.py).
+HEADER = f"""# French plural forms of Cartable, whose strings are French (cartable/lib/french_plurals.py).
 # This file is distributed under the same license as Cartable (AGPL-3.0-or-later).
 msgid ""
 msgstr ""

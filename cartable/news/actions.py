@@ -221,7 +221,9 @@ def notify_publication(news_id: int, now: dt.datetime | None = None) -> bool:
 def notify_due(now: dt.datetime) -> int:
     """The nightly catch-up: news published in the last days whose audience was not told (the worker was
     down at the publication date). Returns how many news items were told."""
-    due = list(News.objects.filter(access.current_q(now), notified_at__isnull=True).values_list("pk", flat=True))
+    due = list(
+        News.objects.filter(access.current_q(now), notified_at__isnull=True).values_list("pk", flat=True)
+    )
     return sum(1 for pk in due if notify_publication(pk, now))
 
 

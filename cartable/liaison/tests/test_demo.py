@@ -44,7 +44,9 @@ def test_the_demo_deadlines_fall_on_school_days(time_machine):
     outings = Mot.objects.filter(title__startswith="Sortie au musée")
     assert outings.count() == 2 and {mot.deadline for mot in outings} == {dt.date(2027, 1, 4)}
     for mot in Mot.objects.exclude(deadline=None).select_related("school"):
-        off = holidays_between([mot.school_id], mot.deadline, mot.deadline)
-        assert mot.deadline.weekday() < 5 and mot.deadline not in off, mot.title
+        deadline = mot.deadline
+        assert deadline is not None
+        off = holidays_between([mot.school_id], deadline, deadline)
+        assert deadline.weekday() < 5 and deadline not in off, mot.title
         if mot.school.kind == SchoolKind.PRIMARY:
-            assert mot.deadline.weekday() != 2, mot.title
+            assert deadline.weekday() != 2, mot.title

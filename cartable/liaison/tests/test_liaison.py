@@ -10,6 +10,7 @@ import io
 import pytest
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from cartable.liaison import actions, queries
 from cartable.liaison.models import FamilyMot, Mot, Request, Signature
@@ -457,7 +458,7 @@ def test_the_communication_rules_apply_to_a_family_mot(world):
 
 
 def test_the_author_edits_a_mot_until_a_family_signs(world, as_user):
-    mot = send(world, deadline=dt.date.today() + dt.timedelta(days=7))
+    mot = send(world, deadline=timezone.localdate() + dt.timedelta(days=7))
     edit_url = reverse("liaison:mot_edit", args=[mot.pk])
     # Only its author: not the direction or vie scolaire who follow it, nor a family, nor another teacher.
     for name in ("paul", "vera", "marie", "tess", "xavier"):

@@ -210,7 +210,9 @@ def test_a_publication_is_told_to_its_audience_only(
     world, as_user, django_capture_on_commit_callbacks, run_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        to_5b = publish(world, title="Sortie au musée", audience=Audience.CLASSES, class_ids=[world.class_5b.pk])
+        to_5b = publish(
+            world, title="Sortie au musée", audience=Audience.CLASSES, class_ids=[world.class_5b.pk]
+        )
         to_parents = publish(world, title="Réunion", audience=Audience.PROFILES, for_relatives=True)
         to_school = publish(world, title="Kermesse", by="vera")
     run_tasks()
@@ -263,8 +265,9 @@ def told_names(world, news: News) -> set[str]:
     from cartable.notifications.models import Notification
 
     ids = set(
-        Notification.objects.filter(event__kind="news.published", event__url=f"/actualites/{news.pk}/")
-        .values_list("recipient_id", flat=True)
+        Notification.objects.filter(
+            event__kind="news.published", event__url=f"/actualites/{news.pk}/"
+        ).values_list("recipient_id", flat=True)
     )
     return {name for name, person in world.people.items() if person.pk in ids}
 
@@ -272,7 +275,9 @@ def told_names(world, news: News) -> set[str]:
 def told_count(news: News) -> int:
     from cartable.notifications.models import Notification
 
-    return Notification.objects.filter(event__kind="news.published", event__url=f"/actualites/{news.pk}/").count()
+    return Notification.objects.filter(
+        event__kind="news.published", event__url=f"/actualites/{news.pk}/"
+    ).count()
 
 
 # --- Home widget and list ------------------------------------------------------------------------------
