@@ -71,25 +71,29 @@ lint: dev-deps
 # the project's own templates and settings (cartable/locale). Translate what is new in each .po, then run it again:
 # tests/test_translations.py fails while a string is missing, untranslated, fuzzy, or a .mo is stale.
 # Locations without line numbers and no POT-Creation-Date: the .po files change only when the strings do.
+# The `fr` catalogues hold the plural strings only, filled by cartable/lib/french_plurals.py: without them a
+# French plural would follow the English rule (« 0 familles » for « 0 famille »).
 APPS := $(sort $(patsubst cartable/%/apps.py,%,$(wildcard cartable/*/apps.py)))
 messages: dev-deps
 	@set -e; for app in $(APPS); do \
 		echo "cartable/$$app"; mkdir -p cartable/$$app/locale; \
-		(cd cartable/$$app && DEBUG=true ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --no-wrap --add-location file \
-			--ignore "tests/*" --ignore "static/*"); \
+		(cd cartable/$$app && DEBUG=true ../../$(PY) ../../manage.py makemessages -l en -l fr --no-obsolete --no-wrap \
+			--add-location file --ignore "tests/*" --ignore "static/*"); \
 	done
 	@mkdir -p cartable/locale
-	cd cartable && DEBUG=true ../$(PY) ../manage.py makemessages -l en --no-obsolete --no-wrap --add-location file --ignore "static/*" \
-		$(foreach app,$(APPS),--ignore "$(app)/*")
+	cd cartable && DEBUG=true ../$(PY) ../manage.py makemessages -l en -l fr --no-obsolete --no-wrap --add-location file \
+		--ignore "static/*" $(foreach app,$(APPS),--ignore "$(app)/*")
 	sed -i '/^"POT-Creation-Date: /d' cartable/locale/en/LC_MESSAGES/django.po cartable/*/locale/en/LC_MESSAGES/django.po
+	$(PY) -m cartable.lib.french_plurals cartable/locale/fr/LC_MESSAGES/django.po cartable/*/locale/fr/LC_MESSAGES/django.po
 	DEBUG=true $(PY) manage.py compilemessages --ignore ".venv/*" --ignore "var/*" --ignore "build/*"
 
 # One app's catalogue only: `make messages-app APP=messaging`.
 messages-app: dev-deps
 	mkdir -p cartable/$(APP)/locale
-	cd cartable/$(APP) && DEBUG=true ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --no-wrap --add-location file \
-		--ignore "tests/*" --ignore "static/*"
+	cd cartable/$(APP) && DEBUG=true ../../$(PY) ../../manage.py makemessages -l en -l fr --no-obsolete --no-wrap \
+		--add-location file --ignore "tests/*" --ignore "static/*"
 	sed -i '/^"POT-Creation-Date: /d' cartable/$(APP)/locale/en/LC_MESSAGES/django.po
+	$(PY) -m cartable.lib.french_plurals cartable/$(APP)/locale/fr/LC_MESSAGES/django.po
 	cd cartable/$(APP) && DEBUG=true ../../$(PY) ../../manage.py compilemessages
 
 # Each figure is one JSON line on stdout: the home page and logins, the AAF importer, messaging, the timetable,

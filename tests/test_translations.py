@@ -238,3 +238,47 @@ def test_an_anonymous_visitor_with_the_language_cookie_gets_english_pages(world,
     }
     for url, (english, french) in pages.items():
         assert_english(english_page(client, url), english, french, url)
+
+
+# French plurals: the source strings are French, so only the plural ones need a French catalogue.
+
+
+def plural_entries(path: Path) -> dict[tuple[str | None, str], dict]:
+    return {(e["msgctxt"], e["msgid"]): e for e in read_po(path) if e["msgid_plural"] is not None}
+
+
+@pytest.mark.parametrize("folder", CATALOGUES, ids=lambda folder: folder.name)
+def test_the_french_catalogue_holds_every_plural_string_under_the_french_rule(folder, tmp_path):
+    """Without it ngettext falls back to the English rule: « 0 familles sur 1 » instead of « 0 famille »."""
+    require("msgfmt")
+    french = folder / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    assert french.exists(), f"{french.relative_to(ROOT)} is missing. {FIX}"
+    assert '"Plural-Forms: nplurals=2; plural=(n > 1);\\n"' in french.read_text(encoding="utf-8")
+    english, ours = plural_entries(po_path(folder)), plural_entries(french)
+    assert set(ours) == set(english), f"{french.relative_to(ROOT)} is not up to date. {FIX}"
+    for entry in ours.values():
+        assert entry["msgstr"] == [entry["msgid"], entry["msgid_plural"]], entry["msgid"]
+        assert not entry["fuzzy"], entry["msgid"]
+    assert all(entry["msgid_plural"] for entry in read_po(french)), "plural strings only"
+    compiled = tmp_path / "django.mo"
+    subprocess.run(["msgfmt", "--check-format", "-o", str(compiled), str(french)], check=True)
+    committed = french.with_suffix(".mo")
+    assert committed.exists() and committed.read_bytes() == compiled.read_bytes(), f"{committed}: {FIX}"
+
+
+def test_french_plurals_take_the_singular_for_0_and_1_and_english_ones_for_1_only():
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    singular = "%(done)s famille sur %(total)s a signé ou répondu."
+    plural = "%(done)s familles sur %(total)s ont signé ou répondu."
+    with translation.override("fr"):
+        said = {n: ngettext(singular, plural, n) % {"done": n, "total": 3} for n in (0, 1, 2)}
+    assert said == {
+        0: "0 famille sur 3 a signé ou répondu.",
+        1: "1 famille sur 3 a signé ou répondu.",
+        2: "2 familles sur 3 ont signé ou répondu.",
+    }
+    with translation.override("en"):
+        said = ngettext(singular, plural, 0) % {"done": 0, "total": 3}
+    assert said == "0 families out of 3 have signed or replied."

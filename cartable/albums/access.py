@@ -3,6 +3,10 @@
 
 - A class's album is seen by the class's pupils, their legal guardians and every staff member of its school;
   a school event's album (no class) by the pupils of the school's classes, their guardians and its staff.
+- An album of a past school year stays with the families it was theirs: the pupils who were in its class
+  that year (or, for a school event, in a class of the school the year it was made) and their legal
+  guardians, for as long as the directory keeps those enrolments — until the pupil's data is purged, at the
+  latest 92 days after they leave (rule C5). The school year's rollover hides nothing.
 - It is managed (photos added, tagged, removed) by the teachers of its class and by the school's direction
   and ENT admin (ADML), who also create the albums of school events.
 - Image rights: the staff of the album's school see every photo. A pupil or a guardian sees a photo only
@@ -16,12 +20,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import DateField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from cartable.access import policy
 from cartable.albums.models import Album, Photo, PhotoTag
-from cartable.directory.models import STAFF_PROFILES, Function, Group, GroupKind, Person
+from cartable.directory.models import STAFF_PROFILES, Enrolment, Function, Group, GroupKind, Person, Profile
 from cartable.directory.queries import home_facts
 from cartable.feeds.models import ImageRightsConsent
 from cartable.lib.params import int_or_404
@@ -47,14 +52,36 @@ def family_class_ids(user: Any) -> frozenset[int]:
     return frozenset(classes)
 
 
+def _past_classes_q(user: Any) -> Q | None:
+    """The albums of past school years that are still a family's: those of the classes the pupil (or a
+    guardian's child) was in, and the school events of a school the year they had a class there. Subqueries
+    of the albums' own query: no query more."""
+    viewer = policy.viewer_for(user)
+    if viewer.person_id is None or not (viewer.child_ids or viewer.schools_with_profile(Profile.STUDENT)):
+        return None
+    past = Enrolment.objects.filter(
+        student_id__in=[viewer.person_id, *viewer.child_ids],
+        group__kind=GroupKind.CLASS,
+        group__year__is_current=False,
+    )
+    made = Cast(OuterRef("created_at"), output_field=DateField())
+    that_year = past.filter(
+        group__school_id=OuterRef("school_id"), group__year__start__lte=made, group__year__end__gte=made
+    )
+    return Q(group_id__in=past.values("group_id")) | Q(Exists(that_year), group__isnull=True)
+
+
 def albums_visible_to(user: Any) -> QuerySet[Album]:
     staff = staff_schools(user)
     classes = family_class_ids(user)
+    past = _past_classes_q(user)
     q = Q(school_id__in=staff)
     if classes:
         family_schools = Group.objects.filter(pk__in=classes).values("school_id")
         q |= Q(group_id__in=classes) | Q(group__isnull=True, school_id__in=family_schools)
-    if not staff and not classes:
+    if past is not None:
+        q |= past
+    if not staff and not classes and past is None:
         return Album.objects.none()
     return Album.objects.filter(q)
 

@@ -1,10 +1,13 @@
-"""The photo albums in the portal: the launcher tile, the image-rights section of "Mes données"."""
+"""The photo albums in the portal: the launcher tile, the image-rights section of "Mes données", a pupil's
+image-rights answer on their page of the school admin console."""
 
 from django.utils.translation import gettext_lazy as _
 
 from cartable.access.policy import viewer_for
+from cartable.albums.access import managing_schools
 from cartable.directory.models import STAFF_PROFILES, Person
-from cartable.portal.registry import MyDataSection, PortalApp, registry
+from cartable.feeds.models import ImageRightsConsent
+from cartable.portal.registry import ConsolePersonFact, MyDataSection, PortalApp, registry
 
 
 def sees_albums(user) -> bool:
@@ -43,4 +46,26 @@ def my_image_rights(request) -> dict | None:
 
 registry.register_my_data_section(
     MyDataSection(code="albums", template="albums/my_data_section.html", context=my_image_rights, order=40)
+)
+
+
+def console_image_rights(request, school, person) -> dict | None:
+    """A pupil of this year's classes (the console's page read them): their answer, and the link to record
+    the one the school received for the school's direction and ADML (who record it, albums.access)."""
+    if not getattr(person, "current_classes", None):
+        return None
+    return {
+        "pupil": person,
+        "consent": ImageRightsConsent.objects.filter(person=person).first(),
+        "records": school.pk in managing_schools(request.user),
+    }
+
+
+registry.register_console_person_fact(
+    ConsolePersonFact(
+        code="albums.image_rights",
+        template="albums/console_person_fact.html",
+        context=console_image_rights,
+        order=40,
+    )
 )

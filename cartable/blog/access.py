@@ -20,6 +20,7 @@ from cartable.access import policy
 from cartable.access.policy import current_enrolments
 from cartable.blog.models import Blog, Comment, Post, PostFile, Status
 from cartable.directory.models import STAFF_PROFILES, Function, Group, GroupKind
+from cartable.directory.queries import home_facts
 from cartable.lib.params import int_or_404
 
 
@@ -48,6 +49,22 @@ def readable_groups(user: Any) -> QuerySet[Group]:
     if staff_schools:
         q |= Q(school_id__in=staff_schools)
     return Group.objects.filter(q, kind=GroupKind.CLASS, year__is_current=True)
+
+
+def widget_group_ids(user: Any, child_id: int | None = None) -> frozenset[int]:
+    """The classes whose latest posts the home page shows: the user's own class, the groups they teach (a
+    group that is no class has no blog, hence no post) and their children's classes — only the selected
+    child's when the home page follows one. No query once the directory facts are cached. Every one is
+    among `readable_groups`."""
+    viewer = policy.viewer_for(user)
+    if viewer.person_id is None:
+        return frozenset()
+    ids = set(viewer.class_ids) | set(viewer.taught_group_ids)
+    if viewer.child_ids:
+        for child in home_facts(user).children:
+            if child_id is None or child.pk == child_id:
+                ids.update(card.pk for card in child.classes)
+    return frozenset(ids)
 
 
 def readable_group_or_404(user: Any, group_id: Any) -> Group:

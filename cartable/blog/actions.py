@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from cartable.access import policy
 from cartable.access.policy import current_teaching_assignments
-from cartable.blog import access
+from cartable.blog import access, versions
 from cartable.blog.models import Blog, Comment, Post, PostFile, Status
 from cartable.directory.models import Group, Person
 from cartable.files import actions as files_actions
@@ -138,6 +138,7 @@ def write_post(user: Any, group: Group, data: PostInput) -> Post:
     _store_files(post, author, data)
     if not moderator:
         _tell_moderators(group, author, "post", _class_url(group))
+    versions.bump_groups([group.pk])
     return post
 
 
@@ -153,6 +154,7 @@ def update_post(user: Any, post: Post, data: PostInput) -> Post:
     post.files.filter(pk__in=[f.pk for f in removed]).delete()
     _release(_files_of(removed))
     _store_files(post, _person(user), data)
+    versions.bump_groups([post.group_id])
     return post
 
 
@@ -160,6 +162,7 @@ def update_post(user: Any, post: Post, data: PostInput) -> Post:
 def delete_post(user: Any, post: Post) -> None:
     post = access.editable_post_or_404(user, post.pk)
     stored = _files_of(post.files.all())
+    versions.bump_groups([post.group_id])
     post.delete()
     _release(stored)
 
@@ -168,6 +171,7 @@ def delete_post(user: Any, post: Post) -> None:
 def moderate_post(user: Any, post: Post, accept: bool) -> Post | None:
     """A teacher accepts a pupil's post (published now) or refuses it (deleted with its files)."""
     post = access.moderated_post_or_404(user, post.pk)
+    versions.bump_groups([post.group_id])
     if not accept:
         stored = _files_of(post.files.all())
         post.delete()

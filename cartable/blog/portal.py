@@ -1,12 +1,14 @@
-"""The class blog in the portal: its launcher tile and its event kind (something waits for validation)."""
+"""The class blog in the portal: its launcher tile, its home widget (the latest posts of my classes and of my
+children's) and its event kind (something waits for validation)."""
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cartable.access.policy import Viewer, viewer_for
+from cartable.blog import queries
 from cartable.directory.models import STAFF_PROFILES, Profile
 from cartable.notifications.kinds import Channel, EventKind, register_kind
-from cartable.portal.registry import PortalApp, registry
+from cartable.portal.registry import PortalApp, Widget, registry
 
 
 def reads_a_blog(user) -> bool:
@@ -49,5 +51,15 @@ register_kind(
         icon="blog",
         for_person=teaches_somewhere,
         app_code="blog",
+    )
+)
+
+registry.register_widget(
+    Widget(
+        code="blog.latest",
+        template="blog/widgets/latest.html",
+        context=queries.widget,
+        app_code="blog",
+        order=30,
     )
 )

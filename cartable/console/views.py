@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -286,8 +287,19 @@ def person_detail(request, school, person_id):
         "open_requests": CorrectionRequest.objects.filter(
             person=person, school=school, status=CorrectionRequest.Status.OPEN
         ).order_by("created_at"),
+        "person_facts": _person_facts(request, school, person),
     }
     return render(request, "console/person_detail.html", context)
+
+
+def _person_facts(request, school, person) -> list[str]:
+    """The lines other apps add to the person's page (portal.registry): the console imports none of them."""
+    html: list[str] = []
+    for fact in registry.sorted_console_person_facts():
+        values = fact.context(request, school, person)
+        if values is not None:
+            html.append(render_to_string(fact.template, values, request=request))
+    return html
 
 
 @console_view

@@ -80,6 +80,7 @@ class ClassCard:
     name: str
     school_name: str
     team: tuple[TeamMember, ...]
+    school_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -150,8 +151,9 @@ def _summary(row: tuple) -> PupilSummary:
                 name=name,
                 school_name=school_name,
                 team=tuple(TeamMember(subject, PersonName(*teacher)) for subject, teacher in team),
+                school_id=school_id,
             )
-            for group_id, name, school_name, team, _school_id in classes
+            for group_id, name, school_name, team, school_id in classes
         ),
     )
 

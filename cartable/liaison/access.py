@@ -5,6 +5,8 @@
 - A mot is read by its author, by the direction and vie scolaire of its school (who follow every mot and its
   table), and by every current legal guardian of a pupil it concerns: both parents see every mot, and each
   may sign for their own children only.
+- Only its author edits a mot, and only until a family has signed or replied.
+- A mot's files are downloaded by whoever may open the mot.
 - A family's mot to a teacher is read by its author and by that teacher.
 Anything else answers 404. A pupil does not see the mots: they are addressed to the families.
 """
@@ -19,7 +21,7 @@ from django.http import Http404
 from cartable.access import policy
 from cartable.access.policy import current_enrolments
 from cartable.directory.models import Function, Group, Guardianship, Person
-from cartable.liaison.models import FamilyMot, Mot, MotPupil
+from cartable.liaison.models import FamilyMot, Mot, MotAttachment, MotPupil
 from cartable.lib.params import int_or_404
 
 SCHOOL_WIDE_WRITERS = (Function.DIRECTION, Function.VIE_SCOLAIRE)
@@ -71,6 +73,29 @@ def managed_mot_or_404(user: Any, mot_id: Any) -> Mot:
     if not manages(user, mot):
         raise Http404
     return mot
+
+
+def editable_mot_or_404(user: Any, mot_id: Any) -> Mot:
+    """A mot the user wrote: only its author corrects it (not the direction, who follow it)."""
+    mot = mot_or_404(user, mot_id)
+    if mot.author_id != policy.viewer_for(user).person_id:
+        raise Http404
+    return mot
+
+
+def can_edit(user: Any, mot: Mot) -> bool:
+    """Its author, while no family has signed or replied (what they signed must not change under them)."""
+    return mot.author_id == policy.viewer_for(user).person_id and not mot.signatures.exists()
+
+
+def attachment_or_404(user: Any, attachment_id: Any) -> MotAttachment:
+    """A file of a mot the user may open (its families, its author, the school's direction and vie
+    scolaire)."""
+    found = MotAttachment.objects.select_related("stored").filter(pk=int_or_404(attachment_id)).first()
+    if found is None:
+        raise Http404
+    mot_or_404(user, found.mot_id)
+    return found
 
 
 def children_concerned(user: Any, mot: Mot) -> list[MotPupil]:

@@ -13,17 +13,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cartable.access import policy
 from cartable.access.policy import current_enrolments
 from cartable.communication import rules as communication
 from cartable.directory.models import GroupKind, Person
+from cartable.files import actions as files_actions
 from cartable.liaison import access, queries, versions
-from cartable.liaison.models import FamilyMot, Mot, MotPupil, Request, Signature
+from cartable.liaison.models import FamilyMot, Mot, MotAttachment, MotPupil, Request, Signature
 from cartable.lib.errors import Refused
 from cartable.notifications.actions import publish
 
@@ -33,6 +36,11 @@ FAMILY_MOT = "liaison.family_mot"
 ACKNOWLEDGED = "liaison.acknowledged"
 
 MAX_CHOICES = 6
+
+EDIT_REFUSED = gettext_lazy(
+    "Une famille a déjà signé ou répondu : ce mot ne peut plus être modifié. Pour une correction, "
+    "écrivez un nouveau mot."
+)
 
 
 @dataclass
@@ -47,6 +55,8 @@ class MotInput:
     deadline: dt.date | None = None
     group_ids: list[int] = field(default_factory=list)
     pupil_id: int | None = None
+    files: list[UploadedFile[bytes]] = field(default_factory=list)
+    remove_attachments: list[int] = field(default_factory=list)  # when editing
 
 
 def _person(user: Any, refusal: str) -> Person:
@@ -147,6 +157,7 @@ def send_mot(user: Any, data: MotInput) -> Mot:
         deadline=data.deadline if asks else None,
         audience=", ".join(words)[:300],
     )
+    _store_files(mot, author, data.files)
     MotPupil.objects.bulk_create(
         [
             MotPupil(mot=mot, school_id=school_id, pupil_id=pupil_id, group_name=name)
@@ -164,6 +175,59 @@ def send_mot(user: Any, data: MotInput) -> Mot:
         data={"author": author.full_name, "title": mot.title, "asks": asks},
         url=reverse("liaison:mot", args=[mot.pk]),
     )
+    return mot
+
+
+def _store_files(mot: Mot, author: Person, uploads: list[UploadedFile[bytes]]) -> None:
+    """Each file through cartable.files (in quarantine until scanned, served once clean)."""
+    if uploads:
+        MotAttachment.objects.bulk_create(
+            MotAttachment(
+                mot=mot,
+                stored=files_actions.store_upload(upload, owner=author, school_id=mot.school_id),
+                name=(upload.name or "fichier")[:200],
+            )
+            for upload in uploads
+        )
+
+
+@transaction.atomic
+def edit_mot(user: Any, mot: Mot, data: MotInput) -> Mot:
+    """Its author corrects a mot (text, request, deadline, files) as long as no family has signed or
+    replied: a signature says « lu et pris connaissance » of one text, which must not change under it —
+    after that, a correction is a new mot, as in the paper carnet. The families it is addressed to stay
+    those it was sent to. The page marks it « modifié le … »."""
+    mot = access.editable_mot_or_404(user, mot.pk)
+    Mot.objects.select_for_update().filter(pk=mot.pk).first()  # one edit at a time
+    if not access.can_edit(user, mot):
+        raise Refused(str(EDIT_REFUSED))
+    title, body = data.title.strip(), data.body.strip()
+    if not title:
+        raise Refused(_("Donnez un titre au mot."), "title")
+    if not body:
+        raise Refused(_("Le mot est vide."), "body")
+    choices = _check_request(data)
+    if data.deadline is not None and data.deadline < timezone.localdate() and data.deadline != mot.deadline:
+        raise Refused(_("La date limite est déjà passée."), "deadline")
+    asks = data.request != Request.NONE
+    mot.title = title[:200]
+    mot.body = body
+    mot.request = data.request
+    mot.question = data.question.strip()[:300] if data.request == Request.REPLY else ""
+    mot.choices = choices
+    mot.allow_comment = data.allow_comment and data.request == Request.REPLY
+    mot.both_guardians = data.both_guardians and asks
+    mot.deadline = data.deadline if asks else None
+    mot.edited_at = timezone.now()
+    mot.save()
+    removed = list(mot.attachments.filter(pk__in=data.remove_attachments))
+    stored_ids = [a.stored_id for a in removed]
+    mot.attachments.filter(pk__in=[a.pk for a in removed]).delete()
+    if stored_ids:
+        transaction.on_commit(lambda: files_actions.release(stored_ids))
+    _store_files(mot, mot.author, data.files)
+    # The « mots à signer » widget shows the title and the deadline.
+    versions.bump_pupils(mot.pupils.values_list("pupil_id", flat=True))
     return mot
 
 

@@ -17,6 +17,10 @@ from cartable.access.policy import current_enrolments
 from cartable.directory.models import Function, Group, Guardianship, Membership, Person, Profile, SchoolKind
 from cartable.liaison import actions
 from cartable.liaison.models import Mot, Request
+from cartable.timetable.queries import holidays_between
+
+# The longest stretch without school (the summer holidays), and a little more.
+HOLIDAY_REACH = 75
 
 
 def seed_demo(plan: Any) -> None:
@@ -51,12 +55,24 @@ def _demo_accounts():
     )
 
 
+def school_day(group: Group, days: int) -> dt.date:
+    """The first school day at least `days` days from today in the class's school: not a weekend, not a
+    Wednesday in an école (no class there in most of them), not in the school's holidays. A deadline or an
+    outing on a Sunday or in the holidays would not make sense to anyone."""
+    start = timezone.localdate() + dt.timedelta(days=days)
+    days_off = holidays_between([group.school_id], start, start + dt.timedelta(days=HOLIDAY_REACH))
+    primary = group.school.kind == SchoolKind.PRIMARY
+    day = start
+    while day.weekday() >= 5 or (primary and day.weekday() == 2) or day in days_off:
+        day += dt.timedelta(days=1)
+    return day
+
+
 def _already(author: Person, title: str) -> bool:
     return Mot.objects.filter(author=author, title=title).exists()
 
 
 def _class_mots(teacher: Person, group: Group, guardian: Person, child: Person) -> None:
-    today = timezone.localdate()
     title = f"Sortie au musée — autorisation ({group.name})"
     if not _already(teacher, title):
         outing = actions.send_mot(
@@ -74,7 +90,7 @@ def _class_mots(teacher: Person, group: Group, guardian: Person, child: Person) 
                 question="Mon enfant participe à la sortie au musée",
                 choices=["Oui", "Non"],
                 allow_comment=True,
-                deadline=today + dt.timedelta(days=10),
+                deadline=school_day(group, 10),
                 group_ids=[group.pk],
             ),
         )
@@ -90,7 +106,7 @@ def _class_mots(teacher: Person, group: Group, guardian: Person, child: Person) 
                     "signer ce mot pour indiquer que vous en avez pris connaissance."
                 ),
                 request=Request.SIGNATURE,
-                deadline=today + dt.timedelta(days=5),
+                deadline=school_day(group, 5),
                 group_ids=[group.pk],
             ),
         )

@@ -5,11 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from cartable.files.forms import DOCUMENT_EXTENSIONS, AttachmentsField
 from cartable.liaison.models import Request
 from cartable.lib.params import parse_int
 from cartable.lib.widgets import DateField
+
+MAX_FILES = 5
+
+
+def max_files() -> int:
+    return MAX_FILES
+
+
+def max_bytes() -> int:
+    return settings.HOMEWORK_MAX_ATTACHMENT_BYTES
 
 
 class MotForm(forms.Form):
@@ -47,11 +59,29 @@ class MotForm(forms.Form):
         label=_("Chaque responsable légal signe (sinon, une signature par enfant suffit)"), required=False
     )
     deadline = DateField(label=_("À signer ou à rendre avant le (inclus)"), required=False)
+    attachments = AttachmentsField(
+        label=_("Pièces jointes"),
+        extensions=DOCUMENT_EXTENSIONS,
+        max_files=max_files,
+        max_bytes=max_bytes,
+        required=False,
+        help_text=_("Par exemple l'autorisation de sortie à imprimer ou le programme de la journée."),
+    )
 
-    def __init__(self, *args: Any, groups: list[tuple[int, str]], pupils: list[tuple[str, list],], **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        groups: list[tuple[int, str]] | None = None,
+        pupils: list[tuple[str, list]] | None = None,
+        **kwargs,
+    ):
+        """Without `groups` (a mot being edited), no choice of families: they stay those it was sent to."""
         super().__init__(*args, **kwargs)
+        if groups is None:
+            del self.fields["groups"], self.fields["pupil"]
+            return
         self.fields["groups"].choices = [(str(pk), name) for pk, name in groups]  # type: ignore[attr-defined]
-        self.fields["pupil"].choices = [("", "—"), *pupils]  # type: ignore[attr-defined]
+        self.fields["pupil"].choices = [("", "—"), *(pupils or [])]  # type: ignore[attr-defined]
 
     def group_ids(self) -> list[int]:
         return [n for n in (parse_int(v) for v in self.cleaned_data["groups"]) if n is not None]

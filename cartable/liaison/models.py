@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cartable.directory.models import Person, School
+from cartable.files.models import StoredFile
 
 
 class Request(models.TextChoices):
@@ -44,6 +45,9 @@ class Mot(models.Model):
     # How the mot was addressed, as the author chose it: « 6A, 5B », « Alice Martin (6A) ».
     audience = models.CharField(_("destinataires"), max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
+    # Its author may correct it until a family signs or replies (cartable.liaison.access.can_edit); the
+    # page then says « modifié le … ».
+    edited_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -69,6 +73,23 @@ class Mot(models.Model):
     def is_open(self, today: dt.date | None = None) -> bool:
         """Families may still sign or reply: no deadline, or not passed yet (the deadline day included)."""
         return self.deadline is None or (today or timezone.localdate()) <= self.deadline
+
+
+class MotAttachment(models.Model):
+    """A file joined to a mot (an authorisation form, a programme), stored and scanned by cartable.files."""
+
+    mot = models.ForeignKey(Mot, on_delete=models.CASCADE, related_name="attachments")
+    # A named reverse relation: cartable.files.actions.release() finds the files still used through it.
+    stored = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="liaison_attachments")
+    name = models.CharField(_("nom du fichier"), max_length=200)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class MotPupil(models.Model):

@@ -1,8 +1,9 @@
 """Version numbers of the cahier de liaison, so that the home widget « mots à signer » costs no query (see
 cartable.lib.facts).
 
-Each pupil has a version, bumped when a mot concerns them (a new mot) and when one of their guardians signs
-or replies for them. Mots are never edited once sent: their rows need no version of their own.
+Each pupil has a version, bumped when a mot concerns them (a new mot, or its author's correction before
+anyone signed: the widget shows its title and deadline) and when one of their guardians signs or replies for
+them. The pupils a mot concerns never change once it is sent.
 """
 
 from __future__ import annotations

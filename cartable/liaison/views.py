@@ -21,11 +21,12 @@ from cartable.access.policy import current_enrolments
 from cartable.communication import rules as communication
 from cartable.directory.models import Person
 from cartable.directory.queries import home_facts
+from cartable.files.serving import file_response
 from cartable.liaison import access, actions, queries
 from cartable.liaison.forms import FamilyMotForm, MotForm, SignForm
 from cartable.liaison.models import FamilyMot, Mot, MotPupil
 from cartable.lib.errors import Refused
-from cartable.lib.params import parse_int
+from cartable.lib.params import parse_int, valid_ints
 from cartable.lib.pdf import render_pdf
 from cartable.portal.children import children_for_page, selected_child_id
 
@@ -107,7 +108,7 @@ def mot_new(request):
     if not access.may_write(request.user):
         raise Http404
     groups, pupils = _mot_form_choices(request.user)
-    form = MotForm(request.POST or None, groups=groups, pupils=pupils)
+    form = MotForm(request.POST or None, request.FILES or None, groups=groups, pupils=pupils)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -124,6 +125,7 @@ def mot_new(request):
                     deadline=data["deadline"],
                     group_ids=form.group_ids(),
                     pupil_id=form.pupil_id(),
+                    files=data["attachments"],
                 ),
             )
         except Refused as refusal:
@@ -136,15 +138,83 @@ def mot_new(request):
 
 
 @login_required
+def mot_edit(request, mot_id: int):
+    """Its author corrects a mot until a family signs or replies (then: the reason, and back to the mot)."""
+    found = access.editable_mot_or_404(request.user, mot_id)
+    if not access.can_edit(request.user, found):
+        messages.error(request, str(actions.EDIT_REFUSED))
+        return redirect("liaison:mot", mot_id=found.pk)
+    initial = {
+        "title": found.title,
+        "body": found.body,
+        "request": found.request,
+        "question": found.question,
+        "choices": "\n".join(found.choices) if found.choices else "Oui\nNon",
+        "allow_comment": found.allow_comment,
+        "both_guardians": found.both_guardians,
+        "deadline": found.deadline,
+    }
+    form = MotForm(request.POST or None, request.FILES or None, initial=initial)
+    attachments = list(found.attachments.all())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.edit_mot(
+                request.user,
+                found,
+                actions.MotInput(
+                    title=data["title"],
+                    body=data["body"],
+                    request=data["request"],
+                    question=data["question"],
+                    choices=form.choice_list(),
+                    allow_comment=data["allow_comment"],
+                    both_guardians=data["both_guardians"],
+                    deadline=data["deadline"],
+                    files=data["attachments"],
+                    remove_attachments=valid_ints(request.POST.getlist("remove_attachment")),
+                ),
+            )
+        except Refused as refusal:
+            form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal))
+        else:
+            messages.success(request, _("Le mot est modifié."))
+            return redirect("liaison:mot", mot_id=found.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "liaison/mot_form.html",
+        {"form": form, "mot": found, "attachments": attachments},
+        status=status,
+    )
+
+
+@login_required
+def attachment(request, attachment_id: int):
+    found = access.attachment_or_404(request.user, attachment_id)
+    return file_response(request, found.stored, found.name)
+
+
+@login_required
 def mot(request, mot_id: int):
     return _mot_page(request, access.mot_or_404(request.user, mot_id))
 
 
 def _mot_page(request, found: Mot, error: str = "", status: int = 200):
     manages = access.manages(request.user, found)
-    context: dict[str, Any] = {"mot": found, "manages": manages, "open": found.is_open(), "error": error}
+    context: dict[str, Any] = {
+        "mot": found,
+        "manages": manages,
+        "open": found.is_open(),
+        "error": error,
+        "attachments": list(found.attachments.select_related("stored")),
+    }
     if manages:
         context["table"] = queries.table(found)
+        # can_edit's rule, read from the table the page has (every signature is in it): no query more.
+        context["editable"] = found.author_id == policy.viewer_for(request.user).person_id and not any(
+            line.signatures for line in context["table"].lines
+        )
         if request.htmx and request.GET.get("partiel") == "tableau":
             return render(request, "liaison/mot.html#table", context)
     children = access.children_concerned(request.user, found)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from cartable.lib.errors import Refused
 from cartable.lib.rich_text import rich_text
 from cartable.news import access, versions
 from cartable.news.models import Audience, News, NewsAttachment, PublicPage
+from cartable.notifications.actions import publish
 
 
 @dataclass
@@ -140,6 +142,7 @@ def publish_news(user: Any, data: NewsInput) -> News:
     news.save()
     news.classes.set(classes)
     _store(news, author, data)
+    _plan_notification(news)
     versions.bump_schools([news.school_id])
     return news
 
@@ -161,8 +164,67 @@ def update_news(user: Any, news: News, data: NewsInput) -> News:
     news.attachments.filter(pk__in=[a.pk for a in removed]).delete()
     _store(news, author, data)
     _release(old_images)
+    _plan_notification(news)
     versions.bump_schools([news.school_id])
     return news
+
+
+def _plan_notification(news: News) -> None:
+    """Its audience is told at the publication date, by the background worker (at once when that date has
+    come): a news item published for next Monday is told on Monday. An item already told is not told again
+    when edited; one whose date moves is told at its new date (the task planned for the old one finds it
+    not yet published and does nothing). The nightly work catches up whatever a stopped worker missed."""
+    if news.notified_at is not None:
+        return
+    news_id, moment = news.pk, news.publish_at
+
+    def plan() -> None:
+        from cartable.news.tasks import notify_publication as task
+
+        if moment > timezone.now():
+            task.using(run_after=moment).enqueue(news_id)
+        else:
+            task.enqueue(news_id)
+
+    transaction.on_commit(plan)
+
+
+@transaction.atomic
+def notify_publication(news_id: int, now: dt.datetime | None = None) -> bool:
+    """Tell a news item's audience that it is published, once its publication date has come (a task, or
+    the nightly catch-up): a timeline entry each, emails by each person's choice and quiet hours. Nobody
+    twice, nothing for a news item not yet published or already withdrawn. Returns whether it was told now."""
+    now = now or timezone.now()
+    news = (
+        News.objects.select_for_update(of=("self",))
+        .select_related("school", "author")
+        .filter(pk=news_id, notified_at__isnull=True)
+        .first()
+    )
+    if news is None or not news.is_current(now):
+        return False
+    news.notified_at = now
+    news.save(update_fields=["notified_at"])
+    # The cached lists hold the row (not this column): one reread of the school's list, at its publication.
+    versions.bump_schools([news.school_id])
+    publish(
+        "news.published",
+        recipients=access.audience_ids(news),
+        school=news.school,
+        actor=news.author,
+        data={"title": news.title, "school": news.school.name},
+        url=reverse("news:detail", args=[news.pk]),
+    )
+    return True
+
+
+def notify_due(now: dt.datetime) -> int:
+    """The nightly catch-up: news published in the last days whose audience was not told (the worker was
+    down at the publication date). Returns how many news items were told."""
+    due = list(
+        News.objects.filter(access.current_q(now), notified_at__isnull=True).values_list("pk", flat=True)
+    )
+    return sum(1 for pk in due if notify_publication(pk, now))
 
 
 @transaction.atomic

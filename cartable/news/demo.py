@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cartable.directory.models import Function, Group, GroupKind, Membership, School
 from cartable.news import versions
+from cartable.news.actions import notify_publication
 from cartable.news.models import Audience, News, PublicPage
 
 
@@ -76,6 +77,10 @@ def seed_demo(plan) -> None:
                 publish_at=now - dt.timedelta(hours=3),
             )
             news.classes.set([first_class])
+        # Their audiences were told at their publication dates, as the worker does (the one still to come
+        # is told at its date by the nightly catch-up).
+        for pk in News.objects.filter(school=school, publish_at__lte=now).values_list("pk", flat=True):
+            notify_publication(pk, now)
         versions.bump_schools([school.pk])
         if number == 0:
             PublicPage.objects.update_or_create(school=school, defaults={"enabled": True})

@@ -50,6 +50,8 @@ class News(models.Model):
     image_alt = models.CharField(_("description de l'image"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # When its audience was told of its publication (news.published): once, at the publication date.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-pinned", "-publish_at", "-pk"]

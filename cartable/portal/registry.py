@@ -98,6 +98,19 @@ class MyDataSection:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ConsolePersonFact:
+    """Lines of a person's page in the school admin console owned by another app (a pupil's image-rights
+    answer and the link to record it): the console knows nothing of the app. context(request, school, person)
+    -> dict, or None when the app has nothing to say about this person; the template writes <dt>/<dd> pairs
+    (the page's list of facts)."""
+
+    code: str
+    template: str
+    context: Callable[[Any, Any, Any], dict | None]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     apps: dict[str, PortalApp] = field(default_factory=dict)
@@ -106,6 +119,7 @@ class Registry:
     preference_sections: dict[str, PreferenceSection] = field(default_factory=dict)
     my_data_sections: dict[str, MyDataSection] = field(default_factory=dict)
     school_links: dict[str, SchoolLink] = field(default_factory=dict)
+    console_person_facts: dict[str, ConsolePersonFact] = field(default_factory=dict)
 
     def register_app(self, app: PortalApp) -> None:
         self.apps[app.code] = app
@@ -115,6 +129,12 @@ class Registry:
 
     def register_console_link(self, link: ConsoleLink) -> None:
         self.console_links[link.code] = link
+
+    def register_console_person_fact(self, fact: ConsolePersonFact) -> None:
+        self.console_person_facts[fact.code] = fact
+
+    def sorted_console_person_facts(self) -> list[ConsolePersonFact]:
+        return sorted(self.console_person_facts.values(), key=lambda f: (f.order, f.code))
 
     def register_school_link(self, link: SchoolLink) -> None:
         self.school_links[link.code] = link

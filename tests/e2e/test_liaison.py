@@ -56,7 +56,7 @@ def test_an_outing_authorisation_answered_on_a_phone(world, page, browser, live_
     page.get_by_role("button", name="Envoyer le mot").click()
     expect(page.get_by_role("status")).to_contain_text("Le mot est envoyé aux familles")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sortie à la ferme pédagogique")
-    expect(page.get_by_text("0 familles sur 1 ont signé ou répondu.")).to_be_visible()
+    expect(page.get_by_text("0 famille sur 1 a signé ou répondu.")).to_be_visible()
     mot_url = page.url
 
     phone = browser.new_context(

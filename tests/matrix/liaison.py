@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from cartable.liaison.models import FamilyMot, Mot, MotPupil, Request
+from django.core.files.base import ContentFile
+
+from cartable.files import actions as files
+from cartable.files.tests.helpers import mark_all_clean
+from cartable.liaison.models import FamilyMot, Mot, MotAttachment, MotPupil, Request
 from tests.matrix import Route, expect
 from tests.world import World
 
@@ -25,7 +29,19 @@ def _mot(world: World) -> int:
             MotPupil(mot=mot, school=world.school_a, pupil=world.person(name), group_name="6A")
             for name in ("alice", "bob")
         )
+        stored = files.store_upload(
+            ContentFile(b"Autorisation de sortie", name="autorisation.txt"),
+            owner=world.person("tom"),
+            school_id=world.school_a.pk,
+        )
+        MotAttachment.objects.create(mot=mot, stored=stored, name="autorisation.txt")
+        mark_all_clean()  # the matrix is about access: the antivirus has its own tests (cartable/files)
     return mot.pk
+
+
+def _attachment(world: World) -> int:
+    _mot(world)
+    return MotAttachment.objects.get(mot__author=world.person("tom")).pk
 
 
 def _family_mot(world: World) -> int:
@@ -51,6 +67,8 @@ ROUTES: dict[str, Route] = {
     "liaison:index": Route(lambda w: "/liaison/"),
     "liaison:mot_new": Route(lambda w: "/liaison/mot/nouveau"),
     "liaison:mot": Route(lambda w: f"/liaison/mot/{_mot(w)}/"),
+    "liaison:mot_edit": Route(lambda w: f"/liaison/mot/{_mot(w)}/modifier"),
+    "liaison:attachment": Route(lambda w: f"/liaison/mot/piece-jointe/{_attachment(w)}"),
     "liaison:sign": Route(lambda w: f"/liaison/mot/{_mot(w)}/signer", "post"),
     "liaison:remind": Route(lambda w: f"/liaison/mot/{_mot(w)}/relancer", "post"),
     "liaison:replies_csv": Route(lambda w: f"/liaison/mot/{_mot(w)}/reponses.csv"),
@@ -72,6 +90,9 @@ MATRIX: dict[str, dict[str, int]] = {
     # Teachers of a class this year, the direction and vie scolaire.
     "liaison:mot_new": expect(404, anon=302, tom=200, tess=200, xavier=200, paul=200, vera=200),
     "liaison:mot": expect(404, anon=302, **READERS),
+    # Its author only (nobody has signed yet); the direction and vie scolaire follow it but do not edit it.
+    "liaison:mot_edit": expect(404, anon=302, tom=200),
+    "liaison:attachment": expect(404, anon=302, **READERS),
     # An empty form: refused (400) for those who may open the mot, 404 for everyone else.
     "liaison:sign": expect(404, anon=302, **dict.fromkeys(READERS, 400)),
     "liaison:remind": expect(404, anon=302, **dict.fromkeys(MANAGERS, 302)),

@@ -108,6 +108,43 @@ def test_6a_families_see_6a_albums_not_5b(world, as_user):
     assert as_user("zack").get(f"/albums/{event.pk}/").status_code == 404
 
 
+def test_an_album_of_last_year_stays_with_the_families_of_its_class(world, as_user):
+    """Last year Alice was in CM2 at school A, with Carl; Bob arrived this year. The rollover keeps the
+    enrolments (until a pupil's data is purged, rule C5): the album of their CM2 is still theirs."""
+    import datetime as dt
+
+    from cartable.directory.models import Enrolment, Group, SchoolYear
+
+    last_year = SchoolYear.objects.create(
+        name="2025-2026", start=dt.date(2025, 9, 1), end=dt.date(2026, 7, 4), is_current=False
+    )
+    cm2 = Group.objects.create(school=world.school_a, year=last_year, name="CM2", level="CM2")
+    for name in ("alice", "carl"):
+        Enrolment.objects.create(student=world.person(name), group=cm2)
+    album = make_album(world, group=cm2, title="Classe verte de CM2")
+    event = make_album(world, title="Kermesse de juin")
+    Album.objects.filter(pk=event.pk).update(created_at=dt.datetime(2026, 6, 20, 10, tzinfo=dt.UTC))
+    event_b = make_album(world, school=world.school_b, title="Kermesse de Lumière")
+    Album.objects.filter(pk=event_b.pk).update(created_at=dt.datetime(2026, 6, 20, 10, tzinfo=dt.UTC))
+    for name in ("alice", "marie", "marc", "carl", "gino"):
+        client = as_user(name)
+        assert client.get(f"/albums/{album.pk}/").status_code == 200, name
+        assert "Classe verte de CM2" in client.get("/albums/").content.decode(), name
+        assert seen_photos(world, name, album) == {"photo-0.jpg", "photo-1.jpg", "photo-2.jpg"}
+    for name in ("bob", "beatrice", "zoe", "zack", "leo", "xavier", "bruno"):
+        assert as_user(name).get(f"/albums/{album.pk}/").status_code == 404, name
+    # The school's staff see it, as every album of their school.
+    assert as_user("tess").get(f"/albums/{album.pk}/").status_code == 200
+    # Last year's school event of school B: Zack's daughter was not there last year (no class there then).
+    assert as_user("zack").get(f"/albums/{event_b.pk}/").status_code == 200  # she is there this year
+    Enrolment.objects.filter(student=world.person("zoe")).delete()
+    from cartable.directory import versions
+
+    versions.bump_platform()
+    assert as_user("zack").get(f"/albums/{event_b.pk}/").status_code == 404
+    assert as_user("zack").get(f"/albums/{album.pk}/").status_code == 404
+
+
 def test_the_adml_of_school_a_sees_nothing_of_b(world, as_user):
     album_b = make_album(world, group=world.class_6c, title="Album de 6C")
     photo = album_b.photos.earliest("pk")
@@ -311,3 +348,24 @@ def test_mes_donnees_shows_each_childs_answer_and_the_console_records_the_school
     assert "Droit à l’image" not in as_user("tom").get("/me").content.decode()
     console = as_user("ada").get(f"/admin-ecole/{world.school_a.uai}/personnes/{world.person('alice').pk}")
     assert f"/albums/droit-a-l-image/{world.person('alice').pk}" in console.content.decode()
+
+
+def test_the_console_shows_the_image_rights_through_the_registry_only(world, as_user, album_6a, monkeypatch):
+    """The console sits below the albums (tests/test_import_layers.py): its person page names no album
+    route; the albums add the line through cartable.portal.registry."""
+    from pathlib import Path
+
+    import cartable.console
+    from cartable.portal.registry import registry
+
+    templates = Path(cartable.console.__file__).parent / "templates"
+    for template in templates.rglob("*.html"):
+        assert "albums" not in template.read_text() and "image_rights" not in template.read_text(), template
+    alice_page = f"/admin-ecole/{world.school_a.uai}/personnes/{world.person('alice').pk}"
+    tom_page = f"/admin-ecole/{world.school_a.uai}/personnes/{world.person('tom').pk}"
+    body = as_user("ada").get(alice_page).content.decode()
+    assert "Droit à l’image" in body and "refusé" in body and "/albums/droit-a-l-image/" in body
+    assert "Droit à l’image" not in as_user("ada").get(tom_page).content.decode()  # no class: no answer
+    monkeypatch.setattr(registry, "console_person_facts", {})
+    body = as_user("ada").get(alice_page).content.decode()
+    assert "Droit à l’image" not in body and "/albums/" not in body

@@ -252,3 +252,51 @@ def test_blog_page_query_count_is_pinned_and_does_not_grow(world, as_user, djang
     # As for Marie, with the second-factor device of a member of staff instead of the children's classes.
     with django_assert_max_num_queries(9):
         tom.get(blog_url(world.class_6a))
+
+
+# --- Home widget --------------------------------------------------------------------------------------
+
+
+def test_home_shows_the_latest_posts_of_my_classes_and_my_childrens(world, as_user):
+    post_of(world, title="Billet de 6A")
+    post_of(world, by="tess", group=world.class_5b, title="Billet de 5B")
+    post_of(world, by="xavier", group=world.class_6c, title="Billet de 6C")
+    open_blog(world, pupils_may_post=True)
+    post_of(world, by="alice", title="Billet en attente")
+    seen = {
+        name: as_user(name).get("/").content.decode()
+        for name in ("alice", "marie", "marc", "tom", "gino", "tess", "zack", "vera")
+    }
+    for name in ("alice", "marie", "marc", "tom"):
+        assert "Billet de 6A" in seen[name] and "Billet de 5B" not in seen[name], name
+    for name in ("gino", "tess"):
+        assert "Billet de 5B" in seen[name] and "Billet de 6A" not in seen[name], name
+    assert "Billet de 6C" in seen["zack"] and "Billet de 6A" not in seen["zack"]
+    assert all("Billet de 6C" not in seen[name] for name in ("marie", "marc", "alice", "tom"))
+    # The home page follows one child at a time: Léo's class when Marie picks Léo.
+    for_leo = as_user("marie").get(f"/?enfant={world.person('leo').pk}").content.decode()
+    assert "Billet de 6C" in for_leo and "Billet de 6A" not in for_leo
+    # A post waiting for validation is in nobody's widget, not even its author's or the teacher's.
+    assert all("Billet en attente" not in body for body in seen.values())
+    # Vie scolaire reads every class's blog but teaches none: no widget.
+    assert 'id="widget-blog-title"' not in seen["vera"]
+
+
+def test_the_blog_widget_costs_no_query_once_cached(world, as_user, django_assert_max_num_queries):
+    post_of(world, title="Premier billet")
+    marie = as_user("marie")
+    marie.get("/")
+    # The session and the user, as the portal's own pinned count: the posts come from the cache.
+    with django_assert_max_num_queries(2):
+        assert "Premier billet" in marie.get("/").content.decode()
+    for n in range(8):
+        post_of(world, title=f"Billet {n}")
+        post_of(world, by="xavier", group=world.class_6c, title=f"Billet 6C {n}")
+    marie.get("/")
+    with django_assert_max_num_queries(2):
+        body = marie.get("/").content.decode()
+    assert "Billet 7" in body and "Premier billet" not in body  # the latest five only
+    # A deleted post leaves the widget at once.
+    latest = Post.objects.get(title="Billet 7")
+    actions.delete_post(world.fresh_user("tom"), latest)
+    assert "Billet 7" not in marie.get("/").content.decode()

@@ -32,3 +32,21 @@ def test_both_demo_schools_get_mots_signed_and_waiting(time_machine):
 def test_a_benchmark_dataset_gets_no_mot(world):
     liaison_demo.seed_demo(demo.Plan(schools=50))
     assert not Mot.objects.exists()
+
+
+def test_the_demo_deadlines_fall_on_school_days(time_machine):
+    """Seeded on Wednesday 9 December 2026: ten days later is Saturday 19, the first day of the Christmas
+    holidays; the outing's deadline goes to Monday 4 January, back at school."""
+    from cartable.timetable.queries import holidays_between
+
+    time_machine.move_to(dt.datetime(2026, 12, 9, 17, 0, tzinfo=dt.UTC))
+    demo.seed(demo.Plan(schools=2, pupils_per_class=4))
+    outings = Mot.objects.filter(title__startswith="Sortie au musée")
+    assert outings.count() == 2 and {mot.deadline for mot in outings} == {dt.date(2027, 1, 4)}
+    for mot in Mot.objects.exclude(deadline=None).select_related("school"):
+        deadline = mot.deadline
+        assert deadline is not None
+        off = holidays_between([mot.school_id], deadline, deadline)
+        assert deadline.weekday() < 5 and deadline not in off, mot.title
+        if mot.school.kind == SchoolKind.PRIMARY:
+            assert deadline.weekday() != 2, mot.title

@@ -8,7 +8,9 @@ import datetime as dt
 import io
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from cartable.liaison import actions, queries
 from cartable.liaison.models import FamilyMot, Mot, Request, Signature
@@ -450,3 +452,85 @@ def test_the_communication_rules_apply_to_a_family_mot(world):
             world.fresh_user("marie"), world.person("alice").pk, world.person("tom").pk, "A", "B"
         )
     assert not FamilyMot.objects.exists()
+
+
+# --- Editing a mot, and its files ------------------------------------------------------------------------
+
+
+def test_the_author_edits_a_mot_until_a_family_signs(world, as_user):
+    mot = send(world, deadline=timezone.localdate() + dt.timedelta(days=7))
+    edit_url = reverse("liaison:mot_edit", args=[mot.pk])
+    # Only its author: not the direction or vie scolaire who follow it, nor a family, nor another teacher.
+    for name in ("paul", "vera", "marie", "tess", "xavier"):
+        assert as_user(name).get(edit_url).status_code == 404, name
+        with pytest.raises(Http404):
+            actions.edit_mot(world.fresh_user(name), mot, actions.MotInput(title="Piraté", body="x"))
+    tom = as_user("tom")
+    assert tom.get(edit_url).status_code == 200
+    response = tom.post(
+        edit_url,
+        {"title": "Sortie au musée (horaires)", "body": "Départ à 8 h 30.", "request": "signature",
+         "choices": "Oui\r\nNon"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    mot.refresh_from_db()
+    assert mot.title == "Sortie au musée (horaires)" and mot.body == "Départ à 8 h 30."
+    assert mot.edited_at is not None and mot.pupils.count() == 2  # still to 6A's families
+    page = as_user("marie").get(reverse("liaison:mot", args=[mot.pk])).content.decode()
+    assert "modifié le" in page and "Départ à 8 h 30." in page
+    assert "Sortie au musée (horaires)" in widget(as_user("marie").get("/"))
+    # Once a family has signed, what they signed does not change under them: refused, with the reason.
+    actions.sign(world.fresh_user("marc"), mot, world.person("alice").pk)
+    with pytest.raises(Refused, match="déjà signé ou répondu"):
+        actions.edit_mot(world.fresh_user("tom"), mot, actions.MotInput(title="Autre", body="Autre"))
+    response = tom.get(edit_url, follow=True)
+    assert "ne peut plus être modifié" in response.content.decode()
+    assert "Modifier le mot" not in tom.get(reverse("liaison:mot", args=[mot.pk])).content.decode()
+    mot.refresh_from_db()
+    assert mot.title == "Sortie au musée (horaires)"
+
+
+def test_a_mot_carries_files_that_its_families_download(world, as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cartable.files.models import StoredFile
+    from cartable.files.tests.helpers import mark_all_clean
+
+    tom = as_user("tom")
+    response = tom.post(
+        reverse("liaison:mot_new"),
+        {"groups": [str(world.class_6a.pk)], "title": "Sortie", "body": "Voir l'autorisation.",
+         "request": "signature", "choices": "Oui\r\nNon",
+         "attachments": [SimpleUploadedFile("autorisation.pdf", b"%PDF-1.4 autorisation")]},
+    )  # fmt: skip
+    assert response.status_code == 302
+    mot = Mot.objects.get(title="Sortie")
+    attachment = mot.attachments.get()
+    assert attachment.name == "autorisation.pdf" and attachment.stored.status == "pending"
+    url = reverse("liaison:attachment", args=[attachment.pk])
+    assert as_user("marie").get(url).status_code == 409  # in quarantine until the antivirus has read it
+    mark_all_clean()
+    for name in ("marie", "marc", "beatrice", "tom", "paul"):
+        assert as_user(name).get(url).status_code == 200, name
+    for name in ("gino", "alice", "tess", "zack", "bruno"):
+        assert as_user(name).get(url).status_code == 404, name
+    assert "autorisation.pdf" in as_user("marie").get(reverse("liaison:mot", args=[mot.pk])).content.decode()
+    # A file refused by its extension: the form says so and nothing is sent.
+    response = tom.post(
+        reverse("liaison:mot_new"),
+        {"groups": [str(world.class_6a.pk)], "title": "Virus", "body": "x", "request": "none",
+         "attachments": [SimpleUploadedFile("setup.exe", b"MZ")]},
+    )  # fmt: skip
+    assert response.status_code == 400 and not Mot.objects.filter(title="Virus").exists()
+    # Its author removes the file while editing: the stored file goes once nothing refers to it.
+    stored_id = attachment.stored_id
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = tom.post(
+            reverse("liaison:mot_edit", args=[mot.pk]),
+            {"title": "Sortie", "body": "Sans pièce jointe.", "request": "signature", "choices": "Oui",
+             "remove_attachment": [str(attachment.pk)]},
+        )  # fmt: skip
+    assert response.status_code == 302 and not mot.attachments.exists()
+    assert not StoredFile.objects.filter(pk=stored_id).exists()

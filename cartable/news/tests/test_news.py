@@ -71,6 +71,32 @@ def test_news_to_a_class_reaches_its_pupils_their_guardians_and_teachers(world):
     assert readers(world, news_6a) == {"alice", "bob", "marie", "marc", "beatrice", "tom"} | PUBLISHERS_A
 
 
+def test_a_guardian_without_membership_reads_the_news_of_their_childs_school(
+    world, as_user, django_capture_on_commit_callbacks, run_tasks
+):
+    """Marie's son Léo is in school B; a feed listed him and not her: no membership of hers there."""
+    from cartable.directory import versions as directory_versions
+    from cartable.directory.models import Membership
+
+    Membership.objects.filter(person=world.person("marie"), school=world.school_b).delete()
+    directory_versions.bump_platform()
+    with django_capture_on_commit_callbacks(execute=True):
+        to_school = publish(world, by="bruno", title="Fête de Lumière")
+        to_parents = publish(world, by="bruno", title="Élections des parents", audience=Audience.PROFILES,
+                             for_relatives=True)  # fmt: skip
+        to_6c = publish(world, by="bruno", title="Sortie des 6C", audience=Audience.CLASSES,
+                        class_ids=[world.class_6c.pk])  # fmt: skip
+    run_tasks()
+    for news in (to_school, to_parents, to_6c):
+        assert "marie" in readers(world, news) and "marc" not in readers(world, news)
+        assert "marie" in told_names(world, news) and "marc" not in told_names(world, news)
+    marie = as_user("marie")
+    home = marie.get("/").content.decode()
+    assert "Fête de Lumière" in home and "Élections des parents" in home and "Sortie des 6C" in home
+    assert marie.get(f"/actualites/{to_parents.pk}/").status_code == 200
+    assert as_user("marc").get(f"/actualites/{to_parents.pk}/").status_code == 404
+
+
 def test_only_the_schools_publishers_publish(world):
     for name in ("tom", "tess", "alice", "marie", "bruno", "xavier"):
         with pytest.raises(Refused):
@@ -170,8 +196,88 @@ def test_the_nightly_work_deletes_long_withdrawn_news(world):
                       expire_at=NOW - dt.timedelta(days=400))  # fmt: skip
         recent = publish(world, title="Récente", publish_at=NOW - dt.timedelta(days=20),
                          expire_at=NOW - dt.timedelta(days=10))  # fmt: skip
-        assert lifecycle.nightly(timezone.now()) == {"actualités retirées supprimées": 1}
+        assert lifecycle.nightly(timezone.now()) == {
+            "actualités retirées supprimées": 1,
+            "actualités annoncées en retard": 0,
+        }
     assert not News.objects.filter(pk=old.pk).exists() and News.objects.filter(pk=recent.pk).exists()
+
+
+# --- Telling the audience of a publication ------------------------------------------------------------
+
+
+def test_a_publication_is_told_to_its_audience_only(
+    world, as_user, django_capture_on_commit_callbacks, run_tasks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        to_5b = publish(
+            world, title="Sortie au musée", audience=Audience.CLASSES, class_ids=[world.class_5b.pk]
+        )
+        to_parents = publish(world, title="Réunion", audience=Audience.PROFILES, for_relatives=True)
+        to_school = publish(world, title="Kermesse", by="vera")
+    run_tasks()
+    assert told_names(world, to_5b) == {"carl", "gino", "tess"}
+    assert told_names(world, to_parents) == {"marie", "marc", "beatrice", "gino"}
+    # The whole school: every member but its author; nobody of school B, nor the platform admin.
+    assert told_names(world, to_school) == {
+        "alice", "bob", "carl", "marie", "marc", "beatrice", "gino", "tom", "tess", "paul", "ada",
+    }  # fmt: skip
+    # Told once: an edit does not tell again.
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_news(
+            world.fresh_user("paul"), to_parents,
+            actions.NewsInput(school_id=world.school_a.pk, title="Réunion (salle 3)",
+                              audience=Audience.PROFILES, for_relatives=True),
+        )  # fmt: skip
+    run_tasks()
+    assert told_count(to_parents) == 4
+    # The timeline line, in the reader's words.
+    gino = as_user("gino").get("/notifications/").content.decode()
+    assert "Nouvelle actualité de Collège Jean Moulin : « Sortie au musée »" in gino
+
+
+def test_a_news_item_for_later_is_told_at_its_publication_date(
+    world, django_capture_on_commit_callbacks, run_tasks
+):
+    with time_machine.travel(NOW, tick=True):
+        with django_capture_on_commit_callbacks(execute=True):
+            later = publish(world, title="Portes ouvertes", audience=Audience.CLASSES,
+                            class_ids=[world.class_6a.pk], publish_at=NOW + dt.timedelta(days=2))  # fmt: skip
+        run_tasks()
+        assert told_names(world, later) == set()
+    with time_machine.travel(NOW + dt.timedelta(days=2, minutes=5), tick=True):
+        run_tasks()
+    assert told_names(world, later) == {"alice", "bob", "marie", "marc", "beatrice", "tom"}
+
+
+def test_the_nightly_work_tells_what_a_stopped_worker_missed(world):
+    with time_machine.travel(NOW, tick=False):
+        missed = publish(world, title="Cantine", audience=Audience.CLASSES, class_ids=[world.class_5b.pk],
+                         publish_at=NOW - dt.timedelta(hours=3))  # fmt: skip
+        later = publish(world, title="Plus tard", publish_at=NOW + dt.timedelta(days=1))
+        assert lifecycle.nightly(timezone.now())["actualités annoncées en retard"] == 1
+        assert lifecycle.nightly(timezone.now())["actualités annoncées en retard"] == 0
+    assert told_names(world, missed) == {"carl", "gino", "tess"}
+    assert told_names(world, later) == set()
+
+
+def told_names(world, news: News) -> set[str]:
+    from cartable.notifications.models import Notification
+
+    ids = set(
+        Notification.objects.filter(
+            event__kind="news.published", event__url=f"/actualites/{news.pk}/"
+        ).values_list("recipient_id", flat=True)
+    )
+    return {name for name, person in world.people.items() if person.pk in ids}
+
+
+def told_count(news: News) -> int:
+    from cartable.notifications.models import Notification
+
+    return Notification.objects.filter(
+        event__kind="news.published", event__url=f"/actualites/{news.pk}/"
+    ).count()
 
 
 # --- Home widget and list ------------------------------------------------------------------------------
