@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from cartable.access import policy
 from cartable.accounts import actions as account_actions
-from cartable.accounts.models import LoginEvent
+from cartable.accounts.models import LoginEvent, User
 from cartable.directory.models import Profile, School
 from cartable.lib.errors import Refused
 from cartable.sso import access, attributes, tasks, tickets, versions
@@ -32,7 +32,9 @@ def _require_platform_admin(actor: Any) -> None:
         raise PermissionDenied
 
 
-def _check(protocol: str, service_urls: Iterable[str], attribute_names: Iterable[str], profiles: Iterable[str]):
+def _check(
+    protocol: str, service_urls: Iterable[str], attribute_names: Iterable[str], profiles: Iterable[str]
+) -> list[str]:
     if protocol not in ConnectedApp.Protocol.values:
         raise Refused(_("Protocole inconnu : %(p)s") % {"p": protocol}, field="protocol")
     urls = [u.strip() for u in service_urls if u.strip()]
@@ -162,7 +164,7 @@ def issue_service_ticket(
     """A service ticket for the logged-in person, traced in their login history (rule C8), and the service
     kept in the session for the single logout. The caller checked that the person may use the application."""
     user = request.user
-    if not access.can_use(user, app):
+    if not isinstance(user, User) or not access.can_use(user, app):
         raise PermissionDenied
     ticket = tickets.issue(
         tickets.Ticket(
@@ -173,10 +175,10 @@ def issue_service_ticket(
             issued_at=time.time(),
             new_login=new_login,
             authenticated_at=time.time() if new_login else 0.0,
-            session_generation=user.session_generation,  # type: ignore[union-attr]
+            session_generation=user.session_generation,
         )
     )
-    account_actions.record_login_event(user, LoginEvent.Kind.APP_LOGIN, request, detail=app.name)  # type: ignore[arg-type]
+    account_actions.record_login_event(user, LoginEvent.Kind.APP_LOGIN, request, detail=app.name)
     if app.single_logout:
         services = list(request.session.get(SESSION_SERVICES_KEY, []))[-SESSION_SERVICES_MAX + 1 :]
         services.append([service, ticket, app.pk])
@@ -188,8 +190,8 @@ def log_out(request: HttpRequest) -> int:
     """End the Cartable session and tell each service it opened (single logout, in the background worker).
     Returns how many services will be told."""
     services = [tuple(s) for s in request.session.get(SESSION_SERVICES_KEY, [])]
-    if request.user.is_authenticated:
-        account_actions.record_login_event(request.user, LoginEvent.Kind.LOGOUT, request)  # type: ignore[arg-type]
+    if isinstance(request.user, User):
+        account_actions.record_login_event(request.user, LoginEvent.Kind.LOGOUT, request)
     auth.logout(request)
     to_tell = [(service, ticket) for service, ticket, _app in services]
     if to_tell:

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from cartable.directory.models import GroupKind, Membership, Person, Profile
 from cartable.access.policy import current_enrolments, current_teaching_assignments
+from cartable.directory.models import GroupKind, Membership, Person, Profile
 
 # The SDET's national profiles (ENTPersonProfils).
 NATIONAL_PROFILES = {
@@ -66,7 +66,7 @@ def subject_for(user: Any, school_ids: list[int]) -> Subject:
 def _profiles(s: Subject) -> list[str]:
     values: list[str] = []
     for m in s.memberships:
-        values.append(NATIONAL_PROFILES.get(m.profile, "National_COL"))
+        values.append(NATIONAL_PROFILES.get(Profile(m.profile), "National_COL"))
         values.extend(NATIONAL_FUNCTIONS[f] for f in m.functions or [] if f in NATIONAL_FUNCTIONS)
     return sorted(set(values))
 
@@ -112,7 +112,11 @@ CATALOGUE: dict[str, Attribute] = {
         Attribute("uid", _("Identifiant de connexion"), lambda s: [s.user.username]),
         Attribute("ENTPersonProfils", _("Profils (National_ELV, National_ENS…)"), _profiles),
         Attribute("ENTPersonStructRattach", _("UAI des établissements"), _uais),
-        Attribute("ENTPersonJointure", _("Identifiant AAF (jointure)"), lambda s: _one(s.person.aaf_jointure if s.person else "")),
+        Attribute(
+            "ENTPersonJointure",
+            _("Identifiant AAF (jointure)"),
+            lambda s: _one(s.person.aaf_jointure if s.person else ""),
+        ),
         Attribute("sn", _("Nom"), lambda s: _one(s.person.last_name if s.person else "")),
         Attribute("givenName", _("Prénom"), lambda s: _one(s.person.first_name if s.person else "")),
         Attribute(

@@ -82,15 +82,16 @@ def _date(stamp: float) -> str:
     return datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def success(
-    username: str, values: dict[str, list[str]], ticket: tickets.Ticket, iou: str | None
-) -> str:
+def success(username: str, values: dict[str, list[str]], ticket: tickets.Ticket, iou: str | None) -> str:
     lines = [f'<cas:serviceResponse xmlns:cas="{NS}">', "  <cas:authenticationSuccess>"]
     lines.append(f"    <cas:user>{escape(username)}</cas:user>")
     lines.append("    <cas:attributes>")
-    lines.append(f"      <cas:authenticationDate>{_date(ticket.authenticated_at or ticket.issued_at)}</cas:authenticationDate>")
+    when = _date(ticket.authenticated_at or ticket.issued_at)
+    lines.append(f"      <cas:authenticationDate>{when}</cas:authenticationDate>")
     lines.append(f"      <cas:isFromNewLogin>{str(ticket.new_login).lower()}</cas:isFromNewLogin>")
-    lines.append("      <cas:longTermAuthenticationRequestTokenUsed>false</cas:longTermAuthenticationRequestTokenUsed>")
+    lines.append(
+        "      <cas:longTermAuthenticationRequestTokenUsed>false</cas:longTermAuthenticationRequestTokenUsed>"
+    )
     for name, items in values.items():
         for item in items:
             lines.append(f"      <cas:{name}>{escape(item)}</cas:{name}>")
@@ -162,7 +163,12 @@ def _grant_proxy(pgt_url: str, app: access.AppFacts, user: User, ticket: tickets
     application not allowed to proxy, a callback outside its registered addresses or not https, a callback
     that did not answer 200 — the validation succeeds without it (CAS 3.0, 2.5.4)."""
     callback_app = access.app_for_service(pgt_url)
-    if not app.proxy_allowed or callback_app is None or callback_app.pk != app.pk or not callback_allowed(pgt_url):
+    if (
+        not app.proxy_allowed
+        or callback_app is None
+        or callback_app.pk != app.pk
+        or not callback_allowed(pgt_url)
+    ):
         return None
     granting = tickets.Ticket(
         kind=tickets.PROXY_GRANTING,
@@ -213,5 +219,7 @@ def proxy(pgt_id: str, target: str) -> str:
         )
     )
     # A login to the target application on the person's behalf: in their history too (rule C8).
-    account_actions.record_login_event(user, LoginEvent.Kind.APP_LOGIN, None, detail=f"{target_app.name} (proxy)")
+    account_actions.record_login_event(
+        user, LoginEvent.Kind.APP_LOGIN, None, detail=f"{target_app.name} (proxy)"
+    )
     return proxy_success(pt)

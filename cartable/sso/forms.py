@@ -14,7 +14,10 @@ class ConnectedAppForm(forms.Form):
     service_urls = forms.CharField(
         label=_("Adresses de service"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Une adresse par ligne, par exemple https://pronote.exemple.fr/ : toute adresse qui commence ainsi est acceptée."),
+        help_text=_(
+            "Une adresse par ligne, par exemple https://pronote.exemple.fr/ : toute adresse qui "
+            "commence ainsi est acceptée."
+        ),
     )
     launch_url = forms.URLField(
         label=_("Adresse d’ouverture"),
@@ -71,5 +74,7 @@ def initial_of(app: ConnectedApp) -> dict:
 
 class RenewForm(forms.Form):
     password = forms.CharField(
-        label=_("Mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )

@@ -40,16 +40,16 @@ class ConnectedApp(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     icon = models.CharField(_("icône"), max_length=32, choices=ICONS, default="app")
     protocol = models.CharField(_("protocole"), max_length=8, choices=Protocol.choices, default=Protocol.CAS)
-    # One address prefix a line: a service address is accepted when it has the same scheme, host and port and
-    # its path starts with the prefix's path at a "/" (never a regular expression: an unanchored pattern is the
-    # classic open redirect of CAS servers).
+    # One address prefix a line: a service address is accepted when it has the same scheme, host and port
+    # and its path starts with the prefix's path at a "/" (never a regular expression: an unanchored pattern
+    # is the classic open redirect of CAS servers).
     service_urls = models.TextField(_("adresses de service"))
     # Where the launcher's tile leads (the application's own page, which sends to Cartable's login); the first
     # service address when empty.
     launch_url = models.URLField(_("adresse d’ouverture"), max_length=500, blank=True)
     # Names from cartable.sso.attributes.CATALOGUE: nothing else is released to the application.
     attributes = models.JSONField(_("attributs transmis"), default=list, blank=True)
-    # Which profiles the application is made for (empty: every profile); the school's admin chooses among them.
+    # Which profiles the application is made for (empty: every profile); the school's admin picks among them.
     profiles = models.JSONField(_("profils possibles"), default=list, blank=True)
     # Which schools may enable it; every school when empty.
     schools = models.ManyToManyField(School, blank=True, related_name="+", verbose_name=_("établissements"))
@@ -88,7 +88,9 @@ class AppEnablement(models.Model):
     enabled_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["app", "school"], name="sso_one_enablement_per_school")]
+        constraints = [
+            models.UniqueConstraint(fields=["app", "school"], name="sso_one_enablement_per_school")
+        ]
 
     def __str__(self) -> str:
         return f"{self.app} @ {self.school_id}: {', '.join(self.profiles)}"

@@ -78,6 +78,13 @@ def _as_tuple(ticket: Ticket) -> tuple:
     )
 
 
+def _ticket(stored: tuple) -> Ticket:
+    kind, user_id, app_id, service, issued_at, new_login, authenticated_at, generation, proxies = stored
+    return Ticket(
+        kind, user_id, app_id, service, issued_at, new_login, authenticated_at, generation, tuple(proxies)
+    )
+
+
 def _fresh(ticket: Ticket) -> bool:
     return 0 <= time.time() - ticket.issued_at <= _lifetime(ticket.kind)
 
@@ -90,7 +97,7 @@ def take(ticket_id: str, kinds: tuple[str, ...]) -> Ticket | None:
     stored = cache.get(key)
     if stored is None or not cache.delete(key):
         return None
-    ticket = Ticket(*stored[:8], proxies=tuple(stored[8]))
+    ticket = _ticket(stored)
     return ticket if ticket.kind in kinds and _fresh(ticket) else None
 
 
@@ -101,5 +108,5 @@ def read_granting(ticket_id: str) -> Ticket | None:
     stored = cache.get(_key(ticket_id))
     if stored is None:
         return None
-    ticket = Ticket(*stored[:8], proxies=tuple(stored[8]))
+    ticket = _ticket(stored)
     return ticket if ticket.kind == PROXY_GRANTING and _fresh(ticket) else None

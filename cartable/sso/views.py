@@ -159,9 +159,7 @@ def app_new(request):
         values = form.values()
         values.pop("active")
         try:
-            app = actions.register_app(
-                request.user, attribute_names=values.pop("attributes"), **values
-            )
+            app = actions.register_app(request.user, attribute_names=values.pop("attributes"), **values)
         except Refused as refused:
             form.add_error(refused.field, refused.reason)
         else:

@@ -18,6 +18,12 @@ pytestmark = pytest.mark.django_db
 NS = {"cas": "http://www.yale.edu/tp/cas"}
 
 
+def text(root, path: str) -> str:
+    found = root.find(path, NS)
+    assert found is not None and found.text is not None, ET.tostring(root)
+    return found.text
+
+
 def login_url(service: str, **extra: str) -> str:
     return "/cas/login?" + urlencode({"service": service, **extra})
 
@@ -53,7 +59,7 @@ def test_a_pupil_of_school_a_gets_a_ticket_and_its_attributes(world, as_user, pr
     ticket = ticket_for(as_user("alice"))
     assert ticket.startswith("ST-") and len(ticket) > 35
     root = validate(ticket)
-    assert root.find("cas:authenticationSuccess/cas:user", NS).text == world.alice.username
+    assert text(root, "cas:authenticationSuccess/cas:user") == world.alice.username
     values = attributes_of(root)
     assert values["ENTPersonProfils"] == ["National_ELV"]
     assert values["ENTPersonStructRattach"] == [world.school_a.uai]
@@ -169,11 +175,15 @@ def test_the_school_admin_enables_an_application_for_a_profile(world, as_user, m
     client = as_user("ada")
     page = client.get(f"/admin-ecole/{world.school_a.uai}/applications-connectees")
     assert page.status_code == 200 and b"Moodle" in page.content
-    client.post(f"/admin-ecole/{world.school_a.uai}/applications-connectees", {f"app-{moodle.pk}-Student": "on"})
+    client.post(
+        f"/admin-ecole/{world.school_a.uai}/applications-connectees", {f"app-{moodle.pk}-Student": "on"}
+    )
     assert ticket_for(as_user("alice"), MOODLE)
     assert as_user("tom").get(login_url(MOODLE)).status_code == 403
     # Another school's admin reaches nothing of school A.
-    assert as_user("bruno").get(f"/admin-ecole/{world.school_a.uai}/applications-connectees").status_code == 404
+    assert (
+        as_user("bruno").get(f"/admin-ecole/{world.school_a.uai}/applications-connectees").status_code == 404
+    )
 
 
 def test_the_launcher_shows_the_tile_to_those_allowed_only(world, as_user, pronote):
@@ -182,7 +192,9 @@ def test_the_launcher_shows_the_tile_to_those_allowed_only(world, as_user, prono
     assert b"Pronote" not in as_user("leo").get("/").content
 
 
-def test_logout_tells_each_service_in_the_background(world, as_user, pronote, django_capture_on_commit_callbacks):
+def test_logout_tells_each_service_in_the_background(
+    world, as_user, pronote, django_capture_on_commit_callbacks
+):
     client = as_user("alice")
     ticket = ticket_for(client)
     with django_capture_on_commit_callbacks() as callbacks:
@@ -210,14 +222,14 @@ def test_proxy_tickets(world, as_user, pronote, settings):
     )
     response = Client().get("/cas/proxy?" + urlencode({"pgt": granting, "targetService": PRONOTE + "api"}))
     root = ET.fromstring(response.content)
-    pt = root.find("cas:proxySuccess/cas:proxyTicket", NS).text
+    pt = text(root, "cas:proxySuccess/cas:proxyTicket")
     assert pt.startswith("PT-")
     # A proxy ticket is not a service ticket.
     assert failure_code(validate(pt, PRONOTE + "api")) == "INVALID_TICKET_SPEC"
     response = Client().get("/cas/proxy?" + urlencode({"pgt": granting, "targetService": PRONOTE + "api"}))
-    pt = ET.fromstring(response.content).find("cas:proxySuccess/cas:proxyTicket", NS).text
+    pt = text(ET.fromstring(response.content), "cas:proxySuccess/cas:proxyTicket")
     root = validate(pt, PRONOTE + "api", path="/cas/proxyValidate")
-    assert root.find("cas:authenticationSuccess/cas:proxies/cas:proxy", NS).text == PRONOTE + "callback"
+    assert text(root, "cas:authenticationSuccess/cas:proxies/cas:proxy") == PRONOTE + "callback"
     # A target the person may not use.
     response = Client().get("/cas/proxy?" + urlencode({"pgt": granting, "targetService": MOODLE}))
     assert b"UNAUTHORIZED_SERVICE_PROXY" in response.content
@@ -238,8 +250,17 @@ def test_the_command_registers_and_enables(world, capsys):
     from django.core.management import call_command
 
     call_command(
-        "add_connected_app", "--name", "CDI", "--protocol", "cas", "--url", "https://cdi.example.test/",
-        "--schools", world.school_b.uai, "--profiles", "Student",
+        "add_connected_app",
+        "--name",
+        "CDI",
+        "--protocol",
+        "cas",
+        "--url",
+        "https://cdi.example.test/",
+        "--schools",
+        world.school_b.uai,
+        "--profiles",
+        "Student",
     )
     app_id = int(capsys.readouterr().out.strip())
     app = next(a for a in access.active_apps() if a.pk == app_id)

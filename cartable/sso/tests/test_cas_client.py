@@ -25,6 +25,12 @@ ROOT = Path(__file__).resolve().parents[3]
 NS = {"cas": "http://www.yale.edu/tp/cas"}
 
 
+def text(root, path: str) -> str:
+    found = root.find(path, NS)
+    assert found is not None and found.text is not None, ET.tostring(root)
+    return found.text
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -59,7 +65,9 @@ def client_site(live_server, tmp_path, settings):
         process.wait(timeout=10)
 
 
-def log_in_on_cartable(session: requests.Session, page: requests.Response, username: str) -> requests.Response:
+def log_in_on_cartable(
+    session: requests.Session, page: requests.Response, username: str
+) -> requests.Response:
     assert "/auth/login" in page.url, page.url
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
     assert token is not None
@@ -100,8 +108,8 @@ def test_a_pupil_opens_the_application_through_cartable(world, live_server, clie
     answer = ET.fromstring(browser.get(f"{client_site}/proxied", timeout=30).content)
     success = answer.find("cas:authenticationSuccess", NS)
     assert success is not None, ET.tostring(answer)
-    assert success.find("cas:user", NS).text == world.alice.username
-    assert success.find("cas:proxies/cas:proxy", NS).text == f"{client_site}/accounts/callback"
+    assert text(success, "cas:user") == world.alice.username
+    assert text(success, "cas:proxies/cas:proxy") == f"{client_site}/accounts/callback"
 
     # Logging out of Cartable logs out of the site too (the background worker tells it).
     logout = browser.get(f"{live_server.url}/cas/logout", timeout=30)

@@ -3,7 +3,7 @@ application would (the test in ../test_cas_client.py runs it in its own process 
 
 import os
 
-SECRET_KEY = "cas-client-test-only"  # noqa: S105
+SECRET_KEY = "cas-client-test-only"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1"]
 INSTALLED_APPS = [

@@ -1,4 +1,5 @@
 import json
+import os
 
 import django_cas_ng.views
 import requests
@@ -20,12 +21,13 @@ def whoami(request):
 def proxied(request):
     """Ask Cartable for a proxy ticket to one of this application's own addresses, then validate it as the
     proxied service would."""
-    from django.conf import settings
-
-    target = settings.CAS_PROXY_CALLBACK.rsplit("/", 1)[0] + "/api"
+    # The site's own settings (settings.py) come from these variables; read here without Cartable's settings.
+    target = os.environ["CAS_CLIENT_URL"] + "/accounts/api"
     ticket = ProxyGrantingTicket.retrieve_pt(request, target)
     answer = requests.get(
-        settings.CAS_SERVER_URL + "proxyValidate", params={"service": target, "ticket": ticket}, timeout=10
+        os.environ["CAS_SERVER_URL"] + "proxyValidate",
+        params={"service": target, "ticket": ticket},
+        timeout=10,
     )
     return HttpResponse(answer.content, content_type="application/xml")
 
