@@ -186,14 +186,19 @@ def issue_service_ticket(
     return ticket
 
 
-def log_out(request: HttpRequest) -> int:
-    """End the Cartable session and tell each service it opened (single logout, in the background worker).
-    Returns how many services will be told."""
-    services = [tuple(s) for s in request.session.get(SESSION_SERVICES_KEY, [])]
-    if isinstance(request.user, User):
-        account_actions.record_login_event(request.user, LoginEvent.Kind.LOGOUT, request)
-    auth.logout(request)
-    to_tell = [(service, ticket) for service, ticket, _app in services]
+def tell_services(request: HttpRequest) -> int:
+    """Single logout: each service this session got a ticket for is told, by the background worker once the
+    transaction commits. Also run by Cartable's own logout (accounts.logout_hooks). Returns how many."""
+    to_tell = [(service, ticket) for service, ticket, _app in request.session.pop(SESSION_SERVICES_KEY, [])]
     if to_tell:
         transaction.on_commit(lambda: tasks.single_logout.enqueue(to_tell))
     return len(to_tell)
+
+
+def log_out(request: HttpRequest) -> int:
+    """/cas/logout: end the Cartable session and tell each service it opened."""
+    if isinstance(request.user, User):
+        account_actions.record_login_event(request.user, LoginEvent.Kind.LOGOUT, request)
+    told = tell_services(request)
+    auth.logout(request)
+    return told

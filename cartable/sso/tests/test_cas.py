@@ -275,3 +275,13 @@ def test_only_the_platform_admin_registers(world, moodle):
         actions.register_app(world.users["ada"], name="X", protocol="cas", service_urls=["https://x.test/"])
     with pytest.raises(PermissionDenied):
         actions.set_school_profiles(world.users["bruno"], world.school_a, moodle, ["Student"])
+
+
+def test_cartables_own_logout_button_tells_the_services_too(
+    as_user, pronote, django_capture_on_commit_callbacks
+):
+    client = as_user("alice")
+    ticket_for(client)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert client.post("/auth/logout").status_code == 302
+    assert len(callbacks) == 1
