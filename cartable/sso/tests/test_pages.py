@@ -58,3 +58,25 @@ def test_the_login_history_lists_the_application_opened(world, as_user, pronote)
         f"/admin-ecole/{world.school_a.uai}/personnes/{world.person('alice').pk}/connexions"
     )
     assert "Pronote" in console.content.decode()
+
+
+def test_the_tiles_cost_no_query_and_do_not_grow_with_the_applications(
+    client, world, pronote, django_assert_max_num_queries
+):
+    from cartable.directory.models import Profile
+    from cartable.sso import actions
+
+    world.login(client, "alice")
+    client.get("/")
+    # The session and the user, as without connected applications (cartable/portal/tests/test_home.py).
+    with django_assert_max_num_queries(2):
+        assert "Pronote" in client.get("/").content.decode()
+    for n in range(5):
+        app = actions.register_app(
+            None, name=f"Appli {n}", protocol="cas", service_urls=[f"https://appli{n}.example.test/"]
+        )
+        actions.set_school_profiles(None, world.school_a, app, [Profile.STUDENT])
+    client.get("/")
+    with django_assert_max_num_queries(2):
+        page = client.get("/").content.decode()
+    assert all(f"Appli {n}" in page for n in range(5))
