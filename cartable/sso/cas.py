@@ -21,6 +21,7 @@ from django.conf import settings
 from cartable.accounts import actions as account_actions
 from cartable.accounts.models import LoginEvent, User
 from cartable.sso import access, attributes, tickets
+from cartable.sso.tasks import no_redirects
 
 log = logging.getLogger(__name__)
 NS = "http://www.yale.edu/tp/cas"
@@ -184,7 +185,8 @@ def _grant_proxy(pgt_url: str, app: access.AppFacts, user: User, ticket: tickets
     separator = "&" if urllib.parse.urlsplit(pgt_url).query else "?"
     address = f"{pgt_url}{separator}{urllib.parse.urlencode({'pgtIou': iou, 'pgtId': pgt_id})}"
     try:
-        with urllib.request.urlopen(address, timeout=CALLBACK_TIMEOUT_SECONDS) as response:  # noqa: S310
+        # A redirect is not followed (CAS 3.0, 2.5.4): the callback must answer 200 itself.
+        with no_redirects.open(address, timeout=CALLBACK_TIMEOUT_SECONDS) as response:
             if response.status != 200:
                 return None
     except Exception as error:  # the callback's failure only withholds the proxy-granting ticket

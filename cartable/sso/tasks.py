@@ -33,7 +33,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+no_redirects = urllib.request.build_opener(_NoRedirect)
 
 
 def tell_service(service: str, ticket: str) -> bool:
@@ -44,7 +44,7 @@ def tell_service(service: str, ticket: str) -> bool:
         service, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}, method="POST"
     )
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+        with no_redirects.open(request, timeout=TIMEOUT_SECONDS) as response:
             return 200 <= response.status < 300
     except Exception as error:  # a network error, a 4xx/5xx: one service's trouble stops no other
         log.warning("single logout to %s failed: %s", service, error)
