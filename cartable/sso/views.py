@@ -4,6 +4,7 @@ the school admin's choices in the console."""
 from __future__ import annotations
 
 import time
+from functools import wraps
 
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from cartable.accounts import throttle
+from cartable.accounts import mfa, throttle
 from cartable.accounts.middleware import with_next
 from cartable.console.decorators import console_view
 from cartable.directory.models import Profile
@@ -137,14 +138,18 @@ def _params(request) -> cas.Params:
 
 
 def _platform_admin_page(view):
+    """Logged in, the platform admin (else 404); like every administration page, its admins give the second
+    factor first (rule C6), here outside the console's addresses (cartable.accounts.mfa.admin_page)."""
+
     @login_required
     @never_cache
+    @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not access.may_register_apps(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return mfa.admin_page(wrapper)
 
 
 @_platform_admin_page

@@ -285,3 +285,24 @@ def test_cartables_own_logout_button_tells_the_services_too(
     with django_capture_on_commit_callbacks() as callbacks:
         assert client.post("/auth/logout").status_code == 302
     assert len(callbacks) == 1
+
+
+def test_a_new_charter_is_accepted_before_any_ticket(world, as_user, pronote):
+    from cartable.accounts import actions as account_actions
+
+    client = as_user("alice")
+    account_actions.publish_charter("Charte 2027", "Je respecte les autres.")
+    response = client.get(login_url(PRONOTE))
+    assert response.status_code == 302 and response["Location"].startswith("/auth/charter")
+    assert not LoginEvent.objects.filter(kind=LoginEvent.Kind.APP_LOGIN).exists()
+
+
+def test_a_blocked_account_is_logged_out_before_any_ticket(world, as_user, pronote):
+    from django.utils import timezone
+
+    client = as_user("alice")
+    world.alice.blocked_at = timezone.now()
+    world.alice.save(update_fields=["blocked_at"])
+    response = client.get(login_url(PRONOTE))
+    assert response.status_code == 302 and response["Location"].startswith("/auth/login")
+    assert not LoginEvent.objects.filter(kind=LoginEvent.Kind.APP_LOGIN).exists()
