@@ -8,11 +8,5 @@ class SsoConfig(AppConfig):
     verbose_name = _("Applications connectées")
 
     def ready(self) -> None:
-        from cartable.accounts import logout_hooks
-        from cartable.sso import (
-            actions,
-            portal,  # noqa: F401  (registers the tiles and the console link)
-        )
-
-        # Logging out of Cartable logs out of the applications the session opened (single logout).
-        logout_hooks.register("sso", actions.tell_services)
+        # Registers the tiles, the console link and the single logout of Cartable's own logout.
+        from cartable.sso import portal  # noqa: F401

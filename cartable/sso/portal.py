@@ -1,5 +1,6 @@
 """The connected applications in the portal: a tile for each one the person may use (a tile source, since
-they are rows, not code), the platform admin's tile for registering them, the console's menu entry."""
+they are rows, not code), the platform admin's tile for registering them, the console's menu entry; and the
+single logout when someone logs out of Cartable itself (accounts.logout_hooks)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from cartable.access.policy import is_platform_admin
+from cartable.accounts import logout_hooks
 from cartable.portal.registry import ConsoleLink, PortalApp, TileSource, registry
-from cartable.sso import access
+from cartable.sso import access, actions
 
 
 def connected_tiles(user: Any) -> list[tuple[PortalApp, str]]:
@@ -46,3 +48,5 @@ registry.register_app(
     )
 )
 registry.register_console_link(ConsoleLink("sso_apps", _("Applications connectées"), "sso:school_apps", 30))
+# Logging out of Cartable logs out of the applications the session opened (single logout).
+logout_hooks.register("sso", actions.tell_services)
