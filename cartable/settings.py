@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cartable.liaison",
     "cartable.albums",
     "cartable.gar",
+    "cartable.sso",
 ]
 
 MIDDLEWARE = [
@@ -303,6 +304,12 @@ ACTIVATION_CODE_DAYS = env_int("ACTIVATION_CODE_DAYS", 90)
 TRACE_RETENTION_DAYS = min(env_int("TRACE_RETENTION_DAYS", 365), 366)
 # Timeline notifications older than this are deleted at night (they are news, not an archive).
 NOTIFICATION_RETENTION_DAYS = max(env_int("NOTIFICATION_RETENTION_DAYS", 365), 1)
+# Single sign-on (cartable.sso, the CAS server): lifetimes in seconds of a service or proxy ticket
+# (single-use, to be validated at once) and of a proxy-granting ticket; whether a proxy callback may be
+# plain http on the loopback address (tests and a local demo only: production callbacks are https).
+CAS_SERVICE_TICKET_SECONDS = env_int("CAS_SERVICE_TICKET_SECONDS", 10)
+CAS_PROXY_GRANTING_TICKET_SECONDS = env_int("CAS_PROXY_GRANTING_TICKET_SECONDS", 2 * 60 * 60)
+CAS_ALLOW_LOCAL_HTTP_CALLBACK = env_bool("CAS_ALLOW_LOCAL_HTTP_CALLBACK", False)
 # Authenticator apps show "Cartable: prenom.nom".
 OTP_TOTP_ISSUER = "Cartable"
 # Where an activation letter tells people to go.

@@ -23,6 +23,9 @@ urlpatterns = [
     path("auth/", include("cartable.accounts.urls")),
     # Console pages owned by other apps come first: communication rules, imports (feeds).
     path("admin-ecole/", include("cartable.communication.urls")),
+    # The CAS 3.0 server (single sign-on to the connected applications) and their pages.
+    path("cas/", include("cartable.sso.cas_urls")),
+    path("", include("cartable.sso.urls")),
     path("admin-ecole/", include("cartable.feeds.urls")),
     path("admin-ecole/", include("cartable.gar.urls")),
     path("admin-ecole/", include("cartable.console.urls")),

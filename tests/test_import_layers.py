@@ -55,6 +55,7 @@ LAYERS: list[tuple[str, ...]] = [
         "cartable.liaison",
         "cartable.albums",
         "cartable.gar",
+        "cartable.sso",
     ),
 ]
 

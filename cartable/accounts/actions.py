@@ -162,10 +162,12 @@ def publish_charter(title: str, body: str) -> Charter:
     return charter
 
 
-def record_login_event(user: User | None, kind: str, request: HttpRequest | None = None) -> None:
+def record_login_event(
+    user: User | None, kind: str, request: HttpRequest | None = None, detail: str = ""
+) -> None:
     ip = net.client_ip(request) if request is not None else None
     agent = request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""
-    LoginEvent.objects.create(user=user, kind=kind, ip=ip, user_agent=agent)
+    LoginEvent.objects.create(user=user, kind=kind, ip=ip, user_agent=agent, detail=detail[:100])
 
 
 # A person's own email address (cartable.accounts.email_change): a new one is used only once confirmed.

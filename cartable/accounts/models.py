@@ -92,6 +92,8 @@ class LoginEvent(models.Model):
         EMAIL_CONFIRMED = "email_confirmed", _("Nouvelle adresse électronique confirmée")
         EMAIL_REMOVED = "email_removed", _("Adresse électronique retirée")
         PHONE_CHANGED = "phone_changed", _("Numéro de mobile modifié")
+        # Opening a connected application through single sign-on (cartable.sso); `detail` names it.
+        APP_LOGIN = "app_login", _("Connexion à une application")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, null=True, blank=True, related_name="login_events"
@@ -99,6 +101,8 @@ class LoginEvent(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # What the event was about, when its kind alone does not say (the application opened).
+    detail = models.CharField(max_length=100, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

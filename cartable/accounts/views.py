@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from cartable.accounts import actions, email_change, reset_links, throttle
+from cartable.accounts import actions, email_change, logout_hooks, reset_links, throttle
 from cartable.accounts.backends import refused_as_blocked
 from cartable.accounts.forms import (
     ActivationCodeForm,
@@ -144,6 +144,7 @@ def login(request):
 def logout(request):
     if request.user.is_authenticated:
         actions.record_login_event(request.user, LoginEvent.Kind.LOGOUT, request)
+    logout_hooks.before_logout(request)
     auth.logout(request)
     return redirect("accounts:login")
 

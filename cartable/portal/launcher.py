@@ -94,6 +94,8 @@ def launcher_for(user: Any, apps: Registry = registry, child: Any = None) -> lis
         if child is not None and app.follows_child and app_is_on_for_child(user, app, child.pk):
             url = f"{url}?enfant={child.pk}"
         entries.append(LauncherEntry(app=app, url=url))
+    for source in apps.sorted_tile_sources():
+        entries.extend(LauncherEntry(app=tile, url=tile_url) for tile, tile_url in source.tiles(user))
     return entries
 
 

@@ -32,6 +32,17 @@ class PortalApp:
 
 
 @dataclass(frozen=True)
+class TileSource:
+    """Launcher tiles that are data rather than code (the connected applications a school enabled), from an
+    app that the portal may not import. tiles(user) -> [(PortalApp, url)], after the registered apps; the
+    source answers for who may see each tile and should cost no query on a warm cache."""
+
+    code: str
+    tiles: Callable[[Any], list[tuple[PortalApp, str]]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Widget:
     code: str
     template: str
@@ -120,6 +131,13 @@ class Registry:
     my_data_sections: dict[str, MyDataSection] = field(default_factory=dict)
     school_links: dict[str, SchoolLink] = field(default_factory=dict)
     console_person_facts: dict[str, ConsolePersonFact] = field(default_factory=dict)
+    tile_sources: dict[str, TileSource] = field(default_factory=dict)
+
+    def register_tile_source(self, source: TileSource) -> None:
+        self.tile_sources[source.code] = source
+
+    def sorted_tile_sources(self) -> list[TileSource]:
+        return sorted(self.tile_sources.values(), key=lambda s: (s.order, s.code))
 
     def register_app(self, app: PortalApp) -> None:
         self.apps[app.code] = app

@@ -1,0 +1,204 @@
+"""Every write of the connected applications: their registration (the platform admin, or the command line),
+a school's choices (its ENT admin), and a person opening one (a ticket and its trace, rule C8)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import auth
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cartable.access import policy
+from cartable.accounts import actions as account_actions
+from cartable.accounts.models import LoginEvent, User
+from cartable.directory.models import Profile, School
+from cartable.lib.errors import Refused
+from cartable.sso import access, attributes, tasks, tickets, versions
+from cartable.sso.models import AppEnablement, ConnectedApp
+
+# The services this browser session received a ticket for: [[service, ticket, app id], …] (single logout).
+SESSION_SERVICES_KEY = "sso_services"
+SESSION_SERVICES_MAX = 50
+
+
+def _require_platform_admin(actor: Any) -> None:
+    if actor is not None and not policy.is_platform_admin(actor):
+        raise PermissionDenied
+
+
+def _check(
+    protocol: str, service_urls: Iterable[str], attribute_names: Iterable[str], profiles: Iterable[str]
+) -> list[str]:
+    if protocol not in ConnectedApp.Protocol.values:
+        raise Refused(_("Protocole inconnu : %(p)s") % {"p": protocol}, field="protocol")
+    urls = [u.strip() for u in service_urls if u.strip()]
+    if not urls:
+        raise Refused(_("Indiquez au moins une adresse de service."), field="service_urls")
+    for url in urls:
+        if not access.service_matches(url, url):
+            raise Refused(
+                _("« %(url)s » n’est pas une adresse http(s) complète.") % {"url": url}, field="service_urls"
+            )
+    unknown = [a for a in attribute_names if a not in attributes.CATALOGUE]
+    if unknown:
+        raise Refused(_("Attributs inconnus : %(names)s") % {"names": ", ".join(unknown)}, field="attributes")
+    wrong = [p for p in profiles if p not in Profile.values]
+    if wrong:
+        raise Refused(_("Profils inconnus : %(names)s") % {"names": ", ".join(wrong)}, field="profiles")
+    return urls
+
+
+@transaction.atomic
+def register_app(
+    actor: Any,
+    *,
+    name: str,
+    protocol: str,
+    service_urls: Iterable[str],
+    attribute_names: Iterable[str] = attributes.DEFAULT,
+    profiles: Iterable[str] = (),
+    schools: Iterable[School] = (),
+    icon: str = "app",
+    description: str = "",
+    launch_url: str = "",
+    single_logout: bool = True,
+    proxy_allowed: bool = False,
+) -> ConnectedApp:
+    _require_platform_admin(actor)
+    attribute_names, profiles = list(attribute_names), list(profiles)
+    urls = _check(protocol, service_urls, attribute_names, profiles)
+    if not name.strip():
+        raise Refused(_("Donnez un nom à l’application."), field="name")
+    app = ConnectedApp.objects.create(
+        name=name.strip(),
+        protocol=protocol,
+        service_urls="\n".join(urls),
+        attributes=attribute_names,
+        profiles=profiles,
+        icon=icon,
+        description=description,
+        launch_url=launch_url,
+        single_logout=single_logout,
+        proxy_allowed=proxy_allowed,
+    )
+    app.schools.set(list(schools))
+    versions.bump()
+    return app
+
+
+@transaction.atomic
+def update_app(actor: Any, app: ConnectedApp, **changes: Any) -> ConnectedApp:
+    """Changes of the registration (the fields of `register_app`, and `active`); a school's choices outside
+    what the application now allows are narrowed."""
+    _require_platform_admin(actor)
+    schools = changes.pop("schools", None)
+    urls = _check(
+        changes.get("protocol", app.protocol),
+        changes.pop("service_urls", app.service_prefixes()),
+        changes.setdefault("attributes", app.attributes),
+        changes.setdefault("profiles", app.profiles),
+    )
+    if "name" in changes and not changes["name"].strip():
+        raise Refused(_("Donnez un nom à l’application."), field="name")
+    changes["service_urls"] = "\n".join(urls)
+    for name, value in changes.items():
+        setattr(app, name, value)
+    app.save()
+    if schools is not None:
+        app.schools.set(list(schools))
+    _narrow_enablements(app)
+    versions.bump()
+    return app
+
+
+def _narrow_enablements(app: ConnectedApp) -> None:
+    allowed = {s.pk for s in app.schools.all()}
+    offered = set(app.offered_profiles())
+    for enablement in AppEnablement.objects.filter(app=app):
+        kept = [p for p in enablement.profiles if p in offered]
+        if (allowed and enablement.school_id not in allowed) or not kept:
+            enablement.delete()
+        elif kept != enablement.profiles:
+            enablement.profiles = kept
+            enablement.save(update_fields=["profiles"])
+
+
+@transaction.atomic
+def set_school_profiles(actor: Any, school: School, app: ConnectedApp, profiles: Iterable[str]) -> None:
+    """The school's choice: which of its profiles may use the application (none: it is off)."""
+    if actor is not None and not policy.admin_of(actor, school):
+        raise PermissionDenied
+    if app.schools.exists() and not app.schools.filter(pk=school.pk).exists():
+        raise PermissionDenied
+    chosen = [p for p in app.offered_profiles() if p in set(profiles)]
+    if not chosen:
+        AppEnablement.objects.filter(app=app, school=school).delete()
+    else:
+        AppEnablement.objects.update_or_create(
+            app=app,
+            school=school,
+            defaults={"profiles": chosen, "enabled_by": actor, "enabled_at": timezone.now()},
+        )
+    versions.bump()
+
+
+@transaction.atomic
+def delete_app(actor: Any, app: ConnectedApp) -> None:
+    _require_platform_admin(actor)
+    app.delete()
+    versions.bump()
+
+
+# --- Opening an application ----------------------------------------------------------------------------
+
+
+def issue_service_ticket(
+    request: HttpRequest, app: access.AppFacts, service: str, *, new_login: bool = False
+) -> str:
+    """A service ticket for the logged-in person, traced in their login history (rule C8), and the service
+    kept in the session for the single logout. The caller checked that the person may use the application."""
+    user = request.user
+    if not isinstance(user, User) or not access.can_use(user, app):
+        raise PermissionDenied
+    ticket = tickets.issue(
+        tickets.Ticket(
+            kind=tickets.SERVICE,
+            user_id=user.pk,
+            app_id=app.pk,
+            service=service,
+            issued_at=time.time(),
+            new_login=new_login,
+            authenticated_at=time.time() if new_login else 0.0,
+            session_generation=user.session_generation,
+        )
+    )
+    account_actions.record_login_event(user, LoginEvent.Kind.APP_LOGIN, request, detail=app.name)
+    if app.single_logout:
+        services = list(request.session.get(SESSION_SERVICES_KEY, []))[-SESSION_SERVICES_MAX + 1 :]
+        services.append([service, ticket, app.pk])
+        request.session[SESSION_SERVICES_KEY] = services
+    return ticket
+
+
+def tell_services(request: HttpRequest) -> int:
+    """Single logout: each service this session got a ticket for is told, by the background worker once the
+    transaction commits. Also run by Cartable's own logout (accounts.logout_hooks). Returns how many."""
+    to_tell = [(service, ticket) for service, ticket, _app in request.session.pop(SESSION_SERVICES_KEY, [])]
+    if to_tell:
+        transaction.on_commit(lambda: tasks.single_logout.enqueue(to_tell))
+    return len(to_tell)
+
+
+def log_out(request: HttpRequest) -> int:
+    """/cas/logout: end the Cartable session and tell each service it opened."""
+    if isinstance(request.user, User):
+        account_actions.record_login_event(request.user, LoginEvent.Kind.LOGOUT, request)
+    told = tell_services(request)
+    auth.logout(request)
+    return told

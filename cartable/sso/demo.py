@@ -1,0 +1,48 @@
+"""Demo connected applications: a "Pronote" and a "Moodle" served by CAS, enabled in the demo schools (the
+addresses are examples: nothing answers there in a demo)."""
+
+from __future__ import annotations
+
+from cartable.directory.models import Profile, School
+from cartable.sso import actions
+from cartable.sso.models import ConnectedApp
+
+DEMO_APPS = [
+    (
+        "Pronote",
+        "Notes, absences et bulletins",
+        "https://pronote.demo.cartable.test/",
+        ["uid", "ENTPersonProfils", "ENTPersonStructRattach", "ENTPersonJointure", "ENTEleveClasses"],
+        [Profile.STUDENT, Profile.RELATIVE, Profile.TEACHER, Profile.PERSONNEL],
+        "homework",
+    ),
+    (
+        "Moodle",
+        "Cours en ligne et devoirs à rendre",
+        "https://moodle.demo.cartable.test/login/index.php",
+        ["uid", "ENTPersonProfils", "ENTPersonStructRattach", "sn", "givenName", "classes"],
+        [Profile.STUDENT, Profile.TEACHER],
+        "blog",
+    ),
+]
+
+
+def seed_demo(plan) -> None:
+    """Idempotent: an application already registered under the same name is left as it is."""
+    if plan.schools > 2:
+        return
+    schools = list(School.objects.order_by("uai"))
+    for name, description, url, names, profiles, icon in DEMO_APPS:
+        if ConnectedApp.objects.filter(name=name).exists():
+            continue
+        app = actions.register_app(
+            None,
+            name=name,
+            description=description,
+            protocol=ConnectedApp.Protocol.CAS,
+            service_urls=[url],
+            attribute_names=names,
+            icon=icon,
+        )
+        for school in schools:
+            actions.set_school_profiles(None, school, app, profiles)

@@ -1,0 +1,67 @@
+"""Access matrix of the connected applications and the CAS server (cartable.sso)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from cartable.directory.models import Profile
+from cartable.sso import actions
+from cartable.sso.models import ConnectedApp
+from tests.matrix import Route, console, expect
+from tests.world import World
+
+SERVICE = "https://pronote.example.test/eleve/"
+
+
+def _app(world: World) -> ConnectedApp:
+    """Pronote, enabled in school A for its pupils (made again if deleted)."""
+    app = ConnectedApp.objects.filter(name="Pronote").first()
+    if app is None:
+        app = actions.register_app(None, name="Pronote", protocol="cas", service_urls=[SERVICE])
+        actions.set_school_profiles(None, world.school_a, app, [Profile.STUDENT])
+    return app
+
+
+def _login(world: World) -> str:
+    _app(world)
+    return "/cas/login?" + urlencode({"service": SERVICE})
+
+
+def _validate(path: str):
+    return lambda w: (_app(w), f"/cas/{path}?" + urlencode({"service": SERVICE, "ticket": "ST-none"}))[1]
+
+
+ROUTES: dict[str, Route] = {
+    "cas:login": Route(_login),
+    "cas:logout": Route(lambda w: "/cas/logout"),
+    "cas:service_validate": Route(_validate("serviceValidate")),
+    "cas:p3_service_validate": Route(_validate("p3/serviceValidate")),
+    "cas:proxy_validate": Route(_validate("proxyValidate")),
+    "cas:p3_proxy_validate": Route(_validate("p3/proxyValidate")),
+    "cas:proxy": Route(lambda w: "/cas/proxy?pgt=PGT-none&targetService=" + SERVICE),
+    "sso:apps": Route(lambda w: "/applications-connectees/"),
+    "sso:app_new": Route(lambda w: "/applications-connectees/nouvelle"),
+    "sso:app_edit": Route(lambda w: f"/applications-connectees/{_app(w).pk}/"),
+    "sso:app_delete": Route(lambda w: f"/applications-connectees/{_app(w).pk}/supprimer", "post"),
+    "sso:school_apps": Route(lambda w: f"/admin-ecole/{w.school_a.uai}/applications-connectees"),
+}
+
+# The pupils of school A get a ticket (a redirect to the service); everyone else logged in is told no (403);
+# nobody logged in goes to the login page.
+PUPILS_OF_A = ("alice", "bob", "carl")
+
+MATRIX: dict[str, dict[str, int]] = {
+    "cas:login": expect(403, anon=302, **dict.fromkeys(PUPILS_OF_A, 302)),
+    "cas:logout": expect(302),
+    # Server-to-server: an XML answer (here a failure: no such ticket) to anyone.
+    "cas:service_validate": expect(200),
+    "cas:p3_service_validate": expect(200),
+    "cas:proxy_validate": expect(200),
+    "cas:p3_proxy_validate": expect(200),
+    "cas:proxy": expect(200),
+    "sso:apps": expect(404, anon=302, root=200),
+    "sso:app_new": expect(404, anon=302, root=200),
+    "sso:app_edit": expect(404, anon=302, root=200),
+    "sso:app_delete": expect(404, anon=302, root=302),
+    "sso:school_apps": console(200),
+}
