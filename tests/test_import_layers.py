@@ -54,6 +54,7 @@ LAYERS: list[tuple[str, ...]] = [
         "cartable.blog",
         "cartable.liaison",
         "cartable.albums",
+        "cartable.visio",
     ),
 ]
 

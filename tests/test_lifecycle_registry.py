@@ -91,6 +91,7 @@ def test_the_registry_finds_each_apps_module_in_installed_apps_order():
         "cartable.blog.demo",
         "cartable.liaison.demo",
         "cartable.albums.demo",
+        "cartable.visio.demo",
     }
 
 
