@@ -294,7 +294,8 @@ BBB_CHECKSUM = env_choice("BBB_CHECKSUM", "sha256", ("sha1", "sha256", "sha384",
 BBB_OPEN_MINUTES_BEFORE = env_int("BBB_OPEN_MINUTES_BEFORE", 10)
 if BBB_URL and (len(BBB_SECRET) < 16 or any(c.isspace() for c in BBB_SECRET)):
     raise ImproperlyConfigured(
-        "BBB_SECRET must be the server's shared secret (at least 16 characters, no spaces) when BBB_URL is set"
+        "BBB_SECRET must be the server's shared secret (at least 16 characters, no spaces) "
+        "when BBB_URL is set"
     )
 if BBB_SECRET and not BBB_URL:
     raise ImproperlyConfigured("BBB_SECRET is set but BBB_URL is not: give both, or neither")

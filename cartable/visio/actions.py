@@ -83,7 +83,9 @@ def schedule(user: Any, data: VirtualClassInput, now: dt.datetime | None = None)
     if data.ends_at - data.starts_at > LONGEST:
         raise Refused(_("Une classe virtuelle dure au plus quatre heures."), field="ends_at")
     if data.ends_at <= now:
-        raise Refused(_("Cette classe virtuelle serait déjà terminée : choisissez une fin à venir."), field="ends_at")
+        raise Refused(
+            _("Cette classe virtuelle serait déjà terminée : choisissez une fin à venir."), field="ends_at"
+        )
     course_id, lesson_date = _own_lesson(teacher.pk, data)
     with transaction.atomic():
         created = VirtualClass.objects.create(
@@ -133,7 +135,9 @@ def _unavailable(error: Exception) -> Refused:
     return Refused(_("Le serveur de classes virtuelles ne répond pas. Réessayez dans un instant."))
 
 
-def join(user: Any, virtual_class: VirtualClass, *, logout_url: str = "", now: dt.datetime | None = None) -> str:
+def join(
+    user: Any, virtual_class: VirtualClass, *, logout_url: str = "", now: dt.datetime | None = None
+) -> str:
     """The signed address that lets the user in, and the trace of it (rule C8). The teacher opens the
     meeting on the server (created at the first join, as moderator); a pupil joins it once the teacher has
     opened it, as a participant."""
@@ -167,7 +171,10 @@ def join(user: Any, virtual_class: VirtualClass, *, logout_url: str = "", now: d
             )
     except (bbb.Unavailable, bbb.Failed) as error:
         raise _unavailable(error) from error
-    person = Person.objects.get(pk=viewer_for(user).person_id)
+    person_id = viewer_for(user).person_id
+    if person_id is None:
+        raise ValueError("only a person joins")  # may_join_some_day() needs one
+    person = Person.objects.get(pk=person_id)
     with transaction.atomic():
         VirtualClassJoin.objects.create(
             virtual_class=virtual_class,

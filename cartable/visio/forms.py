@@ -19,7 +19,8 @@ class VirtualClassForm(forms.Form):
     start = forms.TimeField(label=_("Début"), widget=TimeInput)
     end = forms.TimeField(label=_("Fin"), widget=TimeInput)
     recording_allowed = forms.BooleanField(
-        label=_("Autoriser l’enregistrement (vous le démarrez et l’arrêtez pendant la classe)"), required=False
+        label=_("Autoriser l’enregistrement (vous le démarrez et l’arrêtez pendant la classe)"),
+        required=False,
     )
     course = IdField()
     lesson_date = DateField(required=False, widget=forms.HiddenInput)

@@ -82,7 +82,8 @@ def listed(user: Any, now: dt.datetime) -> tuple[list[VirtualClass], list[Virtua
         .select_related("group", "teacher")
         .order_by("starts_at", "pk")
     )
-    coming, over = [], []
+    coming: list[VirtualClass] = []
+    over: list[VirtualClass] = []
     for virtual_class in found[:200]:
         (over if virtual_class.is_over(now) else coming).append(virtual_class)
     over.reverse()

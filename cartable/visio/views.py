@@ -31,7 +31,7 @@ def _joining_allowed(request, response):
     redirections against the page's form-action too, so the pages with one allow the server's origin."""
     if not bbb.configured():
         return response
-    config = {**settings.SECURE_CSP, "form-action": [CSP.SELF, bbb.origin()]}
+    config: dict[str, Any] = {**settings.SECURE_CSP, "form-action": [CSP.SELF, bbb.origin()]}
     return csp_override(config)(lambda _request: response)(request)
 
 

@@ -13,6 +13,12 @@ from xml.sax.saxutils import escape
 
 SECRET = "8cd8ef52e8e101574e400365b55e11a6"
 PREFIX = "/bigbluebutton/api/"
+NO_SUCH_MEETING = "The meeting ID that you supplied did not match any existing meetings"
+WRONG_PASSWORD = (
+    "You either did not supply a password or the password supplied is neither the attendee or moderator "
+    "password for this conference."
+)
+NOT_RUNNING = "We could not find a meeting with that meeting ID - perhaps the meeting is not yet running?"
 
 
 @dataclass
@@ -59,8 +65,8 @@ class BbbServer:
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/bigbluebutton/"
+        port = self.httpd.server_address[1]
+        return f"http://127.0.0.1:{port}/bigbluebutton/"
 
     def start(self) -> BbbServer:
         self.thread.start()
@@ -110,31 +116,39 @@ class BbbServer:
                 p["meetingID"], p.get("name", ""), p.get("moderatorPW", ""), p.get("attendeePW", ""),
                 p.get("record") == "true",
             )  # fmt: skip
-        return 200, _success(
-            meetingID=meeting.meeting_id,
-            internalMeetingID=f"{meeting.meeting_id}-internal",
-            parentMeetingID="bbb-none",
-            attendeePW=meeting.attendee_password,
-            moderatorPW=meeting.moderator_password,
-            createTime="1764770400000",
-            voiceBridge="70757",
-            hasUserJoined="false",
-            duration="0",
-            hasBeenForciblyEnded="false",
-            messageKey=key,
-            message="This conference was already in existence and may currently be in progress." if key else "",
-        ), ""
+        return (
+            200,
+            _success(
+                meetingID=meeting.meeting_id,
+                internalMeetingID=f"{meeting.meeting_id}-internal",
+                parentMeetingID="bbb-none",
+                attendeePW=meeting.attendee_password,
+                moderatorPW=meeting.moderator_password,
+                createTime="1764770400000",
+                voiceBridge="70757",
+                hasUserJoined="false",
+                duration="0",
+                hasBeenForciblyEnded="false",
+                messageKey=key,
+                message="This conference was already in existence and may currently be in progress."
+                if key
+                else "",
+            ),
+            "",
+        )
 
     def _join(self, p: dict[str, str]) -> tuple[int, bytes, str]:
         meeting = self.meetings.get(p.get("meetingID", ""))
         if meeting is None:
-            return 200, _failed("invalidMeetingIdentifier", "The meeting ID that you supplied did not match any existing meetings"), ""  # fmt: skip
+            return 200, _failed("invalidMeetingIdentifier", NO_SUCH_MEETING), ""
         role = p.get("role", "").upper()
         if role not in ("MODERATOR", "VIEWER"):
             password = p.get("password", "")
-            role = {meeting.moderator_password: "MODERATOR", meeting.attendee_password: "VIEWER"}.get(password, "")
+            role = {meeting.moderator_password: "MODERATOR", meeting.attendee_password: "VIEWER"}.get(
+                password, ""
+            )
         if not role:
-            return 200, _failed("invalidPassword", "You either did not supply a password or the password supplied is neither the attendee or moderator password for this conference."), ""  # fmt: skip
+            return 200, _failed("invalidPassword", WRONG_PASSWORD), ""
         meeting.attendees.append((p.get("fullName", ""), role))
         if p.get("redirect", "true") == "true":
             return 302, b"", f"/html5client/join?sessionToken={len(meeting.attendees)}"
@@ -149,27 +163,39 @@ class BbbServer:
         if meeting is None:
             return 200, _failed("notFound", "We could not find a meeting with that meeting ID"), ""
         moderators = sum(1 for _name, role in meeting.attendees if role == "MODERATOR")
-        return 200, _success(
-            meetingName=meeting.name,
-            meetingID=meeting.meeting_id,
-            running="true" if meeting.attendees else "false",
-            recording="false",
-            participantCount=str(len(meeting.attendees)),
-            moderatorCount=str(moderators),
-            listenerCount="0",
-            voiceParticipantCount="0",
-            videoCount="0",
-            maxUsers="0",
-        ), ""
+        return (
+            200,
+            _success(
+                meetingName=meeting.name,
+                meetingID=meeting.meeting_id,
+                running="true" if meeting.attendees else "false",
+                recording="false",
+                participantCount=str(len(meeting.attendees)),
+                moderatorCount=str(moderators),
+                listenerCount="0",
+                voiceParticipantCount="0",
+                videoCount="0",
+                maxUsers="0",
+            ),
+            "",
+        )
 
     def _end(self, p: dict[str, str]) -> tuple[int, bytes, str]:
         meeting = self.meetings.get(p.get("meetingID", ""))
         if meeting is None:
-            return 200, _failed("notFound", "We could not find a meeting with that meeting ID - perhaps the meeting is not yet running?"), ""  # fmt: skip
+            return 200, _failed("notFound", NOT_RUNNING), ""
         if p.get("password") not in (None, meeting.moderator_password):
-            return 200, _failed("invalidPassword", "You must supply the moderator password for this call."), ""
+            return (
+                200,
+                _failed("invalidPassword", "You must supply the moderator password for this call."),
+                "",
+            )
         del self.meetings[meeting.meeting_id]
-        return 200, _success(messageKey="sentEndMeetingRequest", message="A request to end the meeting was sent."), ""  # fmt: skip
+        return (
+            200,
+            _success(messageKey="sentEndMeetingRequest", message="A request to end the meeting was sent."),
+            "",
+        )
 
 
 def _success(**elements: str) -> bytes:

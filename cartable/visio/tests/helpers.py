@@ -12,7 +12,9 @@ from cartable.visio import versions
 from cartable.visio.models import VirtualClass
 
 
-def scheduled(world, group=None, *, starts_in: int = 5, minutes: int = 60, title: str = "Révisions") -> VirtualClass:
+def scheduled(
+    world, group=None, *, starts_in: int = 5, minutes: int = 60, title: str = "Révisions"
+) -> VirtualClass:
     """Tom's virtual class for 6A (or `group`), starting in `starts_in` minutes (written as the action would,
     without a server)."""
     group = group or world.class_6a
@@ -32,7 +34,7 @@ def scheduled(world, group=None, *, starts_in: int = 5, minutes: int = 60, title
 def follow_to_server(url: str) -> int:
     """What the browser does with a join address: one GET to the server, without following its redirection."""
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=5)
     try:
         connection.request("GET", f"{parts.path}?{parts.query}")
         return connection.getresponse().status

@@ -23,9 +23,10 @@ def test_the_checksum_is_the_one_of_the_api_documentation():
     query = "name=Test+Meeting&meetingID=abc123&attendeePW=111222&moderatorPW=333444"
     secret = "639259d4-9dd8-4b25-bf01-95f9567eaf4b"
     assert bbb.checksum("create", query, secret, "sha1") == "1fcbb0c4fc1f039f73aa6d697d2db9ba7f803f17"
-    assert bbb.checksum("create", query, secret, "sha256") == hashlib.sha256(
-        f"create{query}{secret}".encode()
-    ).hexdigest()
+    assert (
+        bbb.checksum("create", query, secret, "sha256")
+        == hashlib.sha256(f"create{query}{secret}".encode()).hexdigest()
+    )
 
 
 def meeting(**changes) -> bbb.Meeting:
@@ -114,8 +115,14 @@ def start(**env: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"BBB_URL": "ftp://bbb.example.org/bigbluebutton"}, "BBB_URL must be an http:// or https:// address"),
-        ({"BBB_URL": "https://bbb.example.org/bigbluebutton"}, "BBB_SECRET must be the server's shared secret"),
+        (
+            {"BBB_URL": "ftp://bbb.example.org/bigbluebutton"},
+            "BBB_URL must be an http:// or https:// address",
+        ),
+        (
+            {"BBB_URL": "https://bbb.example.org/bigbluebutton"},
+            "BBB_SECRET must be the server's shared secret",
+        ),
         ({"BBB_URL": "https://bbb.example.org/b", "BBB_SECRET": "short"}, "at least 16 characters"),
         ({"BBB_SECRET": "8cd8ef52e8e101574e400365b55e11a6"}, "BBB_SECRET is set but BBB_URL is not"),
         ({"BBB_CHECKSUM": "md5"}, "BBB_CHECKSUM must be one of sha1, sha256, sha384, sha512"),
@@ -129,5 +136,7 @@ def test_bad_settings_stop_the_start_naming_the_variable(env, message):
 
 
 def test_good_settings_start():
-    result = start(BBB_URL="https://bbb.example.org/bigbluebutton/", BBB_SECRET="8cd8ef52e8e101574e400365b55e11a6")
+    result = start(
+        BBB_URL="https://bbb.example.org/bigbluebutton/", BBB_SECRET="8cd8ef52e8e101574e400365b55e11a6"
+    )
     assert result.returncode == 0, result.stderr

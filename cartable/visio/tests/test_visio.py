@@ -59,7 +59,9 @@ def test_times_are_checked(world, bbb_server):
         assert refused.value.field == "ends_at"
     past = timezone.now() - dt.timedelta(hours=3)
     with pytest.raises(Refused):
-        actions.schedule(world.fresh_user("tom"), data(world, starts_at=past, ends_at=past + dt.timedelta(hours=1)))
+        actions.schedule(
+            world.fresh_user("tom"), data(world, starts_at=past, ends_at=past + dt.timedelta(hours=1))
+        )
 
 
 def test_the_form_schedules_and_other_people_get_404(world, as_user, bbb_server):
@@ -79,7 +81,9 @@ def test_the_form_schedules_and_other_people_get_404(world, as_user, bbb_server)
     created = VirtualClass.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("visio:detail", args=[created.pk])
     # Another teacher's class posted by hand: refused beside the field, nothing written.
-    page = tom.post(url, {"title": "X", "group": world.class_5b.pk, "day": "2026-12-10", "start": "10:00", "end": "11:00"})
+    page = tom.post(
+        url, {"title": "X", "group": world.class_5b.pk, "day": "2026-12-10", "start": "10:00", "end": "11:00"}
+    )
     assert page.status_code == 200 and VirtualClass.objects.count() == 1
     for name in ("alice", "marie", "paul", "vera"):
         assert as_user(name).get(url).status_code == 404
@@ -96,7 +100,9 @@ def test_the_class_its_pupils_and_their_guardians_see_it_nobody_else(world, as_u
     seen = {name for name in world.users if as_user(name).get(url).status_code == 200}
     assert seen == SEE
     assert {
-        name for name in world.users if access.classes_visible_to(world.fresh_user(name)).filter(pk=virtual_class.pk)
+        name
+        for name in world.users
+        if access.classes_visible_to(world.fresh_user(name)).filter(pk=virtual_class.pk)
     } == SEE
     assert as_user("alice").get(reverse("visio:detail", args=["9" * 30])).status_code == 404
 
@@ -135,15 +141,28 @@ def test_the_teacher_opens_then_pupils_join_as_participants(world, as_user, bbb_
     # The teacher's page counts who is in.
     page = as_user("tom").get(reverse("visio:detail", args=[virtual_class.pk])).content.decode()
     assert "En cours : 2 participants." in page
-    assert "form-action 'self' http://127.0.0.1:" in as_user("tom").get(
-        reverse("visio:detail", args=[virtual_class.pk])
-    )["Content-Security-Policy"]
+    assert (
+        "form-action 'self' http://127.0.0.1:"
+        in as_user("tom").get(reverse("visio:detail", args=[virtual_class.pk]))["Content-Security-Policy"]
+    )
 
 
 def test_guardians_other_pupils_and_staff_do_not_join(world, as_user, bbb_server):
     virtual_class = scheduled(world)
     join(as_user("tom"), virtual_class)
-    for name in ("marie", "marc", "beatrice", "carl", "gino", "tess", "paul", "vera", "zoe", "xavier", "root"):
+    for name in (
+        "marie",
+        "marc",
+        "beatrice",
+        "carl",
+        "gino",
+        "tess",
+        "paul",
+        "vera",
+        "zoe",
+        "xavier",
+        "root",
+    ):
         assert join(as_user(name), virtual_class).status_code == 404, name
     assert list(VirtualClassJoin.objects.values_list("role", flat=True)) == [Role.MODERATOR]
     page = as_user("marie").get(reverse("visio:detail", args=[virtual_class.pk])).content.decode()
@@ -218,11 +237,18 @@ def test_without_a_server_the_tile_is_hidden_and_the_pages_say_so(world, as_user
     from cartable.portal.switches import switched_off
 
     tom = world.fresh_user("tom")
-    assert "visio" not in {app.code for app in allowed_apps(registry, viewer_for(tom), switched_off(viewer_for(tom))) if not app.visible or app.visible(tom)}
+    assert "visio" not in {
+        app.code
+        for app in allowed_apps(registry, viewer_for(tom), switched_off(viewer_for(tom)))
+        if not app.visible or app.visible(tom)
+    }
     for name in ("tom", "alice", "marie"):
         body = as_user(name).get(reverse("visio:index")).content.decode()
         assert "n’est pas configuré" in body and "Révisions" in body
-        assert "n’est pas configuré" in as_user(name).get(reverse("visio:detail", args=[virtual_class.pk])).content.decode()
+        assert (
+            "n’est pas configuré"
+            in as_user(name).get(reverse("visio:detail", args=[virtual_class.pk])).content.decode()
+        )
     assert "n’est pas configuré" in as_user("tom").get(reverse("visio:new")).content.decode()
     response = join(as_user("alice"), virtual_class)
     assert response.status_code == 302 and not VirtualClassJoin.objects.exists()
@@ -244,7 +270,10 @@ def test_the_purge_forgets_the_joins_and_keeps_the_class(world, as_user, bbb_ser
     join(as_user("bob"), virtual_class)
     alice = world.person("alice")
     lifecycle.forget(lifecycle_people([alice.pk]))
-    assert list(VirtualClassJoin.objects.values_list("person__first_name", flat=True).order_by("pk")) == ["Tom", "Bob"]
+    assert list(VirtualClassJoin.objects.values_list("person__first_name", flat=True).order_by("pk")) == [
+        "Tom",
+        "Bob",
+    ]
     left = timezone.now()
     directory.deactivate_people([world.person("tom").pk], left)
     directory.purge_expired_accounts(left + dt.timedelta(days=91), days=90)
@@ -264,7 +293,10 @@ def test_join_traces_go_after_the_retention_period(world, settings):
     now = timezone.now()
     for days in (400, 10):
         VirtualClassJoin.objects.create(
-            virtual_class=virtual_class, person=world.person("alice"), role=Role.ATTENDEE, at=now - dt.timedelta(days=days)
+            virtual_class=virtual_class,
+            person=world.person("alice"),
+            role=Role.ATTENDEE,
+            at=now - dt.timedelta(days=days),
         )
     assert run_nightly(now)["visio_join_traces"] == 1
     assert VirtualClassJoin.objects.count() == 1
