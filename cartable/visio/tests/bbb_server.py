@@ -55,7 +55,8 @@ class BbbServer:
                 self.send_response(status)
                 if location:
                     self.send_header("Location", location)
-                self.send_header("Content-Type", "text/xml;charset=utf-8")
+                kind = "text/html" if self.path.startswith("/html5client/") else "text/xml"
+                self.send_header("Content-Type", f"{kind};charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -86,6 +87,8 @@ class BbbServer:
 
     def answer(self, path: str) -> tuple[int, bytes, str]:
         parts = urlsplit(path)
+        if parts.path.startswith("/html5client/"):  # where a join leads: the web client's page
+            return 200, b"<!doctype html><title>BigBlueButton</title><p>BigBlueButton</p>", ""
         if not parts.path.startswith(PREFIX):
             return 404, b"", ""
         call = parts.path[len(PREFIX) :]
