@@ -318,3 +318,14 @@ def test_the_list_query_count_is_pinned(world, as_user, bbb_server, django_asser
         with django_assert_max_num_queries(pinned):
             body = client.get(url).content.decode()
         assert "Séance 4" in body
+
+
+def test_the_page_of_a_virtual_class_query_count_is_pinned(world, as_user, django_assert_max_num_queries):
+    virtual_class = scheduled(world)
+    url = reverse("visio:detail", args=[virtual_class.pk])
+    # Session, user, (second factor for staff,) the virtual class with its class, teacher and school.
+    for name, pinned in (("alice", 4), ("marie", 5), ("tom", 5)):
+        client = as_user(name)
+        client.get(url)
+        with django_assert_max_num_queries(pinned):
+            assert client.get(url).status_code == 200
