@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cartable.access.policy import viewer_for
-from cartable.directory.models import Person
+from cartable.directory.models import Group, Person
 from cartable.lib.errors import Refused
 from cartable.timetable.queries import lesson_on
 from cartable.visio import access, bbb, versions
@@ -66,12 +66,7 @@ def _own_lesson(person_id: int, data: VirtualClassInput) -> tuple[int | None, dt
     return data.course_id, data.lesson_date
 
 
-def schedule(user: Any, data: VirtualClassInput, now: dt.datetime | None = None) -> VirtualClass:
-    """A teacher schedules a virtual class for a class or group they teach."""
-    if not bbb.configured():
-        raise not_configured()
-    teacher = _teacher(user)
-    now = now or timezone.now()
+def _checked(user: Any, data: VirtualClassInput, now: dt.datetime) -> Group:
     group = access.taught_groups(user).filter(pk=data.group_id).first()
     if group is None:
         raise Refused(_("Choisissez une de vos classes ou un de vos groupes."), field="group")
@@ -86,6 +81,17 @@ def schedule(user: Any, data: VirtualClassInput, now: dt.datetime | None = None)
         raise Refused(
             _("Cette classe virtuelle serait déjà terminée : choisissez une fin à venir."), field="ends_at"
         )
+    return group
+
+
+def schedule(user: Any, data: VirtualClassInput, now: dt.datetime | None = None) -> VirtualClass:
+    """A teacher schedules a virtual class for a class or group they teach."""
+    if not bbb.configured():
+        raise not_configured()
+    teacher = _teacher(user)
+    now = now or timezone.now()
+    group = _checked(user, data, now)
+    title = data.title.strip()
     course_id, lesson_date = _own_lesson(teacher.pk, data)
     with transaction.atomic():
         created = VirtualClass.objects.create(
@@ -102,6 +108,33 @@ def schedule(user: Any, data: VirtualClassInput, now: dt.datetime | None = None)
         )
         versions.bump_groups([group.pk])
     return created
+
+
+def change(
+    user: Any, virtual_class: VirtualClass, data: VirtualClassInput, now: dt.datetime | None = None
+) -> None:
+    """Its teacher changes it (title, class, times, recording) until it is over."""
+    if not access.can_manage(user, virtual_class):
+        raise Refused(_("Seul l’enseignant qui l’a programmée peut modifier cette classe virtuelle."))
+    now = now or timezone.now()
+    if virtual_class.is_over(now):
+        raise Refused(_("Cette classe virtuelle est terminée."))
+    teacher = _teacher(user)
+    group = _checked(user, data, now)
+    if virtual_class.opened_at is not None and group.pk != virtual_class.group_id:
+        raise Refused(_("Elle est déjà ouverte : sa classe ne change plus."), field="group")
+    course_id, lesson_date = _own_lesson(teacher.pk, data)
+    with transaction.atomic():
+        before = virtual_class.group_id
+        virtual_class.group = group
+        virtual_class.school_id = group.school_id
+        virtual_class.title = data.title.strip()[:200]
+        virtual_class.starts_at, virtual_class.ends_at = data.starts_at, data.ends_at
+        virtual_class.recording_allowed = data.recording_allowed
+        if data.course_id is not None or group.pk != before:
+            virtual_class.course_id, virtual_class.lesson_date = course_id, lesson_date
+        virtual_class.save()
+        versions.bump_groups([before, group.pk])
 
 
 def cancel(user: Any, virtual_class: VirtualClass) -> None:

@@ -88,27 +88,60 @@ def new(request):
     form = VirtualClassForm(request.POST or None, initial=initial, groups=groups)
     configured = bbb.configured()
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            created = actions.schedule(
-                request.user,
-                actions.VirtualClassInput(
-                    group_id=data["group"],
-                    title=data["title"],
-                    starts_at=form.moment("start"),
-                    ends_at=form.moment("end"),
-                    recording_allowed=data["recording_allowed"],
-                    course_id=data["course"],
-                    lesson_date=data["lesson_date"],
-                ),
-            )
+            created = actions.schedule(request.user, _input(form))
         except Refused as refusal:
-            field = {"ends_at": "end"}.get(refusal.field or "", refusal.field)
-            form.add_error(field if field in form.fields else None, str(refusal))
+            _refused(form, refusal)
         else:
             messages.success(request, _("La classe virtuelle est programmée."))
             return redirect("visio:detail", created.pk)
     return render(request, "visio/form.html", {"form": form, "configured": configured})
+
+
+def _input(form: VirtualClassForm) -> actions.VirtualClassInput:
+    data = form.cleaned_data
+    return actions.VirtualClassInput(
+        group_id=data["group"],
+        title=data["title"],
+        starts_at=form.moment("start"),
+        ends_at=form.moment("end"),
+        recording_allowed=data["recording_allowed"],
+        course_id=data["course"],
+        lesson_date=data["lesson_date"],
+    )
+
+
+def _refused(form: VirtualClassForm, refusal: Refused) -> None:
+    field = {"ends_at": "end"}.get(refusal.field or "", refusal.field)
+    form.add_error(field if field in form.fields else None, str(refusal))
+
+
+@login_required
+@never_cache
+def edit(request, class_id: int):
+    virtual_class = access.class_or_404(request.user, class_id)
+    if not access.can_manage(request.user, virtual_class):
+        raise Http404
+    groups = list(access.taught_groups(request.user).order_by("name").values_list("pk", "name"))
+    start, end = timezone.localtime(virtual_class.starts_at), timezone.localtime(virtual_class.ends_at)
+    initial = {
+        "title": virtual_class.title,
+        "group": virtual_class.group_id,
+        "day": start.date(),
+        "start": start.time().replace(second=0, microsecond=0),
+        "end": end.time().replace(second=0, microsecond=0),
+        "recording_allowed": virtual_class.recording_allowed,
+    }
+    form = VirtualClassForm(request.POST or None, initial=initial, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change(request.user, virtual_class, _input(form))
+        except Refused as refusal:
+            _refused(form, refusal)
+        else:
+            messages.success(request, _("La classe virtuelle est modifiée."))
+            return redirect("visio:detail", virtual_class.pk)
+    return render(request, "visio/form.html", {"form": form, "configured": True, "vc": virtual_class})
 
 
 @login_required

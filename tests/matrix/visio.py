@@ -22,6 +22,7 @@ ROUTES: dict[str, Route] = {
     "visio:index": Route(lambda w: "/classes-virtuelles/"),
     "visio:new": Route(lambda w: "/classes-virtuelles/nouvelle"),
     "visio:detail": Route(lambda w: f"/classes-virtuelles/{_class(w)}/"),
+    "visio:edit": Route(lambda w: f"/classes-virtuelles/{_class(w)}/modifier"),
     "visio:join": Route(lambda w: f"/classes-virtuelles/{_class(w)}/rejoindre", "post"),
     "visio:end": Route(lambda w: f"/classes-virtuelles/{_class(w)}/terminer", "post"),
     "visio:cancel": Route(lambda w: f"/classes-virtuelles/{_class(w)}/annuler", "post"),
@@ -31,6 +32,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "visio:index": logged_in(200),
     # Teachers schedule (for the classes and groups they teach).
     "visio:new": expect(404, anon=302, tom=200, tess=200, xavier=200),
+    "visio:edit": expect(404, anon=302, tom=200),
     # The class's pupils, their guardians and the teacher; another class's pupil gets 404.
     "visio:detail": expect(404, anon=302, **SEE),
     # The teacher and the class's pupils join; guardians only see it.

@@ -329,3 +329,29 @@ def test_the_page_of_a_virtual_class_query_count_is_pinned(world, as_user, djang
         client.get(url)
         with django_assert_max_num_queries(pinned):
             assert client.get(url).status_code == 200
+
+
+def test_the_teacher_changes_it_and_nobody_else_can(world, as_user, bbb_server):
+    virtual_class = scheduled(world)
+    url = reverse("visio:edit", args=[virtual_class.pk])
+    for name in ("alice", "marie", "tess", "paul"):
+        assert as_user(name).get(url).status_code == 404
+        assert as_user(name).post(url, {"title": "Piraté"}).status_code == 404
+    tom = as_user("tom")
+    assert 'value="Révisions"' in tom.get(url).content.decode()
+    day = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    fields = {
+        "title": "Révisions (suite)",
+        "group": world.class_6a.pk,
+        "day": day,
+        "start": "14:00",
+        "end": "15:00",
+    }
+    assert tom.post(url, fields).status_code == 302
+    virtual_class.refresh_from_db()
+    assert virtual_class.title == "Révisions (suite)"
+    assert timezone.localtime(virtual_class.starts_at).strftime("%H:%M") == "14:00"
+    # Another teacher's class: refused beside the field, nothing changed.
+    assert tom.post(url, {**fields, "group": world.class_5b.pk, "title": "X"}).status_code == 200
+    virtual_class.refresh_from_db()
+    assert virtual_class.group == world.class_6a and virtual_class.title == "Révisions (suite)"
