@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cartable.access.policy import current_enrolments, viewer_for
-from cartable.directory.models import Group
+from cartable.directory.models import Group, Profile
 from cartable.lib.params import int_or_404
 from cartable.visio.models import VirtualClass
 
@@ -49,6 +49,13 @@ def class_or_404(user: Any, raw_id: Any) -> VirtualClass:
     if found is None:
         raise Http404
     return found
+
+
+def uses_virtual_classes(user: Any) -> bool:
+    """Teachers, pupils and guardians, whom the app is made for (no query): anyone else gets 404, as when
+    the school switched the app off for them (cartable.portal.switches)."""
+    held = {profile for profiles in viewer_for(user).profiles.values() for profile in profiles}
+    return bool(held & {Profile.STUDENT, Profile.RELATIVE, Profile.TEACHER})
 
 
 def taught_groups(user: Any) -> QuerySet[Group]:

@@ -37,6 +37,8 @@ def _joining_allowed(request, response):
 
 @login_required
 def index(request):
+    if not access.uses_virtual_classes(request.user):
+        raise Http404
     now = timezone.now()
     coming, over = queries.listed(request.user, now)
     return render(

@@ -29,7 +29,8 @@ ROUTES: dict[str, Route] = {
 }
 
 MATRIX: dict[str, dict[str, int]] = {
-    "visio:index": logged_in(200),
+    # Made for teachers, pupils and guardians (everyone of the world but the staff who do not teach).
+    "visio:index": logged_in(200, vera=404, paul=404, ada=404, bruno=404, root=404),
     # Teachers schedule (for the classes and groups they teach).
     "visio:new": expect(404, anon=302, tom=200, tess=200, xavier=200),
     "visio:edit": expect(404, anon=302, tom=200),
