@@ -56,6 +56,7 @@ LAYERS: list[tuple[str, ...]] = [
         "cartable.albums",
         "cartable.gar",
         "cartable.sso",
+        "cartable.visio",
     ),
 ]
 
