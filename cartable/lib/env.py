@@ -110,6 +110,8 @@ def env_matching(name: str, default: str, pattern: str, what: str) -> str:
     if not re.fullmatch(pattern, value.strip()):
         raise ImproperlyConfigured(f"{name} must be {what}, got {value!r}")
     return value.strip()
+
+
 def env_url(name: str, default: str = "") -> str:
     """An http or https address with a host (no query, no fragment), returned without its final slash."""
     value = _given(name)
