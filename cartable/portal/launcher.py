@@ -23,14 +23,16 @@ from cartable.portal.registry import PortalApp, Registry, Widget, registry
 from cartable.portal.switches import Switches, app_is_off, app_is_on_for_child, switchable_app, switched_off
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LauncherEntry:
+    """A tile of the launcher, its texts in the reader's language: plain strings, since a lazy translation
+    costs the template several lookups each time it is printed, and every home page prints a dozen."""
+
     app: PortalApp
     url: str
-
-    @property
-    def icon_url(self) -> str:
-        return icon_url(self.app.icon)
+    name: str
+    description: str
+    icon_url: str
 
 
 def app_allowed(app: PortalApp, viewer: Viewer, off: Switches) -> bool:
@@ -93,7 +95,15 @@ def launcher_for(user: Any, apps: Registry = registry, child: Any = None) -> lis
         # A child whose school switched the app off for guardians is not chosen: the page opens on another.
         if child is not None and app.follows_child and app_is_on_for_child(user, app, child.pk):
             url = f"{url}?enfant={child.pk}"
-        entries.append(LauncherEntry(app=app, url=url))
+        entries.append(
+            LauncherEntry(
+                app=app,
+                url=url,
+                name=str(app.name),
+                description=str(app.description),
+                icon_url=icon_url(app.icon),
+            )
+        )
     return entries
 
 
@@ -108,11 +118,14 @@ def widget_on(user: Any, widget: Widget, child: Any, apps: Registry = registry) 
     return child is None or not app.follows_child or app_is_on_for_child(user, app, child.pk)
 
 
-def rendered_widgets(request, child, widgets: Registry = registry) -> list[str]:
+def rendered_widgets(
+    request: Any, child: Any, widgets: Registry = registry, context: RequestContext | None = None
+) -> list[str]:
     """The HTML of each widget that has something to show to this user (for this child).
 
     The widgets share one template context: the context processors (the user, the messages, the CSRF
-    token…) run once for all of them instead of once each."""
+    token…) run once for all of them instead of once each; the home page passes its own, bound to its
+    template, so that they run once for the whole page."""
     shown = [
         # The Django engine's own template, which renders in a given context.
         (get_template(widget.template).template, values)  # type: ignore[attr-defined]
@@ -122,12 +135,18 @@ def rendered_widgets(request, child, widgets: Registry = registry) -> list[str]:
     ]
     if not shown:
         return []
+    if context is not None:
+        return _render_in(context, shown)
     context = RequestContext(request)
-    html: list[str] = []
     with context.bind_template(shown[0][0]):
-        for template, values in shown:
-            with context.push(values):
-                html.append(template.render(context))
+        return _render_in(context, shown)
+
+
+def _render_in(context: RequestContext, shown: list[tuple[Any, dict]]) -> list[str]:
+    html: list[str] = []
+    for template, values in shown:
+        with context.push(values):
+            html.append(template.render(context))
     return html
 
 
