@@ -7,6 +7,8 @@ notifications. bench/run.py measures its speed."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -88,3 +90,13 @@ def test_the_home_with_every_widget_costs_pinned_queries_that_do_not_grow(world,
     assert count(client)[0] == WARM[name]
     forget_every_fact(world)
     assert count(client)[0] == COLD[name]
+
+
+def test_the_page_and_its_widgets_share_one_template_context(world, as_user):
+    """The context processors run once per home page (cartable.portal.views.home binds the page's template
+    context and renders the widgets in it): every form of the page carries the same masked CSRF token."""
+    fill(world, 1)
+    body = as_user("marie").get(HOME).content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert "Marquer comme lue" in body and len(tokens) >= 3
+    assert len(set(tokens)) == 1
