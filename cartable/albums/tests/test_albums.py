@@ -246,15 +246,22 @@ def test_the_album_page_says_why_a_photo_has_no_thumbnail(world, as_user):
     """Each photo links to its page; its thumbnail shows once it and the original are found clean."""
     album = make_album(world, group=world.class_6a, photos=5)
     shown, scanning, preparing, unreadable, infected = album.photos.order_by("pk")
-    StoredFile.objects.filter(pk=scanning.thumbnail_id).update(status=StoredFile.Status.PENDING)
-    scanning.refresh_from_db()
+
+    def copy_of(stored_id: int, status: str) -> StoredFile:
+        """A file row of its own (the album's photos share theirs), in that status."""
+        copy = StoredFile.objects.get(pk=stored_id)
+        copy.pk, copy.status = None, status
+        copy.save()
+        return copy
+
+    Photo.objects.filter(pk=scanning.pk).update(
+        thumbnail=copy_of(scanning.thumbnail_id, StoredFile.Status.PENDING)
+    )
     Photo.objects.filter(pk__in=[preparing.pk, unreadable.pk, infected.pk]).update(thumbnail=None, web=None)
     Photo.objects.filter(pk=unreadable.pk).update(unreadable=True)
-    bad = StoredFile.objects.get(pk=shown.original_id)
-    bad.pk = None
-    bad.status = StoredFile.Status.INFECTED
-    bad.save()
-    Photo.objects.filter(pk=infected.pk).update(original=bad)
+    Photo.objects.filter(pk=infected.pk).update(
+        original=copy_of(shown.original_id, StoredFile.Status.INFECTED)
+    )
     page = as_user("tom").get(f"/albums/{album.pk}/").content.decode()
     for photo in (shown, scanning, preparing, unreadable, infected):
         assert f'href="/albums/photo/{photo.pk}/"' in page
