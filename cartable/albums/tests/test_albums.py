@@ -247,8 +247,9 @@ def test_the_album_page_says_why_a_photo_has_no_thumbnail(world, as_user):
     album = make_album(world, group=world.class_6a, photos=5)
     shown, scanning, preparing, unreadable, infected = album.photos.order_by("pk")
 
-    def copy_of(stored_id: int, status: str) -> StoredFile:
+    def copy_of(stored_id: int | None, status: str) -> StoredFile:
         """A file row of its own (the album's photos share theirs), in that status."""
+        assert stored_id is not None
         copy = StoredFile.objects.get(pk=stored_id)
         copy.pk, copy.status = None, status
         copy.save()
