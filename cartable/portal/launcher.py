@@ -93,7 +93,8 @@ def launcher_for(user: Any, apps: Registry = registry, child: Any = None) -> lis
         if url is None:
             continue
         # A child whose school switched the app off for guardians is not chosen: the page opens on another.
-        if child is not None and app.follows_child and app_is_on_for_child(user, app, child.pk):
+        # Nothing switched off in the user's schools (the usual case): on for every child, nothing to ask.
+        if child is not None and app.follows_child and (not off or app_is_on_for_child(user, app, child.pk)):
             url = f"{url}?enfant={child.pk}"
         entries.append(
             LauncherEntry(
@@ -126,11 +127,13 @@ def rendered_widgets(
     The widgets share one template context: the context processors (the user, the messages, the CSRF
     token…) run once for all of them instead of once each; the home page passes its own, bound to its
     template, so that they run once for the whole page."""
+    # Nothing switched off in the user's schools (the usual case): every widget is on, nothing to ask each.
+    anything_off = bool(switched_off(viewer_for(request.user)))
     shown = [
         # The Django engine's own template, which renders in a given context.
         (get_template(widget.template).template, values)  # type: ignore[attr-defined]
         for widget in widgets.sorted_widgets()
-        if widget_on(request.user, widget, child, widgets)
+        if (not anything_off or widget_on(request.user, widget, child, widgets))
         and (values := widget.context(request, child)) is not None
     ]
     if not shown:
