@@ -75,6 +75,14 @@ def bench_redis_client(redis_url: str) -> None:
         per_call_us(lambda: django.get("probe"), 3000),
         "django_redis_get_us",
     )
+    # A version bump for the guardians of a collège: 2,000 keys deleted in one command.
+    keys = [f"notifications:stamp:{n}" for n in range(2000)]
+    compare(
+        "redis_delete_many_2000_us",
+        per_call_us(lambda: ours.delete_many(keys), 20),
+        per_call_us(lambda: django.delete_many(keys), 20),
+        "django_redis_delete_many_2000_us",
+    )
 
 
 def bench_url_for() -> None:

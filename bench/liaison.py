@@ -1,7 +1,7 @@
 """`python -m bench.liaison`: the cahier de liaison's figures, one JSON line each (bench.run.figure).
 
 1. One mot from the principal to every family of a collège (about 2,000 legal guardians), asking a signature:
-   server time of the whole send (the classes checked, one mot, one bulk insert of the pupils concerned, the
+   server time of the whole send (the classes checked, one mot, the pupils concerned in one COPY, the
    timeline event for every guardian, the commit) — target <= 300 ms (median of a few sends), against a
    message from the same principal to the same guardians, sent in the same run (the baseline).
 2. The signature table of the biggest class against that of a one-pupil mot: the same number of queries.

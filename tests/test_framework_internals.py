@@ -21,7 +21,7 @@ from django.urls.resolvers import RoutePattern
 from cartable.accounts.backends import _user_query, read_user
 from cartable.accounts.models import User
 from cartable.lib.cache import RedisCache, RedisCacheClient
-from cartable.lib.urls import url_for
+from cartable.lib.urls import url_for, url_format
 from cartable.lib.widgets import IdsChoiceField
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +70,22 @@ def test_the_redis_client_override_is_the_one_django_calls():
     assert django._cache.get_client("a") is not django._cache.get_client("a")
 
 
+def test_the_unchecked_delete_many_deletes_what_djangos_does():
+    """RedisCache.delete_many skips Django's per-key check and hands the made keys to the private `_cache`'s
+    delete_many, as Django's own does."""
+    assert "self._cache.delete_many(" in inspect.getsource(DjangoRedisCache.delete_many)
+    assert list(inspect.signature(DjangoRedisCacheClient.delete_many).parameters) == ["self", "keys"]
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("no Redis configured (REDIS_URL)")
+    cache = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "internals"})
+    keys = [f"internals:{n}" for n in range(3)]
+    cache.set_many(dict.fromkeys(keys, 1))
+    cache.delete_many(keys[:2])
+    cache.delete_many([])
+    assert cache.get_many(keys) == {keys[2]: 1}
+    cache.delete_many(keys)
+
+
 # 3. Addresses from a route reversed once with placeholder numbers (cartable/lib/urls.py).
 
 
@@ -95,6 +111,19 @@ def test_every_whole_number_route_gives_reverses_address():
     for name, count in routes:
         for args in ([7 + i for i in range(count)], [2**40 + i for i in range(count)]):
             assert url_for(name, *args) == reverse(name, args=args), name
+
+
+def test_fixed_words_and_formatters_give_reverses_address():
+    """A fixed word of a route is reversed as it is; url_format gives the same addresses as url_for."""
+    for pk in (7, 2**40):
+        expected = reverse("albums:photo_file", args=[pk, "vignette"])
+        assert url_format("albums:photo_file", None, "vignette")(pk) == expected
+        assert (
+            url_format("albums:photo", None)(pk)
+            == reverse("albums:photo", args=[pk])
+            == url_for("albums:photo", pk)
+        )
+    assert url_format("albums:photo_file", None, "web")(7) == reverse("albums:photo_file", args=[7, "web"])
 
 
 # 4. gc.freeze() once the application is loaded (cartable/wsgi.py).

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cartable.albums import access, actions
+from cartable.albums import access, actions, queries
 from cartable.albums.forms import AlbumForm, ConsentForm, PhotosForm, TagForm
 from cartable.albums.models import Album, Photo
 from cartable.directory.models import School
@@ -77,16 +77,13 @@ def album_page(request, album: Album, form: PhotosForm | None = None):
     """The album's photos with their files and, for the staff, which ones families do not see: one query for
     the photos whatever their number (the consent is a subquery)."""
     sees_all = access.sees_every_photo(request.user, album)
-    photos = access.photos_visible_to(request.user, album).select_related("thumbnail", "web", "original")
-    if sees_all:
-        photos = photos.annotate(restricted=access.without_consent())
     manages = access.managed_albums(request.user).filter(pk=album.pk).exists()
     return render(
         request,
         "albums/detail.html",
         {
             "album": album,
-            "photos": list(photos.order_by("pk")),
+            "tiles": queries.album_tiles(request.user, album, sees_all=sees_all),
             "sees_all": sees_all,
             "manages": manages,
             "form": form if form is not None else (PhotosForm() if manages else None),

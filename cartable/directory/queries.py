@@ -240,10 +240,15 @@ def groups_of_pupil(person_id: int) -> tuple[int, ...]:
     """A pupil's classes and groups this year, sorted: one query after a directory change, then the shared
     cache (the timetable and homework widgets of a guardian's home ask for the same child). Only this year's
     enrolments count, as in the access policy (access.policy.current_enrolments, a layer above)."""
-    this_year = Enrolment.objects.filter(group__year__is_current=True, student_id=person_id)
+
+    def load() -> tuple[tuple[int, int], ...]:
+        # Built only when the fact is read again: a queryset costs more than the cached fact itself.
+        this_year = Enrolment.objects.filter(group__year__is_current=True, student_id=person_id)
+        return tuple(sorted(this_year.values_list("group_id", "group__school_id")))
+
     return versions.cached(
         f"groups-of-pupil:{person_id}",
-        lambda: tuple(sorted(this_year.values_list("group_id", "group__school_id"))),
+        load,
         lambda rows: tuple(group_id for group_id, _school_id in rows),
         keys=[versions.person_key(person_id)],
         depends=lambda rows: sorted({versions.school_key(school_id) for _group_id, school_id in rows}),

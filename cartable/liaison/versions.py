@@ -17,8 +17,8 @@ def pupil_key(pupil_id: int) -> str:
     return f"liaison:pupil:{pupil_id}"
 
 
-def bump_pupils(pupil_ids: Iterable[int]) -> None:
-    facts.bump(pupil_key(pupil_id) for pupil_id in sorted(set(pupil_ids)))
+def bump_pupils(pupil_ids: Iterable[int], *, at_once: bool = True) -> None:
+    facts.bump((pupil_key(pupil_id) for pupil_id in sorted(set(pupil_ids))), at_once=at_once)
 
 
 facts.covers("liaison:", ["liaison.MotPupil", "liaison.Signature"])

@@ -6,7 +6,9 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
 
 from cartable.lib.urls import icon_url, url_for
 from cartable.notifications import access, counts
@@ -44,6 +46,11 @@ class Entry:
     read_url: str
     created_at: datetime.datetime
     about: str
+    # Written once with the sentence (in the reader's language and the site's time zone), not by template
+    # filters on each page: "pour Alice", the time as ISO 8601 and as "3 décembre, 18:05".
+    about_label: str
+    when_iso: str
+    when: str
 
 
 def row(notification: Notification, me: int) -> Row:
@@ -74,6 +81,7 @@ def entry(item: Row) -> Entry:
         link = url_for("notifications:open", item.pk)
     else:
         link = item.url
+    local = timezone.localtime(item.created_at)
     return Entry(
         pk=item.pk,
         mine=item.mine,
@@ -85,6 +93,9 @@ def entry(item: Row) -> Entry:
         read_url=url_for("notifications:read", item.pk),
         created_at=item.created_at,
         about=item.about,
+        about_label=gettext("pour %(name)s") % {"name": item.about} if item.about else "",
+        when_iso=local.isoformat(),
+        when=date_format(local, "j F, H:i"),
     )
 
 

@@ -23,14 +23,16 @@ from cartable.portal.registry import PortalApp, Registry, Widget, registry
 from cartable.portal.switches import Switches, app_is_off, app_is_on_for_child, switchable_app, switched_off
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LauncherEntry:
+    """A tile of the launcher, its texts in the reader's language: plain strings, since a lazy translation
+    costs the template several lookups each time it is printed, and every home page prints a dozen."""
+
     app: PortalApp
     url: str
-
-    @property
-    def icon_url(self) -> str:
-        return icon_url(self.app.icon)
+    name: str
+    description: str
+    icon_url: str
 
 
 def app_allowed(app: PortalApp, viewer: Viewer, off: Switches) -> bool:
@@ -80,6 +82,12 @@ def allowed_apps(apps: Registry, viewer: Viewer, off: Switches) -> tuple[PortalA
     return memo[1]
 
 
+def launcher_entry(app: PortalApp, url: str) -> LauncherEntry:
+    return LauncherEntry(
+        app=app, url=url, name=str(app.name), description=str(app.description), icon_url=icon_url(app.icon)
+    )
+
+
 def launcher_for(user: Any, apps: Registry = registry, child: Any = None) -> list[LauncherEntry]:
     viewer = viewer_for(user)
     off = switched_off(viewer)
@@ -91,11 +99,12 @@ def launcher_for(user: Any, apps: Registry = registry, child: Any = None) -> lis
         if url is None:
             continue
         # A child whose school switched the app off for guardians is not chosen: the page opens on another.
-        if child is not None and app.follows_child and app_is_on_for_child(user, app, child.pk):
+        # Nothing switched off in the user's schools (the usual case): on for every child, nothing to ask.
+        if child is not None and app.follows_child and (not off or app_is_on_for_child(user, app, child.pk)):
             url = f"{url}?enfant={child.pk}"
-        entries.append(LauncherEntry(app=app, url=url))
+        entries.append(launcher_entry(app, url))
     for source in apps.sorted_tile_sources():
-        entries.extend(LauncherEntry(app=tile, url=tile_url) for tile, tile_url in source.tiles(user))
+        entries.extend(launcher_entry(tile, tile_url) for tile, tile_url in source.tiles(user))
     return entries
 
 
@@ -110,26 +119,37 @@ def widget_on(user: Any, widget: Widget, child: Any, apps: Registry = registry) 
     return child is None or not app.follows_child or app_is_on_for_child(user, app, child.pk)
 
 
-def rendered_widgets(request, child, widgets: Registry = registry) -> list[str]:
+def rendered_widgets(
+    request: Any, child: Any, widgets: Registry = registry, context: RequestContext | None = None
+) -> list[str]:
     """The HTML of each widget that has something to show to this user (for this child).
 
     The widgets share one template context: the context processors (the user, the messages, the CSRF
-    token…) run once for all of them instead of once each."""
+    token…) run once for all of them instead of once each; the home page passes its own, bound to its
+    template, so that they run once for the whole page."""
+    # Nothing switched off in the user's schools (the usual case): every widget is on, nothing to ask each.
+    anything_off = bool(switched_off(viewer_for(request.user)))
     shown = [
         # The Django engine's own template, which renders in a given context.
         (get_template(widget.template).template, values)  # type: ignore[attr-defined]
         for widget in widgets.sorted_widgets()
-        if widget_on(request.user, widget, child, widgets)
+        if (not anything_off or widget_on(request.user, widget, child, widgets))
         and (values := widget.context(request, child)) is not None
     ]
     if not shown:
         return []
+    if context is not None:
+        return _render_in(context, shown)
     context = RequestContext(request)
-    html: list[str] = []
     with context.bind_template(shown[0][0]):
-        for template, values in shown:
-            with context.push(values):
-                html.append(template.render(context))
+        return _render_in(context, shown)
+
+
+def _render_in(context: RequestContext, shown: list[tuple[Any, dict]]) -> list[str]:
+    html: list[str] = []
+    for template, values in shown:
+        with context.push(values):
+            html.append(template.render(context))
     return html
 
 
