@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass
@@ -46,8 +47,8 @@ class _Recording:
     built: Any
 
 
-# One recording per way of writing: inside the test's transaction (`db`) or committed (`transactional_db`).
-_recordings: dict[bool, _Recording | None] = {}
+# One recording per way of writing (inside the test's transaction or committed) and per settings in force.
+_recordings: dict[tuple[bool, str], _Recording | None] = {}
 
 
 def _sequence_values() -> dict[str, int | None]:
@@ -180,13 +181,27 @@ def built_once_then_replayed(build: Callable[[], Any]) -> Any:
     """`build()` the first time (per test process and per way of writing), its rows replayed afterwards."""
     if connection.vendor != "postgresql":
         return build()
-    committed = not connection.in_atomic_block
-    if committed in _recordings:
-        recording = _recordings[committed]
+    key = (not connection.in_atomic_block, _settings_key())
+    if key in _recordings:
+        recording = _recordings[key]
         if recording is not None:
             built = _replay(recording)
             if built is not None:
                 return built
         return build()
-    built, _recordings[committed] = _record(build)
+    built, _recordings[key] = _record(build)
     return built
+
+
+def _settings_key() -> str:
+    """The settings in force and the active language: a test that changed one before building its world
+    gets a recording of its own, never another test's world (the cache's settings excepted: each test has
+    its own key space, which the world's rows do not depend on)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    values = [translation.get_language() or ""]
+    for name in sorted(dir(settings)):
+        if name.isupper() and name != "CACHES":
+            values.append(f"{name}={getattr(settings, name)!r}")
+    return hashlib.sha256("\n".join(values).encode()).hexdigest()
