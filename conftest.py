@@ -175,9 +175,9 @@ def _flush_by_deleting():
         deletes = [f"DELETE FROM {self.quote_name(table)}" for table in tables]  # noqa: S608
         return ["SET CONSTRAINTS ALL DEFERRED", *deletes]
 
-    DatabaseOperations.sql_flush = sql_flush
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
     yield
-    DatabaseOperations.sql_flush = original
+    DatabaseOperations.sql_flush = original  # type: ignore[method-assign]
 
 
 def _foreign_keys_all_deferrable(connection) -> bool:
