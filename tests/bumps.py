@@ -118,8 +118,20 @@ def bumps_checked(monkeypatch) -> Iterator[None]:
         original_bump(keys, at_once=at_once)
 
     monkeypatch.setattr(facts, "bump", bump)
-    for module_name in action_modules():
-        module = importlib.import_module(module_name)
-        for name, function in public_actions(module):
-            monkeypatch.setattr(module, name, guarded(function, f"{module_name}.{name}"))
+    for module, name, action in _guarded_actions():
+        monkeypatch.setattr(module, name, action)
     yield
+
+
+_guarded: list[tuple[Any, str, Callable[..., Any]]] = []
+
+
+def _guarded_actions() -> list[tuple[Any, str, Callable[..., Any]]]:
+    """Every public action and its guarded version, found and wrapped once per test process (the wrapping
+    is the same for every test; each test's monkeypatch puts the originals back)."""
+    if not _guarded:
+        for module_name in action_modules():
+            module = importlib.import_module(module_name)
+            for name, function in public_actions(module):
+                _guarded.append((module, name, guarded(function, f"{module_name}.{name}")))
+    return _guarded

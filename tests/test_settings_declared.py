@@ -3,6 +3,7 @@ default with `getattr(settings, "X", default)`, which would hide a missing decla
 drift apart."""
 
 import ast
+import functools
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +23,7 @@ def is_settings(node: ast.expr) -> bool:
     )
 
 
+@functools.cache  # parsed once for the module's tests (the sources do not change during a run)
 def parsed() -> list[tuple[str, ast.AST]]:
     return [(str(path.relative_to(ROOT)), ast.parse(path.read_text(), str(path))) for path in SOURCES]
 

@@ -154,6 +154,14 @@ def _person(
 
 
 def build_world() -> World:
+    """The permission world: written through the directory actions the first time in a test process, its
+    rows replayed in one round trip afterwards (tests/replay.py)."""
+    from tests.replay import built_once_then_replayed
+
+    return built_once_then_replayed(_build_world)
+
+
+def _build_world() -> World:
     year = SchoolYear.objects.create(
         name="2026-2027", start=dt.date(2026, 9, 1), end=dt.date(2027, 7, 4), is_current=True
     )
