@@ -1,6 +1,9 @@
 """The user of each request, read with a query built once: the same user as the ORM gives, or nobody."""
 
 import asyncio
+import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
@@ -53,6 +56,27 @@ def test_a_blocked_user_is_logged_out_at_the_next_request(client, world):
     assert response.status_code == 302 and "/auth/login" in response["Location"]
 
 
+def in_a_thread_of_its_own[T](scenario: Callable[[], T]) -> T:
+    """Runs `scenario` in a new thread, where no event loop runs yet: after the browser tests, the main thread
+    keeps Playwright's loop running and asyncio.run() cannot start another there."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = scenario()
+        except BaseException as error:
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_read_through_the_connection_of_the_moment(monkeypatch):
     """Django keeps a thread's connections in a plain thread-local while no event loop runs in the thread, and
@@ -62,19 +86,23 @@ def test_read_through_the_connection_of_the_moment(monkeypatch):
     outside the transaction of the moment: the user was nobody, and the tests that ran after the browser tests
     were sent to the login page."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as the browser fixture does
-    assert read_user(10**9) is None  # built (and run) first on this thread's connection
-    before = connections["default"]
 
-    async def with_a_loop_running() -> tuple[int, User | None]:
-        assert connections["default"] is not before  # the situation under test
-        try:
-            with transaction.atomic():
-                user = User.objects.create(username="nouveau.venu", password=make_password(None))
-                found = read_user(user.pk)
-                transaction.set_rollback(True)
-            return user.pk, found
-        finally:
-            connections["default"].close()
+    def scenario() -> tuple[int, User | None]:
+        assert read_user(10**9) is None  # built (and run) first on this thread's connection
+        before = connections["default"]
 
-    pk, found = asyncio.run(with_a_loop_running())
+        async def with_a_loop_running() -> tuple[int, User | None]:
+            assert connections["default"] is not before  # the situation under test
+            try:
+                with transaction.atomic():
+                    user = User.objects.create(username="nouveau.venu", password=make_password(None))
+                    found = read_user(user.pk)
+                    transaction.set_rollback(True)
+                return user.pk, found
+            finally:
+                connections["default"].close()
+
+        return asyncio.run(with_a_loop_running())
+
+    pk, found = in_a_thread_of_its_own(scenario)
     assert found is not None and found.pk == pk
