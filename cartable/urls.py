@@ -37,6 +37,7 @@ urlpatterns = [
     path("blog/", include("cartable.blog.urls")),
     path("liaison/", include("cartable.liaison.urls")),
     path("albums/", include("cartable.albums.urls")),
+    path("mediacentre/", include("cartable.gar.mediacentre_urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cartable.portal.urls")),
 ]
