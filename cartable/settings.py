@@ -332,10 +332,11 @@ if GAR_SFTP_HOST and not (GAR_SFTP_USER and GAR_SFTP_KEY and GAR_SFTP_KNOWN_HOST
     )
 
 # The Médiacentre (cartable/gar/resources.py): each user's list of resources, asked of the GAR's "liste des
-# ressources" web service at GAR_RESOURCES_URL (https only) over mutual TLS: the ENT's certificate and key given
-# by the GAR, the authority that signed the GAR's server certificate (the system's authorities when empty).
-# Off while GAR_RESOURCES_URL is empty: the Médiacentre then shows the school's own links only. A list is kept
-# GAR_RESOURCES_CACHE_SECONDS per person and school; the GAR gets GAR_RESOURCES_TIMEOUT seconds to answer.
+# ressources" web service at GAR_RESOURCES_URL (https only) over mutual TLS: the ENT's certificate and key
+# given by the GAR, the authority that signed the GAR's server certificate (the system's authorities when
+# empty). Off while GAR_RESOURCES_URL is empty: the Médiacentre then shows the school's own links only. A
+# list is kept GAR_RESOURCES_CACHE_SECONDS per person and school; the GAR gets GAR_RESOURCES_TIMEOUT seconds
+# to answer.
 GAR_RESOURCES_URL = env_matching(
     "GAR_RESOURCES_URL", "", r"https://[^\s/?#]+(/[^\s?#]*)?", "an https:// address without query"
 ).rstrip("/")

@@ -34,7 +34,7 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["type"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("Tous les types"))] + list(types)
+        field.choices = [("", _("Tous les types")), *types]
 
 
 PROFILE_CHOICES = [

@@ -79,7 +79,9 @@ def shelf_for(user: Any, query: str = "", type_code: str = "", favourites_only: 
     if shelf.configured:
         ido = access.identity_of(user)
         shelf.known = ido is not None
-        for school in schools if ido else []:
+        for school in schools:
+            if ido is None:
+                break
             try:
                 found = resources.resources_for(ido, school.uai)
             except resources.Unavailable:

@@ -67,8 +67,9 @@ MEDIACENTRE_PROFILES = (Profile.STUDENT, Profile.TEACHER, Profile.PERSONNEL)
 
 
 class SchoolResource(models.Model):
-    """One of the school's own links in the Médiacentre, beside the GAR's resources: a free resource, the CDI's
-    catalogue. Kept by the school's documentalist, direction and ADML; shown to the profiles it names."""
+    """One of the school's own links in the Médiacentre, beside the GAR's resources: a free resource, the
+    CDI's catalogue. Kept by the school's documentalist, direction and ADML; shown to the profiles it
+    names."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("titre"), max_length=200)

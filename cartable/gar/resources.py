@@ -2,9 +2,9 @@
 
 The GAR answers, for one person (their IDO) in one school (its UAI), the resources assigned to them: digital
 textbooks, dictionaries, press… Cartable asks at `GET <GAR_RESOURCES_URL>/ressources/<idENT>/<UAI>/<IDO>`
-(idENT: the ENT's code given by the GAR, GAR_SOURCE) over mutual TLS: Cartable shows the certificate and key the
-GAR gave the ENT (GAR_CLIENT_CERT, GAR_CLIENT_KEY) and checks the GAR's certificate against GAR_CA_FILE (or
-the system's authorities). The answer is JSON, gzip'd when asked:
+(idENT: the ENT's code given by the GAR, GAR_SOURCE) over mutual TLS: Cartable shows the certificate and key
+the GAR gave the ENT (GAR_CLIENT_CERT, GAR_CLIENT_KEY) and checks the GAR's certificate against GAR_CA_FILE
+(or the system's authorities). The answer is JSON, gzip'd when asked:
 
     {"listeRessources": {"ressource": [{"idRessource": "ark:/…", "nomRessource": "…", "nomEditeur": "…",
       "urlVignette": "https://…", "urlAccesRessource": "https://…", "typePresentation": {"code": "MAN",

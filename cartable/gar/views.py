@@ -5,6 +5,8 @@ pages where the school's documentalist, direction and ADML keep its own links.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -92,9 +94,10 @@ def mediacentre(request):
     origins = shelf.thumbnail_origins()
     if origins:
         # The GAR's thumbnails are served by the GAR: let exactly their hosts in.
-        config = dict(settings.SECURE_CSP)
+        config: dict[str, Any] = dict(settings.SECURE_CSP)
         config["img-src"] = [*config["img-src"], *origins]
-        response._csp_config = config  # type: ignore[attr-defined]  (read by Django's CSP middleware)
+        # Read by Django's CSP middleware, as its csp_override decorator sets it.
+        response._csp_config = config  # type: ignore[attr-defined]
     return response
 
 

@@ -1,5 +1,5 @@
-"""A stand-in for the GAR's "liste des ressources" web service: an HTTPS server on 127.0.0.1, in a thread, that
-requires a client certificate signed by its authority (mutual TLS, as the GAR does), with a certificate
+"""A stand-in for the GAR's "liste des ressources" web service: an HTTPS server on 127.0.0.1, in a thread,
+that requires a client certificate signed by its authority (mutual TLS, as the GAR does), with a certificate
 authority, a server certificate and a client certificate made for each test with `cryptography`."""
 
 from __future__ import annotations

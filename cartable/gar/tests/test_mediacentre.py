@@ -388,7 +388,7 @@ def test_another_schools_admin_gets_404(world, as_user):
     assert client.get(links_url(world, world.school_b)).status_code == 200
 
 
-# --- Lifecycle, query counts, small screens -------------------------------------------------------------------
+# --- Lifecycle, query counts, small screens ---------------------------------------------------------------
 
 
 def test_favourites_are_forgotten_at_the_purge_and_links_kept(world, alice_books):
