@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from cartable.accounts.middleware import LAST_SEEN_KEY, SESSION_GENERATION_KEY
-
 from cartable.directory import demo
 from cartable.directory.models import Function, SchoolKind
 from cartable.gar import demo as gar_demo
