@@ -10,10 +10,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -101,32 +100,40 @@ def mediacentre(request):
     return response
 
 
-@require_POST
-@login_required
-def favourite(request):
-    _mediacentre_or_404(request)
-    back = request.POST.get("back", "")
-    link_id = request.POST.get("lien")
-    if link_id:
-        link = access.visible_link_or_404(request.user, link_id)
-        now = actions.toggle_favourite(request.user, link.school, link=link)
-        name = link.title
-    else:
-        school = access.mediacentre_school_or_404(request.user, request.POST.get("etablissement", ""))
-        key = request.POST.get("ressource", "")[:255]
-        resource = gar_resource_or_none(request.user, school, key) if key else None
-        if resource is None and not (
-            key and access.favourites_of(request.user).filter(school=school, resource_id=key).exists()
-        ):
-            raise Http404  # not in the person's list (and not a favourite to take back)
-        now = actions.toggle_favourite(request.user, school, resource_id=key)
-        name = resource.name if resource else key
+def _favourite_said(request, now: bool, name: str):
     if now:
         messages.success(request, _("« %(name)s » est dans vos favoris.") % {"name": name})
     else:
         messages.success(request, _("« %(name)s » n’est plus dans vos favoris.") % {"name": name})
+    back = QueryDict(request.POST.get("back", "")).urlencode()  # only a query string of the index
     url = reverse("mediacentre:index")
-    return redirect(f"{url}?{back}" if back and url_has_allowed_host_and_scheme(f"?{back}", None) else url)
+    return redirect(f"{url}?{back}" if back else url)
+
+
+@require_POST
+@login_required
+def favourite_link(request, link_id):
+    _mediacentre_or_404(request)
+    link = access.visible_link_or_404(request.user, link_id)
+    return _favourite_said(
+        request, actions.toggle_favourite(request.user, link.school, link=link), link.title
+    )
+
+
+@require_POST
+@login_required
+def favourite_resource(request, uai, resource_id):
+    _mediacentre_or_404(request)
+    school = access.mediacentre_school_or_404(request.user, uai)
+    key = resource_id[:255]
+    resource = gar_resource_or_none(request.user, school, key)
+    if (
+        resource is None
+        and not access.favourites_of(request.user).filter(school=school, resource_id=key).exists()
+    ):
+        raise Http404  # not in the person's list, and not a favourite of theirs to take back
+    now = actions.toggle_favourite(request.user, school, resource_id=key)
+    return _favourite_said(request, now, resource.name if resource else key)
 
 
 @login_required

@@ -225,63 +225,54 @@ def test_search_by_name_editor_or_type_without_javascript(world, alice_books, as
     assert names("?type=INCONNU") == names("")  # a type not in the list: no filter, no error
 
 
+def mark(world, key: str, school=None) -> str:
+    return reverse("mediacentre:favourite_resource", args=[(school or world.school_a).uai, key])
+
+
+def mark_link(link_id) -> str:
+    return f"/mediacentre/favori/lien/{link_id}"
+
+
 def test_favourites_come_first_and_are_the_persons(world, alice_books, as_user):
     client = as_user("alice")
     link = school_link(world)
-    response = client.post(
-        reverse("mediacentre:favourite"),
-        {"etablissement": world.school_a.uai, "ressource": "ark:/1/MATHS6", "back": "q=&type="},
-    )
-    assert response.status_code == 302 and response["Location"] == INDEX + "?q=&type="
-    client.post(reverse("mediacentre:favourite"), {"lien": link.pk})
+    response = client.post(mark(world, "ark:/1/MATHS6"), {"back": "q=&type=MAN"})
+    assert response.status_code == 302 and response["Location"] == INDEX + "?q=&type=MAN"
+    assert client.post(mark_link(link.pk), {"back": "//evil.test/"})["Location"].startswith(INDEX + "?")
     page = client.get(INDEX).content.decode()
     order = re.findall(r'rel="noopener noreferrer">([^<]+)<span', page)
     assert order[0] == "Maths 6e — manuel numérique"
     assert page.count('aria-pressed="true"') == 2
-    assert re.findall(
-        r'rel="noopener noreferrer">([^<]+)<span', client.get(INDEX + "?favourites=on").content.decode()
-    ) == [
+    favourites = client.get(INDEX + "?favourites=on").content.decode()
+    assert re.findall(r'rel="noopener noreferrer">([^<]+)<span', favourites) == [
         "Maths 6e — manuel numérique",
         "Catalogue du CDI",
     ]
     # Bob, in the same class, has none of Alice's favourites.
     assert not Favourite.objects.filter(person=world.person("bob")).exists()
-    # A second press takes it back.
-    client.post(
-        reverse("mediacentre:favourite"), {"etablissement": world.school_a.uai, "ressource": "ark:/1/MATHS6"}
-    )
-    assert list(Favourite.objects.filter(person=world.person("alice")).values_list("link_id", flat=True)) == [
-        link.pk
-    ]
+    # A second press takes it back, even once the GAR no longer lists it.
+    alice_books.lists[(world.school_a.uai, ido(world, "alice"))] = []
+    resources.forget(ido(world, "alice"), world.school_a.uai)
+    assert client.post(mark(world, "ark:/1/MATHS6")).status_code == 302
+    mine = Favourite.objects.filter(person=world.person("alice"))
+    assert list(mine.values_list("link_id", flat=True)) == [link.pk]
 
 
 def test_forged_favourites_are_refused(world, alice_books, as_user):
     client = as_user("alice")
-    url = reverse("mediacentre:favourite")
     # A resource that is not in her list, another school's, a link of school B, a link not shown to pupils.
-    assert (
-        client.post(url, {"etablissement": world.school_a.uai, "ressource": "ark:/9/AUTRE"}).status_code
-        == 404
-    )
-    assert (
-        client.post(url, {"etablissement": world.school_b.uai, "ressource": "ark:/1/MATHS6"}).status_code
-        == 404
-    )
-    assert client.post(url, {"lien": school_link(world, school=world.school_b).pk}).status_code == 404
-    assert (
-        client.post(url, {"lien": school_link(world, "Pour les profs", ("Teacher",)).pk}).status_code == 404
-    )
-    assert client.post(url, {"lien": "abc"}).status_code == 404
-    assert client.get(url).status_code == 405
+    assert client.post(mark(world, "ark:/9/AUTRE")).status_code == 404
+    assert client.post(mark(world, "ark:/1/MATHS6", world.school_b)).status_code == 404
+    assert client.post(mark_link(school_link(world, school=world.school_b).pk)).status_code == 404
+    assert client.post(mark_link(school_link(world, "Pour les profs", ("Teacher",)).pk)).status_code == 404
+    assert client.get(mark(world, "ark:/1/MATHS6")).status_code == 405
     assert not Favourite.objects.exists()
     # Without the CSRF token.
     from django.test import Client
 
     strict = world.login(Client(enforce_csrf_checks=True), "alice")
-    assert (
-        strict.post(url, {"etablissement": world.school_a.uai, "ressource": "ark:/1/MATHS6"}).status_code
-        == 403
-    )
+    assert strict.post(mark(world, "ark:/1/MATHS6")).status_code == 403
+    assert not Favourite.objects.exists()
     with pytest.raises(PermissionDenied):
         actions.toggle_favourite(world.fresh_user("marie"), world.school_a, resource_id="ark:/1/MATHS6")
 
