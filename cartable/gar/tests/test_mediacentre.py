@@ -4,10 +4,13 @@ kept by its documentalist, direction and ADML — who must and who must not."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,6 +21,7 @@ from cartable.directory.models import Function, Profile
 from cartable.gar import actions, resources
 from cartable.gar.models import Favourite, GarIdentity, SchoolResource
 from cartable.gar.tests.https_server import Authority, GarServer, resource
+from cartable.lib import env
 from cartable.lib.errors import Refused
 
 pytestmark = pytest.mark.django_db
@@ -433,3 +437,49 @@ def test_the_page_fits_a_small_screen(world, alice_books, as_user):
     widths = [int(w) for w in re.findall(r"(\d+)px", css)]
     assert all(width <= 360 for width in widths)
     assert "minmax(min(100%" in css
+
+
+# --- Settings: bad values stop the start -----------------------------------------------------------------
+
+
+def start_with(**variables: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**os.environ, **variables},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_each_setting_of_the_gars_web_service_is_read_strictly(monkeypatch, tmp_path):
+    monkeypatch.setenv("GAR_RESOURCES_URL", "http://gar.test/")
+    with pytest.raises(ImproperlyConfigured, match="an https:// address"):
+        env.env_matching("GAR_RESOURCES_URL", "", r"https://[^\s/?#]+(/[^\s?#]*)?", "an https:// address")
+    monkeypatch.setenv("GAR_CLIENT_KEY", str(tmp_path / "missing.key"))
+    with pytest.raises(ImproperlyConfigured, match="GAR_CLIENT_KEY must name a readable file"):
+        env.env_file("GAR_CLIENT_KEY")
+
+
+def test_bad_settings_of_the_gars_web_service_stop_the_start(pki, tmp_path):
+    authority, client = pki
+    stranger = Authority(tmp_path / "other", "Autre autorité").issue("intrus", server=False)
+    cases = {
+        "GAR_CLIENT_CERT and GAR_CLIENT_KEY must be set too": {"GAR_RESOURCES_URL": "https://gar.test"},
+        "the key matching the certificate": {
+            "GAR_RESOURCES_URL": "https://gar.test",
+            "GAR_CLIENT_CERT": str(client.cert),
+            "GAR_CLIENT_KEY": str(stranger.key),
+        },
+    }
+    for expected, variables in cases.items():
+        result = start_with(**variables)
+        assert result.returncode != 0 and expected in result.stderr, (variables, result.stderr[-500:])
+    good = start_with(
+        GAR_RESOURCES_URL="https://gar.test/ws",
+        GAR_CLIENT_CERT=str(client.cert),
+        GAR_CLIENT_KEY=str(client.key),
+        GAR_CA_FILE=str(authority.pem.cert),
+    )
+    assert good.returncode == 0, good.stderr[-500:]
