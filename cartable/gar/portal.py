@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cartable.gar import access
+from cartable.gar.models import MEDIACENTRE_PROFILES
 from cartable.portal.registry import ConsoleLink, PortalApp, SchoolLink, SchoolRef, for_school, registry
 
 registry.register_app(
@@ -17,6 +18,7 @@ registry.register_app(
         icon="mediacentre",
         description=gettext_lazy("Manuels numériques et ressources de l’établissement"),
         order=45,
+        profiles=frozenset(MEDIACENTRE_PROFILES),
         visible=access.uses_mediacentre,
     )
 )
