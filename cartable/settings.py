@@ -1,5 +1,6 @@
 """Cartable settings: one file, everything from the environment, safe defaults for `make run`."""
 
+import ssl
 from pathlib import Path
 
 import dj_database_url
@@ -358,6 +359,39 @@ if GAR_SFTP_HOST and not (GAR_SFTP_USER and GAR_SFTP_KEY and GAR_SFTP_KNOWN_HOST
     raise ImproperlyConfigured(
         "GAR_SFTP_HOST is set: GAR_SFTP_USER, GAR_SFTP_KEY and GAR_SFTP_KNOWN_HOSTS must be set too"
     )
+
+# The Médiacentre (cartable/gar/resources.py): each user's list of resources, asked of the GAR's "liste des
+# ressources" web service at GAR_RESOURCES_URL (https only) over mutual TLS: the ENT's certificate and key
+# given by the GAR, the authority that signed the GAR's server certificate (the system's authorities when
+# empty). Off while GAR_RESOURCES_URL is empty: the Médiacentre then shows the school's own links only. A
+# list is kept GAR_RESOURCES_CACHE_SECONDS per person and school; the GAR gets GAR_RESOURCES_TIMEOUT seconds
+# to answer.
+GAR_RESOURCES_URL = env_matching(
+    "GAR_RESOURCES_URL", "", r"https://[^\s/?#]+(/[^\s?#]*)?", "an https:// address without query"
+).rstrip("/")
+GAR_CLIENT_CERT = env_file("GAR_CLIENT_CERT", "")
+GAR_CLIENT_KEY = env_file("GAR_CLIENT_KEY", "")
+GAR_CA_FILE = env_file("GAR_CA_FILE", "")
+GAR_RESOURCES_TIMEOUT = env_int("GAR_RESOURCES_TIMEOUT", 5)
+GAR_RESOURCES_CACHE_SECONDS = env_int("GAR_RESOURCES_CACHE_SECONDS", 300)
+if GAR_RESOURCES_URL and not (GAR_CLIENT_CERT and GAR_CLIENT_KEY):
+    raise ImproperlyConfigured("GAR_RESOURCES_URL is set: GAR_CLIENT_CERT and GAR_CLIENT_KEY must be set too")
+if GAR_RESOURCES_URL:
+    # A certificate that does not match its key, or a file that is no PEM, stops the start here rather than
+    # at the first pupil's page.
+    try:
+        ssl.create_default_context(cafile=GAR_CA_FILE or None).load_cert_chain(
+            GAR_CLIENT_CERT, GAR_CLIENT_KEY
+        )
+    except (ssl.SSLError, ValueError) as error:
+        raise ImproperlyConfigured(
+            f"GAR_CLIENT_CERT, GAR_CLIENT_KEY and GAR_CA_FILE must be PEM files, the key matching the "
+            f"certificate: {error}"
+        ) from error
+if not 1 <= GAR_RESOURCES_TIMEOUT <= 60:
+    raise ImproperlyConfigured(f"GAR_RESOURCES_TIMEOUT must be 1 to 60 seconds, got {GAR_RESOURCES_TIMEOUT}")
+if GAR_RESOURCES_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("GAR_RESOURCES_CACHE_SECONDS must not be negative")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
 LOGGING = {

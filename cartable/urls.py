@@ -41,6 +41,7 @@ urlpatterns = [
     path("liaison/", include("cartable.liaison.urls")),
     path("albums/", include("cartable.albums.urls")),
     path("classes-virtuelles/", include("cartable.visio.urls")),
+    path("mediacentre/", include("cartable.gar.mediacentre_urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cartable.portal.urls")),
 ]

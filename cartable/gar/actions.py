@@ -5,15 +5,26 @@ forgets."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cartable.access import policy
 from cartable.directory.models import Person, School
 from cartable.gar import access
-from cartable.gar.models import AssignmentManager, GarIdentity, new_ido
+from cartable.gar.models import (
+    MEDIACENTRE_PROFILES,
+    AssignmentManager,
+    Favourite,
+    GarIdentity,
+    SchoolResource,
+    new_ido,
+)
 from cartable.lib.errors import Refused
 
 BATCH_SIZE = 5000  # three parameters a row: far below PostgreSQL's 65,535
@@ -73,6 +84,78 @@ def ensure_identities(actor: None, person_ids: Iterable[int]) -> dict[int, str]:
 
 
 def forget_people(person_ids: list[int]) -> None:
-    """At the purge (cartable.gar.lifecycle): the IDO goes with the person, and any function they held."""
+    """At the purge (cartable.gar.lifecycle): the IDO goes with the person, any function they held and
+    their Médiacentre favourites."""
     GarIdentity.objects.filter(person_id__in=person_ids).delete()
     AssignmentManager.objects.filter(person_id__in=person_ids).delete()
+    Favourite.objects.filter(person_id__in=person_ids).delete()
+
+
+# --- The Médiacentre ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def toggle_favourite(
+    actor: Any, school: School, *, resource_id: str = "", link: SchoolResource | None = None
+) -> bool:
+    """Put a resource first in the actor's Médiacentre, or back among the others; True when it is now a
+    favourite. The view found the resource in what the actor may see (their GAR list, a link shown to
+    them); a forged request reaching this answers PermissionDenied."""
+    person_id = policy.viewer_for(actor).person_id
+    if person_id is None or school.pk not in access.mediacentre_school_ids(actor):
+        raise PermissionDenied
+    if (link is None) == (not resource_id) or (link is not None and link.school_id != school.pk):
+        raise PermissionDenied
+    mine = Favourite.objects.filter(person_id=person_id, school=school)
+    mine = (
+        mine.filter(link=link)
+        if link is not None
+        else mine.filter(link__isnull=True, resource_id=resource_id)
+    )
+    if mine.delete()[0]:
+        return False
+    Favourite.objects.create(person_id=person_id, school=school, resource_id=resource_id, link=link)
+    return True
+
+
+@dataclass(frozen=True)
+class LinkInput:
+    title: str
+    url: str
+    description: str
+    profiles: tuple[str, ...]
+
+
+def _check_link(data: LinkInput) -> None:
+    if urlsplit(data.url).scheme.lower() not in ("http", "https"):
+        raise Refused(_("Saisissez une adresse qui commence par https:// ou http://."), field="url")
+    if not data.profiles or not set(data.profiles) <= set(MEDIACENTRE_PROFILES):
+        raise Refused(_("Choisissez au moins un profil à qui montrer ce lien."), field="profiles")
+
+
+@transaction.atomic
+def save_link(
+    actor: Any, school: School, data: LinkInput, link: SchoolResource | None = None
+) -> SchoolResource:
+    """Add one of the school's own links to its Médiacentre, or change one (its documentalist, direction or
+    ADML)."""
+    if not access.can_keep_links(actor, school) or (link is not None and link.school_id != school.pk):
+        raise PermissionDenied
+    _check_link(data)
+    if link is None:
+        link = SchoolResource(school=school, created_by_id=policy.viewer_for(actor).person_id)
+    link.title = data.title.strip()
+    link.url = data.url.strip()
+    link.description = data.description.strip()
+    link.profiles = [p for p in MEDIACENTRE_PROFILES if p in data.profiles]
+    link.updated_at = timezone.now()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def delete_link(actor: Any, link: SchoolResource) -> None:
+    """Remove one of the school's links, and everyone's favourite of it."""
+    if not access.can_keep_links(actor, link.school):
+        raise PermissionDenied
+    link.delete()

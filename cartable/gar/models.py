@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cartable.directory.models import Person, School
+from cartable.directory.models import Person, Profile, School
 
 
 def new_ido() -> str:
@@ -59,3 +59,70 @@ class AssignmentManager(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.school.uai}"
+
+
+# The profiles the Médiacentre serves: those the GAR serves (pupils, teachers, other staff). The GAR knows no
+# parents, and the export sends none.
+MEDIACENTRE_PROFILES = (Profile.STUDENT, Profile.TEACHER, Profile.PERSONNEL)
+
+
+class SchoolResource(models.Model):
+    """One of the school's own links in the Médiacentre, beside the GAR's resources: a free resource, the
+    CDI's catalogue. Kept by the school's documentalist, direction and ADML; shown to the profiles it
+    names."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("titre"), max_length=200)
+    url = models.URLField(_("adresse"), max_length=1000)
+    description = models.TextField(_("description"), max_length=1000, blank=True)
+    # Profile values among MEDIACENTRE_PROFILES.
+    profiles = models.JSONField(_("montré aux"), default=list)
+    # The school's record: kept under "Ancien compte" when its author's account goes.
+    created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("ressource de l'établissement")
+        verbose_name_plural = _("ressources de l'établissement")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Favourite(models.Model):
+    """A resource a person put first in their Médiacentre: a GAR resource (its idRessource, in one school) or
+    one of the school's links. Forgotten at the purge."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    resource_id = models.CharField(_("identifiant de la ressource GAR"), max_length=255, blank=True)
+    link = models.ForeignKey(
+        SchoolResource, on_delete=models.CASCADE, null=True, blank=True, related_name="favourites"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("favori du Médiacentre")
+        verbose_name_plural = _("favoris du Médiacentre")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(link__isnull=True) & ~models.Q(resource_id=""))
+                | (models.Q(link__isnull=False) & models.Q(resource_id="")),
+                name="gar_favourite_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "school", "resource_id"],
+                condition=models.Q(link__isnull=True),
+                name="unique_gar_favourite_resource",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "link"],
+                condition=models.Q(link__isnull=False),
+                name="unique_gar_favourite_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.resource_id or str(self.link_id)
