@@ -36,7 +36,7 @@ class ClientSecretHasher(BasePasswordHasher):
         decoded = self.decode(encoded)
         return secrets.compare_digest(self.encode(password, decoded["salt"]), encoded)
 
-    def safe_summary(self, encoded: str) -> dict[str, str]:
+    def safe_summary(self, encoded: str) -> dict[Any, Any]:
         decoded = self.decode(encoded)
         return {
             gettext_noop("algorithm"): decoded["algorithm"],

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from oauth2_provider.models import AccessToken, Application, Grant, IDToken, RefreshToken, clear_expired
+from oauth2_provider.models import (
+    AccessToken,
+    Application,
+    DeviceGrant,
+    Grant,
+    IDToken,
+    RefreshToken,
+    clear_expired,
+)
 
 from cartable.lib.lifecycle import Fate, Forgetting
 from cartable.sso.models import AppEnablement, PairwiseSubject
@@ -21,6 +29,8 @@ PERSONAL_DATA = {
     AccessToken: Fate.FORGOTTEN,
     RefreshToken: Fate.FORGOTTEN,
     IDToken: Fate.FORGOTTEN,
+    # The device flow is not offered; declared all the same.
+    DeviceGrant: Fate.FORGOTTEN,
     # Cartable's clients belong to no user (made by the platform admin's registration): nothing to forget.
     Application: Fate.RECORD,
 }
@@ -32,6 +42,7 @@ def forget(people: Forgetting) -> None:
     AccessToken.objects.filter(user_id__in=users).delete()
     IDToken.objects.filter(user_id__in=users).delete()
     Grant.objects.filter(user_id__in=users).delete()
+    DeviceGrant.objects.filter(user_id__in=users).delete()
     PairwiseSubject.objects.filter(user_id__in=users).delete()
 
 

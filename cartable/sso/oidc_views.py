@@ -1,18 +1,14 @@
-"""The pages of the OpenID Connect provider: the authorization endpoint (django-oauth-toolkit's, with
-Cartable's refusal and trace) and the platform admin's new client secret. Token, userinfo, JWKS and the
+"""The authorization endpoint of the OpenID Connect provider (django-oauth-toolkit's, with Cartable's refusal
+and trace); the platform admin's new client secret is in views.py. Token, userinfo, JWKS and the
 discovery document are django-oauth-toolkit's views as they are (cartable/sso/oidc_urls.py)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 from oauth2_provider.views import AuthorizationView
 
-from cartable.lib.errors import Refused
 from cartable.sso import access, actions, oidc
-from cartable.sso.views import _platform_admin_page
 
 
 class Authorize(AuthorizationView):
@@ -48,18 +44,3 @@ class Authorize(AuthorizationView):
 
 
 authorize = never_cache(Authorize.as_view())
-
-
-@require_POST
-@_platform_admin_page
-def app_secret(request, app_id):
-    """A new client secret, shown once on this page (only its hash is kept)."""
-    app = access.app_or_404(request.user, app_id)
-    try:
-        client_id, secret = actions.new_client_secret(request.user, app)
-    except Refused as refused:
-        messages.error(request, refused.reason)
-        return redirect("sso:app_edit", app_id=app.pk)
-    response = render(request, "sso/oidc_secret.html", {"app": app, "client_id": client_id, "secret": secret})
-    response["Cache-Control"] = "no-store"
-    return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cartable.sso import oidc_views, views
+from cartable.sso import views
 
 app_name = "sso"
 
@@ -9,6 +9,6 @@ urlpatterns = [
     path("applications-connectees/nouvelle", views.app_new, name="app_new"),
     path("applications-connectees/<int:app_id>/", views.app_edit, name="app_edit"),
     path("applications-connectees/<int:app_id>/supprimer", views.app_delete, name="app_delete"),
-    path("applications-connectees/<int:app_id>/secret", oidc_views.app_secret, name="app_secret"),
+    path("applications-connectees/<int:app_id>/secret", views.app_secret, name="app_secret"),
     path("admin-ecole/<str:uai>/applications-connectees", views.school_apps, name="school_apps"),
 ]

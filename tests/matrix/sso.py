@@ -67,7 +67,7 @@ MATRIX: dict[str, dict[str, int]] = {
 }
 
 
-# --- The OpenID Connect provider -----------------------------------------------------------------------------
+# --- The OpenID Connect provider ------------------------------------------------------------------------
 
 OIDC_REDIRECT = "https://moodle-oidc.example.test/auth/oidc/"
 

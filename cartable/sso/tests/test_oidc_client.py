@@ -1,6 +1,7 @@
 """The whole OpenID Connect flow with a real OIDC client library: authlib's OAuth 2 session (PKCE S256,
 client_secret_basic) against the live server, a real HTTP client (requests) logging in on Cartable's page,
-the ID token's signature checked against the published keys (joserfc, authlib's JOSE library), then userinfo."""
+the ID token's signature checked against the published keys (joserfc, authlib's JOSE library), then
+userinfo."""
 
 from __future__ import annotations
 
