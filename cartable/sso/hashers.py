@@ -14,7 +14,6 @@ import secrets
 from typing import Any
 
 from django.contrib.auth.hashers import BasePasswordHasher, mask_hash
-from django.utils.translation import gettext_noop
 
 
 class ClientSecretHasher(BasePasswordHasher):
@@ -39,9 +38,9 @@ class ClientSecretHasher(BasePasswordHasher):
     def safe_summary(self, encoded: str) -> dict[Any, Any]:
         decoded = self.decode(encoded)
         return {
-            gettext_noop("algorithm"): decoded["algorithm"],
-            gettext_noop("salt"): mask_hash(decoded["salt"]),
-            gettext_noop("hash"): mask_hash(decoded["hash"]),
+            "algorithm": decoded["algorithm"],
+            "salt": mask_hash(decoded["salt"]),
+            "hash": mask_hash(decoded["hash"]),
         }
 
     def harden_runtime(self, password: str, encoded: str) -> None:
