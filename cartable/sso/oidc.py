@@ -20,9 +20,11 @@ cannot be linked across publishers and survives any key rotation. It is forgotte
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
+from oauth2_provider.models import Grant
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from cartable.access import policy
@@ -125,9 +127,52 @@ class CartableValidator(OAuth2Validator):
         client = getattr(request, "client", None)
         return app_for_client(client.client_id) if client is not None else None
 
+    # The library reads the grant of a code six times in one exchange (its scopes, the code, the PKCE
+    # challenge and its method, the redirect address, the nonce): read once per request here, with its user.
+    def _grant(self, request: Any, code: str) -> Grant | None:
+        cached: dict[str, Grant | None] = getattr(request, "_cartable_grants", None) or {}
+        if code not in cached:
+            cached[code] = Grant.objects.select_related("user").filter(code=code).first()
+            request._cartable_grants = cached
+        return cached[code]
+
+    def _client_grant(self, request: Any, code: str, client: Any) -> Grant | None:
+        grant = self._grant(request, code)
+        return (
+            grant if grant is not None and client is not None and grant.application_id == client.pk else None
+        )
+
+    def get_authorization_code_scopes(self, client_id, code, redirect_uri, request):  # type: ignore[no-untyped-def]
+        grant = self._grant(request, code)
+        return grant.scope.split() if grant is not None else []
+
+    def get_authorization_code_nonce(self, client_id, code, redirect_uri, request):  # type: ignore[no-untyped-def]
+        grant = self._grant(request, code)
+        return (grant.nonce or None) if grant is not None else None
+
+    def get_code_challenge(self, code, request):  # type: ignore[no-untyped-def]
+        grant = self._client_grant(request, code, request.client)
+        return (grant.code_challenge or None) if grant is not None else None
+
+    def get_code_challenge_method(self, code, request):  # type: ignore[no-untyped-def]
+        grant = self._client_grant(request, code, request.client)
+        return (grant.code_challenge_method or None) if grant is not None else None
+
+    def confirm_redirect_uri(self, client_id, code, redirect_uri, client, *args, **kwargs):  # type: ignore[no-untyped-def]
+        request = kwargs.get("request") or (args[0] if args else None)
+        grant = self._client_grant(request, code, client) if request is not None else None
+        return grant is not None and grant.redirect_uri_allowed(redirect_uri)
+
     def validate_code(self, client_id, code, client, request, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if not super().validate_code(client_id, code, client, request, *args, **kwargs):
+        grant = self._client_grant(request, code, client)
+        if grant is None or grant.is_expired():
             return False
+        request.scopes = grant.scope.split(" ")
+        request.user = grant.user
+        if grant.nonce:
+            request.nonce = grant.nonce
+        if grant.claims:
+            request.claims = json.loads(grant.claims)
         app = app_for_client(client.client_id)
         return app is not None and usable(request.user) and access.can_use(request.user, app)
 
