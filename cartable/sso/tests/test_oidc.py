@@ -256,3 +256,18 @@ def test_a_purged_person_s_tokens_and_subjects_are_forgotten(world, as_user):
     for model in (AccessToken, IDToken, Grant, PairwiseSubject):
         assert not model.objects.filter(user=world.alice).exists(), model
     assert json.dumps(lifecycle.nightly(world.alice.date_joined))
+
+
+def test_the_account_gate_answers_before_any_code(world, as_user):
+    moodle = register(world)
+    # Staff who still owe their second factor are sent to it, then come back to the authorization.
+    staff = register(world, profiles=[Profile.TEACHER, Profile.PERSONNEL])
+    response = as_user("ada", verified=False).get(authorize_url(staff, pkce()[1]))
+    assert response.status_code == 302 and "/auth/" in response["Location"] and "oidc" in response["Location"]
+    # A blocked account's session ends at its next request: back to the login page.
+    client = as_user("alice")
+    world.alice.blocked_at = world.alice.date_joined
+    world.alice.save(update_fields=["blocked_at"])
+    response = client.get(authorize_url(moodle, pkce()[1]))
+    assert response.status_code == 302 and response["Location"].startswith("/auth/login")
+    assert not Grant.objects.exists()
