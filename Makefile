@@ -99,7 +99,7 @@ messages-app: dev-deps
 # Each figure is one JSON line on stdout: the home page and logins, the AAF importer, messaging, the timetable,
 # and whether each shortcut through the framework's internals still pays (ARCHITECTURE.md).
 # Every figure is measured even when one misses its target; the command fails at the end if any did.
-BENCHES := run feeds_import messaging liaison albums timetable internals
+BENCHES := run feeds_import messaging liaison albums timetable internals sso
 bench: dev-deps static
 	@failed=""; for b in $(BENCHES); do $(PY) -m bench.$$b || failed="$$failed $$b"; done; \
 	if [ -n "$$failed" ]; then echo "targets missed in:$$failed" >&2; exit 1; fi

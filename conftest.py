@@ -230,6 +230,8 @@ def _test_settings(tmp_path_factory):
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         # Only the world's fixture passwords use it; every password set through Cartable is Argon2id.
         "django.contrib.auth.hashers.MD5PasswordHasher",
+        # The OpenID Connect client secrets, as in production (cartable/sso/hashers.py).
+        "cartable.sso.hashers.ClientSecretHasher",
     ]
     with override_settings(
         PASSWORD_HASHERS=hashers,

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
@@ -22,6 +23,14 @@ from bench.dataset import log
 HOST, PORT = "127.0.0.1", 8765
 CONNECTIONS = 32
 SECRET_KEY = "cartable-bench-only-not-a-secret"  # the bench server is local and short-lived
+
+
+def local_signing_key() -> str:
+    from cartable.lib.signing_key import LOCAL_KEY_NAME, read_or_make
+
+    var = Path(__file__).resolve().parent.parent / "var"
+    read_or_make("", var)
+    return str(var / LOCAL_KEY_NAME)
 
 
 def settings_env(database_url: str, redis_url: str) -> dict[str, str]:
@@ -35,6 +44,8 @@ def settings_env(database_url: str, redis_url: str) -> dict[str, str]:
         "SECURE_COOKIES": "false",
         "SECURE_SSL_REDIRECT": "false",
         "DEBUG": "false",
+        # The web server needs a signing key for the OpenID Connect ID tokens outside DEBUG: this machine's.
+        "OIDC_SIGNING_KEY_FILE": local_signing_key(),
     }
 
 

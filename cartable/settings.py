@@ -21,6 +21,7 @@ from cartable.lib.env import (
     env_time_zone,
     env_url,
 )
+from cartable.lib.signing_key import read_or_make
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_tasks_db",
+    # The OpenID Connect provider of the connected applications (cartable.sso.oidc).
+    "oauth2_provider",
     "cartable.directory",
     "cartable.access",
     "cartable.communication",
@@ -165,6 +168,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # The OpenID Connect client secrets only (128 random characters: a slow hash buys nothing there and
+    # would cost every token exchange at 8 a.m.); never used for a person's password.
+    "cartable.sso.hashers.ClientSecretHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "cartable.accounts.passwords.CnilPasswordValidator"},
@@ -333,6 +339,39 @@ NOTIFICATION_RETENTION_DAYS = max(env_int("NOTIFICATION_RETENTION_DAYS", 365), 1
 CAS_SERVICE_TICKET_SECONDS = env_int("CAS_SERVICE_TICKET_SECONDS", 10)
 CAS_PROXY_GRANTING_TICKET_SECONDS = env_int("CAS_PROXY_GRANTING_TICKET_SECONDS", 2 * 60 * 60)
 CAS_ALLOW_LOCAL_HTTP_CALLBACK = env_bool("CAS_ALLOW_LOCAL_HTTP_CALLBACK", False)
+# OpenID Connect provider (cartable.sso.oidc, django-oauth-toolkit): the PEM file of the RSA key signing the
+# ID tokens (RS256). Required to serve outside DEBUG; `make run` and the tests make one once under var/.
+OIDC_SIGNING_KEY_FILE = env_file("OIDC_SIGNING_KEY_FILE", "")
+# Lifetimes in seconds of an authorization code (single-use, exchanged at once) and of an access token.
+OIDC_CODE_SECONDS = env_int("OIDC_CODE_SECONDS", 60)
+OIDC_ACCESS_TOKEN_SECONDS = env_int("OIDC_ACCESS_TOKEN_SECONDS", 60 * 60)
+# django-oauth-toolkit's own client model, not swapped (named here because migrations refer to it by setting).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": read_or_make(OIDC_SIGNING_KEY_FILE, BASE_DIR / "var"),
+    # Authorization code with PKCE only (no implicit flow, no password grant).
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": OIDC_CODE_SECONDS,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": OIDC_ACCESS_TOKEN_SECONDS,
+    "ID_TOKEN_EXPIRE_SECONDS": OIDC_ACCESS_TOKEN_SECONDS,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 24 * 60 * 60,
+    "CLIENT_SECRET_HASHER": "cartable_client_secret",
+    "OAUTH2_VALIDATOR_CLASS": "cartable.sso.oidc.CartableValidator",
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic", "client_secret_post"],
+    "SCOPES": {
+        "openid": _("Vous identifier"),
+        "profile": _("Vos nom et prénom"),
+        "email": _("Votre adresse électronique"),
+        "school": _("Vos établissements et profils"),
+        "classes": _("Vos classes"),
+        "children": _("Vos enfants (responsables)"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+}
 # Authenticator apps show "Cartable: prenom.nom".
 OTP_TOTP_ISSUER = "Cartable"
 # Where an activation letter tells people to go.

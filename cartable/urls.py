@@ -26,6 +26,8 @@ urlpatterns = [
     # The CAS 3.0 server (single sign-on to the connected applications) and their pages.
     path("cas/", include("cartable.sso.cas_urls")),
     path("", include("cartable.sso.urls")),
+    # The OpenID Connect provider: /.well-known/openid-configuration and /oidc/….
+    path("", include("cartable.sso.oidc_urls")),
     path("admin-ecole/", include("cartable.feeds.urls")),
     path("admin-ecole/", include("cartable.gar.urls")),
     path("admin-ecole/", include("cartable.console.urls")),

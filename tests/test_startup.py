@@ -1,7 +1,8 @@
-"""The web server refuses the demo SECRET_KEY and uncollected static files outside DEBUG; management commands
-still run."""
+"""The web server refuses the demo SECRET_KEY, uncollected static files and a missing OpenID Connect signing
+key outside DEBUG; management commands still run."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(code: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "PYTEST_VERSION"}}
+    ignored = {"SECRET_KEY", "DEBUG", "PYTEST_VERSION", "OIDC_SIGNING_KEY_FILE"}
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -33,9 +35,28 @@ def test_web_server_refuses_to_start_before_collectstatic(tmp_path):
     assert "collectstatic" in result.stderr
 
 
+def signing_key(tmp_path: Path) -> str:
+    """A copy of this machine's local key (var/, made by the settings) standing for a deployment's own."""
+    copy = tmp_path / "oidc.pem"
+    shutil.copy(ROOT / "var" / "oidc-signing-key.pem", copy)
+    return str(copy)
+
+
+def test_web_server_refuses_to_start_without_an_oidc_signing_key(collected_static):
+    result = run(
+        "import cartable.wsgi", DEBUG="false", SECRET_KEY="a-real-key", STATIC_ROOT=str(collected_static)
+    )
+    assert result.returncode != 0
+    assert "OIDC_SIGNING_KEY_FILE must name" in result.stderr
+
+
 def test_web_server_starts_with_a_real_key_or_in_debug(collected_static, tmp_path):
     production = run(
-        "import cartable.wsgi", DEBUG="false", SECRET_KEY="a-real-key", STATIC_ROOT=str(collected_static)
+        "import cartable.wsgi",
+        DEBUG="false",
+        SECRET_KEY="a-real-key",
+        STATIC_ROOT=str(collected_static),
+        OIDC_SIGNING_KEY_FILE=signing_key(tmp_path),
     )
     assert production.returncode == 0, production.stderr
     # The demo (`make run`) serves the source files: nothing to collect.

@@ -21,3 +21,10 @@ def refuse_unsafe_configuration() -> None:
             f"Static files are not collected in {settings.STATIC_ROOT}: run `manage.py collectstatic "
             "--noinput` at each deployment (DEBUG=true serves them from the sources)."
         )
+    # The ID tokens of the OpenID Connect provider would be signed with the key made on this machine for the
+    # demo (var/), which a new machine would replace: every application would stop trusting Cartable.
+    if not settings.OIDC_SIGNING_KEY_FILE and not settings.DEBUG:
+        raise ImproperlyConfigured(
+            "OIDC_SIGNING_KEY_FILE must name the PEM file of the RSA key signing the OpenID Connect ID "
+            "tokens to serve Cartable (DEBUG=true uses a key made once under var/)."
+        )

@@ -3,6 +3,7 @@ a school's choices (its ENT admin), and a person opening one (a ticket and its t
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -13,6 +14,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.models import Application
 
 from cartable.access import policy
 from cartable.accounts import actions as account_actions
@@ -20,7 +23,7 @@ from cartable.accounts.models import LoginEvent, User
 from cartable.directory.models import Profile, School
 from cartable.lib.errors import Refused
 from cartable.sso import access, attributes, tasks, tickets, versions
-from cartable.sso.models import AppEnablement, ConnectedApp
+from cartable.sso.models import AppEnablement, ConnectedApp, OidcClient, PairwiseSubject
 
 # The services this browser session received a ticket for: [[service, ticket, app id], …] (single logout).
 SESSION_SERVICES_KEY = "sso_services"
@@ -88,6 +91,7 @@ def register_app(
         proxy_allowed=proxy_allowed,
     )
     app.schools.set(list(schools))
+    _sync_oidc_client(app)
     versions.bump()
     return app
 
@@ -113,6 +117,7 @@ def update_app(actor: Any, app: ConnectedApp, **changes: Any) -> ConnectedApp:
     if schools is not None:
         app.schools.set(list(schools))
     _narrow_enablements(app)
+    _sync_oidc_client(app)
     versions.bump()
     return app
 
@@ -151,6 +156,7 @@ def set_school_profiles(actor: Any, school: School, app: ConnectedApp, profiles:
 @transaction.atomic
 def delete_app(actor: Any, app: ConnectedApp) -> None:
     _require_platform_admin(actor)
+    Application.objects.filter(pk__in=OidcClient.objects.filter(app=app).values("application_id")).delete()
     app.delete()
     versions.bump()
 
@@ -202,3 +208,69 @@ def log_out(request: HttpRequest) -> int:
     told = tell_services(request)
     auth.logout(request)
     return told
+
+
+# --- OpenID Connect clients (cartable.sso.oidc) ------------------------------------------------------------
+
+
+def _sync_oidc_client(app: ConnectedApp) -> None:
+    """An OpenID Connect application has its OAuth 2 client, whose redirect addresses are the application's
+    service addresses (exact addresses here, as OAuth 2 asks); another protocol has none. A new client's
+    secret is known to nobody until the platform admin generates one (`new_client_secret`)."""
+    client = OidcClient.objects.filter(app=app).select_related("application").first()
+    if app.protocol != ConnectedApp.Protocol.OIDC:
+        if client is not None:
+            client.application.delete()
+        return
+    redirects = " ".join(app.service_prefixes())
+    if client is None:
+        application = Application.objects.create(
+            name=app.name[:255],
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+            redirect_uris=redirects,
+            algorithm=Application.RS256_ALGORITHM,
+            # The school's yes is the consent: who may not use the application is refused before any code.
+            skip_authorization=True,
+            client_secret=generate_client_secret(),
+        )
+        OidcClient.objects.create(app=app, application=application)
+    elif client.application.redirect_uris != redirects or client.application.name != app.name[:255]:
+        client.application.redirect_uris = redirects
+        client.application.name = app.name[:255]
+        client.application.save(update_fields=["redirect_uris", "name"])
+
+
+@transaction.atomic
+def new_client_secret(actor: Any, app: ConnectedApp) -> tuple[str, str]:
+    """A new secret for the application's client, replacing the old one at once: (client id, secret). The
+    secret is stored hashed and shown once (the platform admin's page, `manage.py add_connected_app`)."""
+    _require_platform_admin(actor)
+    client = OidcClient.objects.filter(app=app).select_related("application").first()
+    if client is None:
+        raise Refused(_("Cette application n’utilise pas OpenID Connect."), field=None)
+    secret = generate_client_secret()
+    client.application.client_secret = secret  # hashed by the model's save (hash_client_secret)
+    client.application.save(update_fields=["client_secret"])
+    versions.bump()
+    return client.application.client_id, secret
+
+
+def pairwise_subject(user_id: int, app_id: int) -> str:
+    """The person's `sub` for this application, made at the first need (see cartable.sso.oidc)."""
+    found = (
+        PairwiseSubject.objects.filter(user_id=user_id, app_id=app_id).values_list("sub", flat=True).first()
+    )
+    if found is not None:
+        return found
+    subject, _created = PairwiseSubject.objects.get_or_create(
+        user_id=user_id, app_id=app_id, defaults={"sub": secrets.token_hex(16)}
+    )
+    return subject.sub
+
+
+def trace_app_login(request: HttpRequest, app: access.AppFacts) -> None:
+    """An authorization code given to an application: the person's login history says so (rule C8)."""
+    user = request.user
+    if isinstance(user, User):
+        account_actions.record_login_event(user, LoginEvent.Kind.APP_LOGIN, request, detail=app.name)

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cartable.access.policy import current_enrolments, current_teaching_assignments
-from cartable.directory.models import GroupKind, Membership, Person, Profile
+from cartable.directory.models import GroupKind, Guardianship, Membership, Person, Profile
 
 # The SDET's national profiles (ENTPersonProfils).
 NATIONAL_PROFILES = {
@@ -95,6 +95,20 @@ def _classes(s: Subject) -> list[str]:
     return sorted({name for _uai, name, kind in s.classes + s.taught if kind == GroupKind.CLASS})
 
 
+def _children(s: Subject) -> list[str]:
+    """A legal guardian's children enrolled in the schools of the answer (their names)."""
+    if s.person is None:
+        return []
+    school_ids = {m.school_id for m in s.memberships}
+    rows = Guardianship.objects.filter(
+        relative=s.person,
+        legal_guardian=True,
+        student__memberships__school_id__in=school_ids,
+        student__memberships__profile=Profile.STUDENT,
+    ).values_list("student__first_name", "student__last_name")
+    return sorted({f"{first} {last}" for first, last in rows})
+
+
 def _one(value: str) -> list[str]:
     return [value] if value else []
 
@@ -130,6 +144,7 @@ CATALOGUE: dict[str, Attribute] = {
         Attribute("ENTEleveGroupes", _("Groupes de l’élève (UAI$groupe)"), _pupil_groups),
         Attribute("ENTAuxEnsClasses", _("Classes de l’enseignant (UAI$classe)"), _teacher_classes),
         Attribute("ENTAuxEnsGroupes", _("Groupes de l’enseignant (UAI$groupe)"), _teacher_groups),
+        Attribute("children", _("Enfants du responsable (dans ces établissements)"), _children),
     )
 }
 # What a new registration offers ticked: enough to find the person and their school, nothing more.

@@ -1,5 +1,6 @@
-"""Demo connected applications: a "Pronote" and a "Moodle" served by CAS, enabled in the demo schools (the
-addresses are examples: nothing answers there in a demo)."""
+"""Demo connected applications: a "Pronote" and a "Moodle" served by CAS, a "Moodle (OpenID Connect)", enabled
+in the demo schools (the addresses are examples: nothing answers there in a demo; the OpenID Connect client's
+secret is generated from the application's page by the platform admin)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ DEMO_APPS = [
         ["uid", "ENTPersonProfils", "ENTPersonStructRattach", "ENTPersonJointure", "ENTEleveClasses"],
         [Profile.STUDENT, Profile.RELATIVE, Profile.TEACHER, Profile.PERSONNEL],
         "homework",
+        ConnectedApp.Protocol.CAS,
     ),
     (
         "Moodle",
@@ -23,6 +25,16 @@ DEMO_APPS = [
         ["uid", "ENTPersonProfils", "ENTPersonStructRattach", "sn", "givenName", "classes"],
         [Profile.STUDENT, Profile.TEACHER],
         "blog",
+        ConnectedApp.Protocol.CAS,
+    ),
+    (
+        "Moodle (OpenID Connect)",
+        "Cours en ligne, connexion OpenID Connect",
+        "https://moodle-oidc.demo.cartable.test/auth/oidc/",
+        ["uid", "ENTPersonStructRattach", "sn", "givenName", "displayName", "classes", "children"],
+        [Profile.STUDENT, Profile.TEACHER, Profile.RELATIVE],
+        "blog",
+        ConnectedApp.Protocol.OIDC,
     ),
 ]
 
@@ -32,14 +44,14 @@ def seed_demo(plan) -> None:
     if plan.schools > 2:
         return
     schools = list(School.objects.order_by("uai"))
-    for name, description, url, names, profiles, icon in DEMO_APPS:
+    for name, description, url, names, profiles, icon, protocol in DEMO_APPS:
         if ConnectedApp.objects.filter(name=name).exists():
             continue
         app = actions.register_app(
             None,
             name=name,
             description=description,
-            protocol=ConnectedApp.Protocol.CAS,
+            protocol=protocol,
             service_urls=[url],
             attribute_names=names,
             icon=icon,

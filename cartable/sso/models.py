@@ -94,3 +94,33 @@ class AppEnablement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.app} @ {self.school_id}: {', '.join(self.profiles)}"
+
+
+class OidcClient(models.Model):
+    """The OAuth 2 client of an OpenID Connect application (django-oauth-toolkit's `Application`: client id,
+    hashed secret, redirect addresses), kept in step with the registration by cartable.sso.actions."""
+
+    app = models.OneToOneField(ConnectedApp, on_delete=models.CASCADE, related_name="oidc_client")
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.app} (OpenID Connect)"
+
+
+class PairwiseSubject(models.Model):
+    """The `sub` an OpenID Connect application knows a person by: random, made at their first login to it,
+    different for each application (two publishers cannot join their users through it), never the login
+    nor a database id. Kept while the person is; forgotten at the purge."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    app = models.ForeignKey(ConnectedApp, on_delete=models.CASCADE, related_name="+")
+    sub = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "app"], name="sso_one_subject_per_app")]
+
+    def __str__(self) -> str:
+        return self.sub

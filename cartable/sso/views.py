@@ -219,3 +219,21 @@ def school_apps(request, school):
         messages.success(request, _("Les applications connectées de l’établissement sont enregistrées."))
         return redirect("sso:school_apps", uai=school.uai)
     return render(request, "sso/school_apps.html", {"school": school, "rows": rows})
+
+
+# --- OpenID Connect: a new client secret ---------------------------------------------------------------
+
+
+@require_POST
+@_platform_admin_page
+def app_secret(request, app_id):
+    """A new client secret, shown once on this page (only its hash is kept)."""
+    app = access.app_or_404(request.user, app_id)
+    try:
+        client_id, secret = actions.new_client_secret(request.user, app)
+    except Refused as refused:
+        messages.error(request, refused.reason)
+        return redirect("sso:app_edit", app_id=app.pk)
+    response = render(request, "sso/oidc_secret.html", {"app": app, "client_id": client_id, "secret": secret})
+    response["Cache-Control"] = "no-store"
+    return response

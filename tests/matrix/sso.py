@@ -65,3 +65,55 @@ MATRIX: dict[str, dict[str, int]] = {
     "sso:app_delete": expect(404, anon=302, root=302),
     "sso:school_apps": console(200),
 }
+
+
+# --- The OpenID Connect provider ------------------------------------------------------------------------
+
+OIDC_REDIRECT = "https://moodle-oidc.example.test/auth/oidc/"
+
+
+def _oidc_app(world: World) -> ConnectedApp:
+    """Moodle (OpenID Connect), enabled in school A for its pupils (made again if deleted)."""
+    app = ConnectedApp.objects.filter(name="Moodle OIDC").first()
+    if app is None:
+        app = actions.register_app(None, name="Moodle OIDC", protocol="oidc", service_urls=[OIDC_REDIRECT])
+        actions.set_school_profiles(None, world.school_a, app, [Profile.STUDENT])
+    return app
+
+
+def _authorize(world: World) -> str:
+    app = _oidc_app(world)
+    return "/oidc/authorize/?" + urlencode(
+        {
+            "response_type": "code",
+            "client_id": app.oidc_client.application.client_id,
+            "redirect_uri": OIDC_REDIRECT,
+            "scope": "openid",
+            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "code_challenge_method": "S256",
+        }
+    )
+
+
+ROUTES |= {
+    "oauth2_provider:oidc-connect-discovery-info": Route(lambda w: "/.well-known/openid-configuration"),
+    "oauth2_provider:authorize": Route(_authorize),
+    "oauth2_provider:token": Route(lambda w: "/oidc/token/", "post"),
+    "oauth2_provider:user-info": Route(lambda w: "/oidc/userinfo/"),
+    "oauth2_provider:jwks-info": Route(lambda w: "/oidc/jwks.json"),
+    "oauth2_provider:revoke-token": Route(lambda w: "/oidc/revoke/", "post"),
+    "sso:app_secret": Route(lambda w: f"/applications-connectees/{_oidc_app(w).pk}/secret", "post"),
+}
+MATRIX |= {
+    # Public documents: the discovery document and the signing keys.
+    "oauth2_provider:oidc-connect-discovery-info": expect(200),
+    "oauth2_provider:jwks-info": expect(200),
+    # A code (redirect to the application) for the pupils of school A; a refusal page for everyone else
+    # logged in; the login page for nobody logged in.
+    "oauth2_provider:authorize": expect(403, anon=302, **dict.fromkeys(PUPILS_OF_A, 302)),
+    # Server-to-server, authenticated by the client's secret or a token, never by a session: refused here.
+    "oauth2_provider:token": expect(400),
+    "oauth2_provider:user-info": expect(401),
+    "oauth2_provider:revoke-token": expect(400),
+    "sso:app_secret": expect(404, anon=302, root=200),
+}

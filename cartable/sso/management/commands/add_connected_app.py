@@ -1,6 +1,6 @@
 """`manage.py add_connected_app --name NAME --protocol cas|oidc|saml --url SERVICE_URL [--schools UAI,…]
 [--profiles Student,Relative,…]`: register an application and enable it for those schools and profiles (every
-school and every profile when left out); prints its id."""
+school and every profile when left out); prints its id, and for OpenID Connect its client id and secret."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -52,3 +52,8 @@ class Command(BaseCommand):
         except Refused as refused:
             raise CommandError(str(refused.reason)) from refused
         self.stdout.write(str(app.pk))
+        if app.protocol == ConnectedApp.Protocol.OIDC:
+            # Shown once: only its hash is kept (a new one from the platform admin's page when lost).
+            client_id, secret = actions.new_client_secret(None, app)
+            self.stdout.write(f"client_id: {client_id}")
+            self.stdout.write(f"client_secret: {secret}")
