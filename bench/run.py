@@ -13,11 +13,13 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
 from bench import dataset, load, logins, server
 from bench.dataset import log
+from cartable.lib.selfsigned import ensure_pair
 
 HOST, PORT = "127.0.0.1", 8765
 CONNECTIONS = 32
@@ -25,7 +27,13 @@ SECRET_KEY = "cartable-bench-only-not-a-secret"  # the bench server is local and
 
 
 def settings_env(database_url: str, redis_url: str) -> dict[str, str]:
+    # The production server refuses to sign SAML assertions with a pair it made itself: the bench gives the
+    # local one as a deployment gives its own.
+    folder = Path(__file__).resolve().parent.parent / "var" / "saml"
+    saml_key, saml_cert = ensure_pair(folder, "idp", "Cartable SAML (development)")
     return {
+        "SAML_IDP_KEY": saml_key,
+        "SAML_IDP_CERT": saml_cert,
         "DJANGO_SETTINGS_MODULE": "cartable.settings",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,

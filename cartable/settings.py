@@ -1,6 +1,5 @@
 """Cartable settings: one file, everything from the environment, safe defaults for `make run`."""
 
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -314,17 +313,14 @@ CAS_PROXY_GRANTING_TICKET_SECONDS = env_int("CAS_PROXY_GRANTING_TICKET_SECONDS",
 CAS_ALLOW_LOCAL_HTTP_CALLBACK = env_bool("CAS_ALLOW_LOCAL_HTTP_CALLBACK", False)
 # The SAML 2 identity provider (cartable/sso/saml.py): its signing key and certificate (PEM files; the
 # certificate is in its metadata at /saml/metadata, which the applications' service providers load), and the
-# xmlsec1 program that signs. A deployment must give the pair; `make run` and the tests make a self-signed
-# one once under var/saml/.
+# xmlsec1 program that signs. Without them a self-signed pair is made once under var/saml/ for `make run`, the
+# tests and the management commands: the web server refuses it outside DEBUG (cartable/lib/startup.py).
 SAML_IDP_KEY = env_file("SAML_IDP_KEY", "")
 SAML_IDP_CERT = env_file("SAML_IDP_CERT", "")
-SAML_XMLSEC_BINARY = env_str("SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
-if not (SAML_IDP_KEY and SAML_IDP_CERT):
-    if not (DEBUG or "pytest" in sys.modules):
-        raise ImproperlyConfigured(
-            "SAML_IDP_KEY and SAML_IDP_CERT must name the SAML signing key and certificate"
-        )
+SAML_IDP_SELF_SIGNED = not (SAML_IDP_KEY and SAML_IDP_CERT)
+if SAML_IDP_SELF_SIGNED:
     SAML_IDP_KEY, SAML_IDP_CERT = ensure_pair(BASE_DIR / "var" / "saml", "idp", "Cartable SAML (development)")
+SAML_XMLSEC_BINARY = env_str("SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
 # Authenticator apps show "Cartable: prenom.nom".
 OTP_TOTP_ISSUER = "Cartable"
 # Where an activation letter tells people to go.

@@ -1,5 +1,5 @@
-"""The web server refuses the demo SECRET_KEY and uncollected static files outside DEBUG; management commands
-still run."""
+"""The web server refuses the demo SECRET_KEY, the self-signed SAML pair and uncollected static files outside
+DEBUG; management commands still run."""
 
 import os
 import subprocess
@@ -28,14 +28,39 @@ def test_web_server_refuses_the_demo_key_in_production():
 
 
 def test_web_server_refuses_to_start_before_collectstatic(tmp_path):
-    result = run("import cartable.wsgi", DEBUG="false", SECRET_KEY="a-real-key", STATIC_ROOT=str(tmp_path))
+    result = run(
+        "import cartable.wsgi",
+        DEBUG="false",
+        SECRET_KEY="a-real-key",
+        STATIC_ROOT=str(tmp_path),
+        **saml_pair(),
+    )
     assert result.returncode != 0
     assert "collectstatic" in result.stderr
 
 
+def saml_pair() -> dict[str, str]:
+    """A deployment's SAML signing pair (here the tests' own, given explicitly as a deployment does)."""
+    from django.conf import settings
+
+    return {"SAML_IDP_KEY": settings.SAML_IDP_KEY, "SAML_IDP_CERT": settings.SAML_IDP_CERT}
+
+
+def test_web_server_refuses_the_self_signed_saml_pair_in_production(collected_static):
+    result = run(
+        "import cartable.wsgi", DEBUG="false", SECRET_KEY="a-real-key", STATIC_ROOT=str(collected_static)
+    )
+    assert result.returncode != 0
+    assert "SAML_IDP_KEY" in result.stderr
+
+
 def test_web_server_starts_with_a_real_key_or_in_debug(collected_static, tmp_path):
     production = run(
-        "import cartable.wsgi", DEBUG="false", SECRET_KEY="a-real-key", STATIC_ROOT=str(collected_static)
+        "import cartable.wsgi",
+        DEBUG="false",
+        SECRET_KEY="a-real-key",
+        STATIC_ROOT=str(collected_static),
+        **saml_pair(),
     )
     assert production.returncode == 0, production.stderr
     # The demo (`make run`) serves the source files: nothing to collect.

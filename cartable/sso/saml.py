@@ -110,7 +110,8 @@ class _AsNamed(AttributeConverter):
 
     def __init__(self, name_format: str) -> None:
         super().__init__(name_format)
-        self._to, self._fro = {}, {}
+        self._to: dict[str, str] = {}
+        self._fro: dict[str, str] = {}
 
     def to_(self, attrvals: dict[str, list[str]]) -> list[saml.Attribute]:
         return [

@@ -4,6 +4,7 @@ cartable/sso/saml.py."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -68,7 +69,7 @@ def _answer(request, pending: saml.Pending):
     page = render(request, "sso/saml_post.html", context)
     # The form posts to the provider's registered ACS address: the policy lets this page's form go there.
     parts = urlsplit(acs_url)
-    policy = dict(settings.SECURE_CSP)
+    policy: dict[str, Any] = dict(settings.SECURE_CSP)
     policy["form-action"] = [*policy.get("form-action", []), f"{parts.scheme}://{parts.netloc}"]
     page._csp_config = policy  # type: ignore[attr-defined]
     return page
