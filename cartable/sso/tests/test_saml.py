@@ -22,6 +22,7 @@ from cartable.directory.models import Person, Profile
 from cartable.gar.models import GarIdentity
 from cartable.lib.selfsigned import ensure_pair
 from cartable.sso import actions, saml
+from cartable.sso.models import ConnectedApp
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +249,38 @@ def test_the_single_sign_on_query_count_is_pinned(world, as_user, sp_keys, djang
     with django_assert_num_queries(6):
         answer = browser.get(path)
     assert read(sp, posted(answer)[1], request_id).ava
+
+
+def test_the_platform_admin_registers_a_saml_provider_on_its_page(world, as_user, sp_keys):
+    client = as_user("root")
+    form = {
+        "name": "Manuels du GAR",
+        "icon": "app",
+        "protocol": "saml",
+        "service_urls": SP_ACS,
+        "profiles": ["Student"],
+        "active": "on",
+        "saml_entity_id": SP_ENTITY,
+        "saml_acs_url": SP_ACS,
+        "saml_certificate": Path(sp_keys[1]).read_text(),
+        "saml_gar_profile": "on",
+    }
+    # Metadata that describe another provider are refused, and nothing is registered.
+    wrong = client.post(
+        "/applications-connectees/nouvelle", {**form, "saml_metadata": '<x entityID="other"/>'}
+    )
+    assert wrong.status_code == 200 and not ConnectedApp.objects.filter(name="Manuels du GAR").exists()
+    assert client.post("/applications-connectees/nouvelle", form).status_code == 302
+    app = ConnectedApp.objects.get(name="Manuels du GAR")
+    assert (app.saml_entity_id, app.saml_acs_url, app.saml_gar_profile) == (SP_ENTITY, SP_ACS, True)
+    assert SP_ENTITY in saml.service_providers()
+    # Anyone else: not found.
+    assert as_user("ada").post("/applications-connectees/nouvelle", form).status_code == 404
+
+
+def test_the_account_gate_comes_before_the_assertion(world, as_user, sp_keys):
+    """A teacher who still owes the second factor gives it first: no assertion meanwhile."""
+    _app, sp = register(world, sp_keys)
+    _request_id, answer = sign_on(as_user("tom", verified=False), sp)
+    assert answer.status_code == 302 and "SAMLResponse" not in answer.content.decode()
+    assert not LoginEvent.objects.filter(user=world.tom, kind=LoginEvent.Kind.APP_LOGIN).exists()
