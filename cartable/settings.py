@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cartable.lib.env import (
     env_bool,
+    env_choice,
     env_file,
     env_int,
     env_list,
@@ -17,6 +18,7 @@ from cartable.lib.env import (
     env_str,
     env_time_of_day,
     env_time_zone,
+    env_url,
 )
 from cartable.lib.selfsigned import ensure_pair
 
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "cartable.albums",
     "cartable.gar",
     "cartable.sso",
+    "cartable.visio",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +290,25 @@ MESSAGES_RECIPIENTS_MAX_PUPIL = env_int("MESSAGES_RECIPIENTS_MAX_PUPIL", 50)
 MESSAGE_ATTACHMENT_MAX_BYTES = env_int("MESSAGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 MESSAGE_ATTACHMENTS_MAX = env_int("MESSAGE_ATTACHMENTS_MAX", 5)
 HOMEWORK_MAX_ATTACHMENT_BYTES = env_int("HOMEWORK_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+# Virtual classes (cartable.visio): a BigBlueButton server, its address and shared secret as `bbb-conf
+# --secret` prints them ("https://bbb.example.org/bigbluebutton/"). Unset: no virtual classes (the tile is
+# hidden, the pages say the server is not configured). The checksum's hash (BigBlueButton 2.4 and later accept
+# sha256; older ones only sha1), and how many minutes before its start pupils may join a virtual class.
+BBB_URL = env_url("BBB_URL", "")
+BBB_SECRET = env_str("BBB_SECRET", "").strip()
+BBB_CHECKSUM = env_choice("BBB_CHECKSUM", "sha256", ("sha1", "sha256", "sha384", "sha512"))
+BBB_OPEN_MINUTES_BEFORE = env_int("BBB_OPEN_MINUTES_BEFORE", 10)
+if BBB_URL and (len(BBB_SECRET) < 16 or any(c.isspace() for c in BBB_SECRET)):
+    raise ImproperlyConfigured(
+        "BBB_SECRET must be the server's shared secret (at least 16 characters, no spaces) "
+        "when BBB_URL is set"
+    )
+if BBB_SECRET and not BBB_URL:
+    raise ImproperlyConfigured("BBB_SECRET is set but BBB_URL is not: give both, or neither")
+if not 0 <= BBB_OPEN_MINUTES_BEFORE <= 240:
+    raise ImproperlyConfigured(
+        f"BBB_OPEN_MINUTES_BEFORE must be between 0 and 240 minutes, got {BBB_OPEN_MINUTES_BEFORE}"
+    )
 # Notifications: the time zone of quiet hours and of the daily digest, when the digest leaves ("HH:MM" in
 # that zone), and the SMS provider (a class path).
 NOTIFICATIONS_TIME_ZONE = env_time_zone("NOTIFICATIONS_TIME_ZONE", TIME_ZONE)

@@ -42,6 +42,7 @@ urlpatterns = [
     path("blog/", include("cartable.blog.urls")),
     path("liaison/", include("cartable.liaison.urls")),
     path("albums/", include("cartable.albums.urls")),
+    path("classes-virtuelles/", include("cartable.visio.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("cartable.portal.urls")),
 ]

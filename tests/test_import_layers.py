@@ -56,6 +56,7 @@ LAYERS: list[tuple[str, ...]] = [
         "cartable.liaison",
         "cartable.albums",
         "cartable.sso",
+        "cartable.visio",
     ),
 ]
 

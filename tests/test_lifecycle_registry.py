@@ -93,6 +93,7 @@ def test_the_registry_finds_each_apps_module_in_installed_apps_order():
         "cartable.albums.demo",
         "cartable.gar.demo",
         "cartable.sso.demo",
+        "cartable.visio.demo",
     }
 
 

@@ -7,6 +7,7 @@ surface later as a crash deep in a request. An empty variable counts as unset.
 
 import os
 import re
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
@@ -109,3 +110,27 @@ def env_matching(name: str, default: str, pattern: str, what: str) -> str:
     if not re.fullmatch(pattern, value.strip()):
         raise ImproperlyConfigured(f"{name} must be {what}, got {value!r}")
     return value.strip()
+
+
+def env_url(name: str, default: str = "") -> str:
+    """An http or https address with a host (no query, no fragment), returned without its final slash."""
+    value = _given(name)
+    if value is None:
+        return default
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name} must be an http:// or https:// address such as https://example.org/path/, got {value!r}"
+        )
+    return value.strip().rstrip("/")
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of `choices`, compared without case."""
+    value = _given(name)
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return word

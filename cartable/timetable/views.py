@@ -3,7 +3,7 @@ pages of vie scolaire and direction, the CSV import of the admin console, and th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import wraps
 
@@ -26,7 +26,7 @@ from cartable.lib.errors import Refused
 from cartable.lib.params import optional_int_or_404, parse_date
 from cartable.portal import switches
 from cartable.portal.children import children_for_page, selected_child_id
-from cartable.timetable import access, actions, ical, importer, queries
+from cartable.timetable import access, actions, ical, importer, lesson_links, queries
 from cartable.timetable.forms import (
     AbsenceForm,
     ChangeForm,
@@ -53,6 +53,12 @@ class Day:
     date: date
     lessons: list[Lesson]
     holiday: str = ""
+    links: dict[str, list[lesson_links.LessonLink]] = field(default_factory=dict)
+
+    @property
+    def entries(self) -> list[tuple[Lesson, list[lesson_links.LessonLink]]]:
+        """Each lesson with the links other apps add to it (cartable.timetable.lesson_links)."""
+        return [(lesson, self.links.get(lesson.uid, [])) for lesson in self.lessons]
 
     @property
     def is_today(self) -> bool:
@@ -69,9 +75,14 @@ def monday_from(request) -> date:
     return queries.monday_of(parse_date(request.GET.get("semaine")) or timezone.localdate())
 
 
-def days_of_week(monday: date, lessons: list[Lesson], holidays: dict[date, str]) -> list[Day]:
+def days_of_week(
+    monday: date,
+    lessons: list[Lesson],
+    holidays: dict[date, str],
+    links: dict[str, list[lesson_links.LessonLink]] | None = None,
+) -> list[Day]:
     saturday = any(lesson.date.weekday() == 5 for lesson in lessons)
-    days = [Day(d, [], holidays.get(d, "")) for d in queries.week_days(monday, saturday)]
+    days = [Day(d, [], holidays.get(d, ""), links or {}) for d in queries.week_days(monday, saturday)]
     by_date = {d.date: d for d in days}
     for lesson in lessons:
         if lesson.date in by_date:
@@ -92,7 +103,7 @@ def week_context(
         query["semaine"] = day.isoformat()
         return f"?{query.urlencode()}"
 
-    days = days_of_week(monday, lessons, holidays)
+    days = days_of_week(monday, lessons, holidays, lesson_links.links_for(request.user, lessons))
     return {
         "monday": monday,
         "days": days,

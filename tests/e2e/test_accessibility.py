@@ -46,6 +46,8 @@ EVERY_APP = [
     "albums:index",
     "albums:detail",
     "albums:photo",
+    "visio:index",
+    "visio:detail",
 ]
 PERSONAS = {
     "marie": [*EVERY_APP, "liaison:family_mot_new"],  # a parent with a child in each school
@@ -56,6 +58,7 @@ PERSONAS = {
         "blog:post_new",
         "liaison:mot_new",
         "albums:new",
+        "visio:new",
     ],
     "ada": [  # the collège's ENT admin: the console and the apps it holds
         "portal:home",

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from cartable.lib.env import env_bool, env_int, env_list, env_str, env_time_of_day, env_time_zone
+from cartable.lib.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    env_time_of_day,
+    env_time_zone,
+    env_url,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -118,3 +127,37 @@ def test_notification_zone_and_dpo_contact_come_from_the_environment():
         timeout=60,
     )
     assert result.stdout.split() == ["Indian/Reunion", "dpo@academie.example"], result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        ("https://bbb.example.org/bigbluebutton/", "https://bbb.example.org/bigbluebutton"),
+        (" http://127.0.0.1:8090/b ", "http://127.0.0.1:8090/b"),
+    ],
+)
+def test_an_address_is_read_without_its_final_slash(monkeypatch, value, read):
+    monkeypatch.setenv("CARTABLE_TEST_URL", value)
+    assert env_url("CARTABLE_TEST_URL") == read
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["bbb.example.org", "ftp://bbb.example.org/", "https://", "https://x.org/?a=1", "https://x.org/#b"],
+)
+def test_an_address_that_is_not_http_names_the_variable(monkeypatch, value):
+    monkeypatch.setenv("CARTABLE_TEST_URL", value)
+    with pytest.raises(
+        ImproperlyConfigured, match="CARTABLE_TEST_URL must be an http:// or https:// address"
+    ):
+        env_url("CARTABLE_TEST_URL")
+
+
+def test_a_choice_is_one_of_its_words(monkeypatch):
+    monkeypatch.setenv("CARTABLE_TEST_CHOICE", " SHA1 ")
+    assert env_choice("CARTABLE_TEST_CHOICE", "sha256", ("sha1", "sha256")) == "sha1"
+    monkeypatch.setenv("CARTABLE_TEST_CHOICE", "md5")
+    with pytest.raises(
+        ImproperlyConfigured, match="CARTABLE_TEST_CHOICE must be one of sha1, sha256, got 'md5'"
+    ):
+        env_choice("CARTABLE_TEST_CHOICE", "sha256", ("sha1", "sha256"))
