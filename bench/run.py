@@ -19,6 +19,7 @@ import httpx
 
 from bench import dataset, load, logins, server
 from bench.dataset import log
+from cartable.lib.selfsigned import ensure_pair
 
 HOST, PORT = "127.0.0.1", 8765
 CONNECTIONS = 32
@@ -34,7 +35,13 @@ def local_signing_key() -> str:
 
 
 def settings_env(database_url: str, redis_url: str) -> dict[str, str]:
+    # The production server refuses to sign SAML assertions with a pair it made itself: the bench gives the
+    # local one as a deployment gives its own.
+    folder = Path(__file__).resolve().parent.parent / "var" / "saml"
+    saml_key, saml_cert = ensure_pair(folder, "idp", "Cartable SAML (development)")
     return {
+        "SAML_IDP_KEY": saml_key,
+        "SAML_IDP_CERT": saml_cert,
         "DJANGO_SETTINGS_MODULE": "cartable.settings",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,

@@ -22,6 +22,7 @@ from cartable.lib.env import (
     env_url,
 )
 from cartable.lib.signing_key import read_or_make
+from cartable.lib.selfsigned import ensure_pair
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -372,6 +373,17 @@ OAUTH2_PROVIDER = {
     },
     "DEFAULT_SCOPES": ["openid"],
 }
+
+# The SAML 2 identity provider (cartable/sso/saml.py): its signing key and certificate (PEM files; the
+# certificate is in its metadata at /saml/metadata, which the applications' service providers load), and the
+# xmlsec1 program that signs. Without them a self-signed pair is made once under var/saml/ for `make run`, the
+# tests and the management commands: the web server refuses it outside DEBUG (cartable/lib/startup.py).
+SAML_IDP_KEY = env_file("SAML_IDP_KEY", "")
+SAML_IDP_CERT = env_file("SAML_IDP_CERT", "")
+SAML_IDP_SELF_SIGNED = not (SAML_IDP_KEY and SAML_IDP_CERT)
+if SAML_IDP_SELF_SIGNED:
+    SAML_IDP_KEY, SAML_IDP_CERT = ensure_pair(BASE_DIR / "var" / "saml", "idp", "Cartable SAML (development)")
+SAML_XMLSEC_BINARY = env_str("SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
 # Authenticator apps show "Cartable: prenom.nom".
 OTP_TOTP_ISSUER = "Cartable"
 # Where an activation letter tells people to go.

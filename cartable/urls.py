@@ -25,6 +25,8 @@ urlpatterns = [
     path("admin-ecole/", include("cartable.communication.urls")),
     # The CAS 3.0 server (single sign-on to the connected applications) and their pages.
     path("cas/", include("cartable.sso.cas_urls")),
+    # The SAML 2 identity provider (the GAR's digital textbooks, the applications speaking SAML).
+    path("saml/", include("cartable.sso.saml_urls")),
     path("", include("cartable.sso.urls")),
     # The OpenID Connect provider: /.well-known/openid-configuration and /oidc/….
     path("", include("cartable.sso.oidc_urls")),

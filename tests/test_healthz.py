@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 GRANIAN = str(Path(sys.executable).parent / "granian")
@@ -47,6 +48,8 @@ def test_healthz_answers_503_when_the_database_is_down(collected_static):
         **os.environ,
         "DATABASE_URL": "postgres://postgres@127.0.0.1:1/cartable_absent",
         "SECRET_KEY": "healthz-test",
+        "SAML_IDP_KEY": settings.SAML_IDP_KEY,
+        "SAML_IDP_CERT": settings.SAML_IDP_CERT,
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": str(collected_static),

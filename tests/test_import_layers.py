@@ -44,7 +44,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("cartable.notifications",),
     ("cartable.portal",),  # home, widgets, app switches, preferences
     ("cartable.console",),  # the school admin console
-    ("cartable.feeds", "cartable.files"),
+    # The national exchanges (the directory feeds in, the GAR out) and the files.
+    ("cartable.feeds", "cartable.files", "cartable.gar"),
     ("cartable.timetable",),
     # The services, side by side: none imports another.
     (
@@ -54,7 +55,6 @@ LAYERS: list[tuple[str, ...]] = [
         "cartable.blog",
         "cartable.liaison",
         "cartable.albums",
-        "cartable.gar",
         "cartable.sso",
         "cartable.visio",
     ),
@@ -66,7 +66,7 @@ PROJECT = ("cartable.settings", "cartable.urls", "cartable.wsgi", "cartable.asgi
 PAGE_FILES = {"views", "urls", "portal", "demo", "apps", "admin", "context_processors"}
 PAGE_FOLDERS = {"management", "templatetags"}
 # Modules that urls.py routes to under another name than views.py.
-PAGE_MODULES = {"cartable.console.pupil_accounts", "cartable.accounts.admin_site"}
+PAGE_MODULES = {"cartable.console.pupil_accounts", "cartable.accounts.admin_site", "cartable.sso.saml_views"}
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""The web server refuses the demo SECRET_KEY, uncollected static files and a missing OpenID Connect signing
-key outside DEBUG; management commands still run."""
+"""The web server refuses the demo SECRET_KEY, uncollected static files, a missing OpenID Connect signing key
+and the self-signed SAML pair outside DEBUG; management commands still run."""
 
 import os
 import shutil
@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(code: str, **env: str) -> subprocess.CompletedProcess:
-    ignored = {"SECRET_KEY", "DEBUG", "PYTEST_VERSION", "OIDC_SIGNING_KEY_FILE"}
+    ignored = {"SECRET_KEY", "DEBUG", "PYTEST_VERSION", "OIDC_SIGNING_KEY_FILE", "SAML_IDP_KEY", "SAML_IDP_CERT"}
     clean = {k: v for k, v in os.environ.items() if k not in ignored}
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -30,7 +30,13 @@ def test_web_server_refuses_the_demo_key_in_production():
 
 
 def test_web_server_refuses_to_start_before_collectstatic(tmp_path):
-    result = run("import cartable.wsgi", DEBUG="false", SECRET_KEY="a-real-key", STATIC_ROOT=str(tmp_path))
+    result = run(
+        "import cartable.wsgi",
+        DEBUG="false",
+        SECRET_KEY="a-real-key",
+        STATIC_ROOT=str(tmp_path),
+        **saml_pair(),
+    )
     assert result.returncode != 0
     assert "collectstatic" in result.stderr
 
@@ -42,12 +48,35 @@ def signing_key(tmp_path: Path) -> str:
     return str(copy)
 
 
+def saml_pair() -> dict[str, str]:
+    """A deployment's SAML signing pair (here the tests' own, given explicitly as a deployment does)."""
+    from django.conf import settings
+
+    return {"SAML_IDP_KEY": settings.SAML_IDP_KEY, "SAML_IDP_CERT": settings.SAML_IDP_CERT}
+
+
 def test_web_server_refuses_to_start_without_an_oidc_signing_key(collected_static):
     result = run(
-        "import cartable.wsgi", DEBUG="false", SECRET_KEY="a-real-key", STATIC_ROOT=str(collected_static)
+        "import cartable.wsgi",
+        DEBUG="false",
+        SECRET_KEY="a-real-key",
+        STATIC_ROOT=str(collected_static),
+        **saml_pair(),
     )
     assert result.returncode != 0
     assert "OIDC_SIGNING_KEY_FILE must name" in result.stderr
+
+
+def test_web_server_refuses_the_self_signed_saml_pair_in_production(collected_static, tmp_path):
+    result = run(
+        "import cartable.wsgi",
+        DEBUG="false",
+        SECRET_KEY="a-real-key",
+        STATIC_ROOT=str(collected_static),
+        OIDC_SIGNING_KEY_FILE=signing_key(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "SAML_IDP_KEY" in result.stderr
 
 
 def test_web_server_starts_with_a_real_key_or_in_debug(collected_static, tmp_path):
@@ -57,6 +86,7 @@ def test_web_server_starts_with_a_real_key_or_in_debug(collected_static, tmp_pat
         SECRET_KEY="a-real-key",
         STATIC_ROOT=str(collected_static),
         OIDC_SIGNING_KEY_FILE=signing_key(tmp_path),
+        **saml_pair(),
     )
     assert production.returncode == 0, production.stderr
     # The demo (`make run`) serves the source files: nothing to collect.

@@ -66,8 +66,9 @@ def remove_assignment_manager(actor: Any, school: School, manager: AssignmentMan
 
 def ensure_identities(actor: None, person_ids: Iterable[int]) -> dict[int, str]:
     """{person id: IDO} for these people, making the IDO of those who have none yet (the export runs it from
-    the command line or the worker: no acting user). Three queries at most, whatever the number of people."""
-    assert actor is None, "identities are made by the export only"
+    the command line or the worker, the GAR's single sign-on (cartable.sso.saml) when a person opens the GAR
+    before their first export: no acting user). Three queries at most, whatever the number of people."""
+    assert actor is None, "identities are made by the export and the single sign-on only"
     wanted = sorted(set(person_ids))
     if not wanted:
         return {}

@@ -14,6 +14,12 @@ def refuse_unsafe_configuration() -> None:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set to serve Cartable (DEBUG=true allows the demo key)."
         )
+    # Anyone may make the development pair's twin: assertions signed with it prove nothing.
+    if settings.SAML_IDP_SELF_SIGNED and not settings.DEBUG:
+        raise ImproperlyConfigured(
+            "SAML_IDP_KEY and SAML_IDP_CERT must name the SAML identity provider's key and certificate "
+            "to serve Cartable (DEBUG=true allows a self-signed pair under var/saml/)."
+        )
     # Without the manifest every page would fail on its first stylesheet (production serves only what
     # collectstatic gathered: hashed names, compressed copies).
     if not settings.DEBUG and not Path(settings.STATIC_ROOT, STATIC_MANIFEST).exists():

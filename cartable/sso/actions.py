@@ -22,7 +22,7 @@ from cartable.accounts import actions as account_actions
 from cartable.accounts.models import LoginEvent, User
 from cartable.directory.models import Profile, School
 from cartable.lib.errors import Refused
-from cartable.sso import access, attributes, tasks, tickets, versions
+from cartable.sso import access, attributes, saml, tasks, tickets, versions
 from cartable.sso.models import AppEnablement, ConnectedApp, OidcClient, PairwiseSubject
 
 # The services this browser session received a ticket for: [[service, ticket, app id], …] (single logout).
@@ -274,3 +274,77 @@ def trace_app_login(request: HttpRequest, app: access.AppFacts) -> None:
     user = request.user
     if isinstance(user, User):
         account_actions.record_login_event(user, LoginEvent.Kind.APP_LOGIN, request, detail=app.name)
+
+
+# --- SAML 2 (cartable.sso.saml) -------------------------------------------------------------------------
+
+
+def answer_saml_request(actor: Any, request: HttpRequest, pending: saml.Pending) -> tuple[str, str, str]:
+    """The signed SAML response to a provider's accepted AuthnRequest for the logged-in person: (the ACS
+    address it is posted to, the base64 response, the relay state); traced in their login history (rule C8).
+    Refused when the person may not use the application."""
+    found = saml.app_of(pending)
+    if not isinstance(actor, User) or found is None:
+        raise PermissionDenied
+    provider, app = found
+    if not access.can_use(actor, app):
+        raise PermissionDenied
+    try:
+        response = saml.signed_response(actor, pending, provider, app)
+    except LookupError:
+        raise Refused(
+            _(
+                "Votre compte n’a pas de fiche dans l’annuaire : cette application ne peut pas vous "
+                "reconnaître."
+            )
+        ) from None
+    account_actions.record_login_event(actor, LoginEvent.Kind.APP_LOGIN, request, detail=app.name)
+    return provider.acs_url, response, pending.relay_state
+
+
+@transaction.atomic
+def set_saml_provider(
+    actor: Any,
+    app: ConnectedApp,
+    *,
+    entity_id: str,
+    acs_url: str,
+    metadata: str = "",
+    certificate: str = "",
+    gar_profile: bool = False,
+) -> ConnectedApp:
+    """Register the SAML service provider of an application of protocol `saml`: its entity id, the address
+    its assertions are posted to, and its metadata or signing certificate; with the GAR profile it receives
+    the GAR's attributes."""
+    _require_platform_admin(actor)
+    entity_id, acs_url = entity_id.strip(), acs_url.strip()
+    if app.protocol != ConnectedApp.Protocol.SAML:
+        raise Refused(_("Cette application n’utilise pas SAML."), field="protocol")
+    if not entity_id:
+        raise Refused(_("Indiquez l’identifiant SAML du fournisseur de service."), field="saml_entity_id")
+    if not access.service_matches(acs_url, acs_url):
+        raise Refused(
+            _("« %(url)s » n’est pas une adresse http(s) complète.") % {"url": acs_url}, field="saml_acs_url"
+        )
+    taken = ConnectedApp.objects.filter(saml_entity_id=entity_id).exclude(pk=app.pk).exists()
+    if taken:
+        raise Refused(_("Une autre application a déjà cet identifiant SAML."), field="saml_entity_id")
+    if metadata.strip() and f'entityID="{entity_id}"' not in metadata:
+        raise Refused(_("Les métadonnées ne décrivent pas cet identifiant SAML."), field="saml_metadata")
+    app.saml_entity_id, app.saml_acs_url = entity_id, acs_url
+    app.saml_metadata, app.saml_certificate, app.saml_gar_profile = (
+        metadata.strip(),
+        certificate.strip(),
+        gar_profile,
+    )
+    app.save(
+        update_fields=[
+            "saml_entity_id",
+            "saml_acs_url",
+            "saml_metadata",
+            "saml_certificate",
+            "saml_gar_profile",
+        ]
+    )
+    versions.bump()
+    return app

@@ -48,11 +48,48 @@ class ConnectedAppForm(forms.Form):
     single_logout = forms.BooleanField(label=_("Déconnexion unique"), required=False, initial=True)
     proxy_allowed = forms.BooleanField(label=_("Peut demander des tickets de proxy"), required=False)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    # SAML 2 only: the service provider (cartable/sso/saml.py).
+    saml_entity_id = forms.CharField(label=_("Identifiant SAML (entityID)"), max_length=500, required=False)
+    saml_acs_url = forms.URLField(
+        label=_("Adresse de réception des assertions (ACS)"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+    )
+    saml_metadata = forms.CharField(
+        label=_("Métadonnées SAML du fournisseur de service"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Le document XML ; ou bien, à défaut, son certificat ci-dessous."),
+    )
+    saml_certificate = forms.CharField(
+        label=_("Certificat du fournisseur de service (PEM)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    saml_gar_profile = forms.BooleanField(
+        label=_("Profil GAR (transmet IDO, UAI et profil au lieu des attributs cochés)"), required=False
+    )
+
+    SAML_FIELDS = ("saml_entity_id", "saml_acs_url", "saml_metadata", "saml_certificate", "saml_gar_profile")
 
     def values(self) -> dict:
-        data = dict(self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.SAML_FIELDS}
         data["service_urls"] = data["service_urls"].splitlines()
         return data
+
+    def saml_values(self) -> dict | None:
+        """The service provider's registration, for a SAML application (None for the others)."""
+        if self.cleaned_data.get("protocol") != ConnectedApp.Protocol.SAML:
+            return None
+        data = self.cleaned_data
+        return {
+            "entity_id": data["saml_entity_id"],
+            "acs_url": data["saml_acs_url"],
+            "metadata": data["saml_metadata"],
+            "certificate": data["saml_certificate"],
+            "gar_profile": data["saml_gar_profile"],
+        }
 
 
 def initial_of(app: ConnectedApp) -> dict:
@@ -69,6 +106,11 @@ def initial_of(app: ConnectedApp) -> dict:
         "single_logout": app.single_logout,
         "proxy_allowed": app.proxy_allowed,
         "active": app.active,
+        "saml_entity_id": app.saml_entity_id,
+        "saml_acs_url": app.saml_acs_url,
+        "saml_metadata": app.saml_metadata,
+        "saml_certificate": app.saml_certificate,
+        "saml_gar_profile": app.saml_gar_profile,
     }
 
 

@@ -56,6 +56,14 @@ class ConnectedApp(models.Model):
     single_logout = models.BooleanField(_("déconnexion unique"), default=True)
     proxy_allowed = models.BooleanField(_("tickets de proxy"), default=False)
     active = models.BooleanField(_("active"), default=True)
+    # SAML 2 (cartable/sso/saml.py): the service provider's entity id and where its assertions are posted; its
+    # metadata (XML) or, without it, its signing certificate (PEM); the GAR profile sends the GAR's
+    # attributes (IDO, UAI, profile) instead of the listed ones.
+    saml_entity_id = models.CharField(_("identifiant SAML (entityID)"), max_length=500, blank=True)
+    saml_acs_url = models.URLField(_("adresse de réception des assertions (ACS)"), max_length=500, blank=True)
+    saml_metadata = models.TextField(_("métadonnées SAML du fournisseur de service"), blank=True)
+    saml_certificate = models.TextField(_("certificat du fournisseur de service"), blank=True)
+    saml_gar_profile = models.BooleanField(_("profil GAR"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -164,7 +165,10 @@ def app_new(request):
         values = form.values()
         values.pop("active")
         try:
-            app = actions.register_app(request.user, attribute_names=values.pop("attributes"), **values)
+            with transaction.atomic():
+                app = actions.register_app(request.user, attribute_names=values.pop("attributes"), **values)
+                if (provider := form.saml_values()) is not None:
+                    actions.set_saml_provider(request.user, app, **provider)
         except Refused as refused:
             form.add_error(refused.field, refused.reason)
         else:
@@ -179,7 +183,10 @@ def app_edit(request, app_id):
     form = ConnectedAppForm(request.POST or None, initial=initial_of(app))
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_app(request.user, app, **form.values())
+            with transaction.atomic():
+                actions.update_app(request.user, app, **form.values())
+                if (provider := form.saml_values()) is not None:
+                    actions.set_saml_provider(request.user, app, **provider)
         except Refused as refused:
             form.add_error(refused.field, refused.reason)
         else:

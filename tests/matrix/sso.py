@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import zlib
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from cartable.directory.models import Profile
-from cartable.sso import actions
+from cartable.sso import actions, saml
 from cartable.sso.models import ConnectedApp
 from tests.matrix import Route, console, expect
 from tests.world import World
@@ -31,6 +34,34 @@ def _validate(path: str):
     return lambda w: (_app(w), f"/cas/{path}?" + urlencode({"service": SERVICE, "ticket": "ST-none"}))[1]
 
 
+SAML_SP = "https://manuels.example.test/saml/metadata"
+SAML_ACS = "https://manuels.example.test/saml/acs"
+
+
+def _saml_app(world: World) -> ConnectedApp:
+    """A SAML application, enabled in school A for its pupils (made again if deleted)."""
+    app = ConnectedApp.objects.filter(name="Manuels").first()
+    if app is None:
+        app = actions.register_app(None, name="Manuels", protocol="saml", service_urls=[SAML_ACS])
+        actions.set_saml_provider(None, app, entity_id=SAML_SP, acs_url=SAML_ACS)
+        actions.set_school_profiles(None, world.school_a, app, [Profile.STUDENT])
+    return app
+
+
+def _saml_sso(world: World) -> str:
+    """An AuthnRequest of the registered provider, in the HTTP-Redirect binding."""
+    _saml_app(world)
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    request = (
+        '<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+        'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_matrix" Version="2.0" '
+        f'IssueInstant="{now}" AssertionConsumerServiceURL="{SAML_ACS}">'
+        f"<saml:Issuer>{SAML_SP}</saml:Issuer></samlp:AuthnRequest>"
+    )
+    deflated = zlib.compress(request.encode())[2:-4]
+    return saml.SSO_PATH + "?" + urlencode({"SAMLRequest": base64.b64encode(deflated).decode()})
+
+
 ROUTES: dict[str, Route] = {
     "cas:login": Route(_login),
     "cas:logout": Route(lambda w: "/cas/logout"),
@@ -39,6 +70,9 @@ ROUTES: dict[str, Route] = {
     "cas:proxy_validate": Route(_validate("proxyValidate")),
     "cas:p3_proxy_validate": Route(_validate("p3/proxyValidate")),
     "cas:proxy": Route(lambda w: "/cas/proxy?pgt=PGT-none&targetService=" + SERVICE),
+    "saml:metadata": Route(lambda w: "/saml/metadata"),
+    "saml:sso": Route(_saml_sso),
+    "saml:resume": Route(lambda w: "/saml/sso/reprendre"),
     "sso:apps": Route(lambda w: "/applications-connectees/"),
     "sso:app_new": Route(lambda w: "/applications-connectees/nouvelle"),
     "sso:app_edit": Route(lambda w: f"/applications-connectees/{_app(w).pk}/"),
@@ -59,6 +93,11 @@ MATRIX: dict[str, dict[str, int]] = {
     "cas:proxy_validate": expect(200),
     "cas:p3_proxy_validate": expect(200),
     "cas:proxy": expect(200),
+    # The SAML identity provider: the pupils of school A get the page posting the assertion; everyone else
+    # logged in is told no; nobody logged in goes to the login page. Nothing pending: back to the home page.
+    "saml:metadata": expect(200),
+    "saml:sso": expect(403, anon=302, **dict.fromkeys(PUPILS_OF_A, 200)),
+    "saml:resume": expect(302),
     "sso:apps": expect(404, anon=302, root=200),
     "sso:app_new": expect(404, anon=302, root=200),
     "sso:app_edit": expect(404, anon=302, root=200),
