@@ -21,8 +21,8 @@ from cartable.lib.env import (
     env_time_zone,
     env_url,
 )
-from cartable.lib.signing_key import read_or_make
 from cartable.lib.selfsigned import ensure_pair
+from cartable.lib.signing_key import read_or_make
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

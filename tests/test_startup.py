@@ -11,7 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(code: str, **env: str) -> subprocess.CompletedProcess:
-    ignored = {"SECRET_KEY", "DEBUG", "PYTEST_VERSION", "OIDC_SIGNING_KEY_FILE", "SAML_IDP_KEY", "SAML_IDP_CERT"}
+    ignored = {
+        "SECRET_KEY",
+        "DEBUG",
+        "PYTEST_VERSION",
+        "OIDC_SIGNING_KEY_FILE",
+        "SAML_IDP_KEY",
+        "SAML_IDP_CERT",
+    }
     clean = {k: v for k, v in os.environ.items() if k not in ignored}
     return subprocess.run(
         [sys.executable, "-c", code],

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sso', '0001_initial'),
+        ('sso', '0002_oidc'),
     ]
 
     operations = [
