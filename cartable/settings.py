@@ -1,6 +1,7 @@
 """Cartable settings: one file, everything from the environment, safe defaults for `make run`."""
 
 import ssl
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -383,6 +384,9 @@ SAML_IDP_CERT = env_file("SAML_IDP_CERT", "")
 SAML_IDP_SELF_SIGNED = not (SAML_IDP_KEY and SAML_IDP_CERT)
 if SAML_IDP_SELF_SIGNED:
     SAML_IDP_KEY, SAML_IDP_CERT = ensure_pair(BASE_DIR / "var" / "saml", "idp", "Cartable SAML (development)")
+# pysaml2 7.5.5 names the CFB cipher mode, which cryptography 50 warns has moved, at its import (in every
+# command): Cartable never uses CFB.
+warnings.filterwarnings("ignore", message="CFB has been moved", module=r"saml2\.")
 SAML_XMLSEC_BINARY = env_str("SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
 # Authenticator apps show "Cartable: prenom.nom".
 OTP_TOTP_ISSUER = "Cartable"
