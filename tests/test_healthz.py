@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from cartable.lib.signing_key import LOCAL_KEY_NAME
+
 ROOT = Path(__file__).resolve().parent.parent
 GRANIAN = str(Path(sys.executable).parent / "granian")
 
@@ -50,6 +52,8 @@ def test_healthz_answers_503_when_the_database_is_down(collected_static):
         "SECRET_KEY": "healthz-test",
         "SAML_IDP_KEY": settings.SAML_IDP_KEY,
         "SAML_IDP_CERT": settings.SAML_IDP_CERT,
+        # This machine's local key standing for a deployment's own (made by the settings under var/).
+        "OIDC_SIGNING_KEY_FILE": str(settings.BASE_DIR / "var" / LOCAL_KEY_NAME),
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": str(collected_static),
