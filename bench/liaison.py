@@ -32,11 +32,11 @@ BODY = "Madame, Monsieur,\n\nMerci de prendre connaissance du nouveau règlement
 
 def empty_liaison() -> None:
     """Mots of a previous run go: each run starts from the same cahier."""
+    from django.apps import apps
     from django.db import connection
 
-    from cartable.liaison.models import FamilyMot, Mot, MotPupil, Signature
-
-    tables = [model._meta.db_table for model in (Signature, MotPupil, FamilyMot, Mot)]
+    # Every table of the app at once (a new one joined to Mot would stop a partial TRUNCATE).
+    tables = [model._meta.db_table for model in apps.get_app_config("liaison").get_models()]
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(tables)}")
 
