@@ -103,6 +103,23 @@ def _mot_form_choices(user) -> tuple[list[tuple[int, str]], list[tuple[str, list
     return groups, list(by_group.items())
 
 
+def _mot_input(form: MotForm, **audience: Any) -> actions.MotInput:
+    """What the author typed (a new mot adds its audience, an edit the files to remove)."""
+    data = form.cleaned_data
+    return actions.MotInput(
+        title=data["title"],
+        body=data["body"],
+        request=data["request"],
+        question=data["question"],
+        choices=form.choice_list(),
+        allow_comment=data["allow_comment"],
+        both_guardians=data["both_guardians"],
+        deadline=data["deadline"],
+        files=data["attachments"],
+        **audience,
+    )
+
+
 @login_required
 def mot_new(request):
     if not access.may_write(request.user):
@@ -110,23 +127,9 @@ def mot_new(request):
     groups, pupils = _mot_form_choices(request.user)
     form = MotForm(request.POST or None, request.FILES or None, groups=groups, pupils=pupils)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             mot = actions.send_mot(
-                request.user,
-                actions.MotInput(
-                    title=data["title"],
-                    body=data["body"],
-                    request=data["request"],
-                    question=data["question"],
-                    choices=form.choice_list(),
-                    allow_comment=data["allow_comment"],
-                    both_guardians=data["both_guardians"],
-                    deadline=data["deadline"],
-                    group_ids=form.group_ids(),
-                    pupil_id=form.pupil_id(),
-                    files=data["attachments"],
-                ),
+                request.user, _mot_input(form, group_ids=form.group_ids(), pupil_id=form.pupil_id())
             )
         except Refused as refusal:
             form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal))
@@ -157,23 +160,11 @@ def mot_edit(request, mot_id: int):
     form = MotForm(request.POST or None, request.FILES or None, initial=initial)
     attachments = list(found.attachments.all())
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             actions.edit_mot(
                 request.user,
                 found,
-                actions.MotInput(
-                    title=data["title"],
-                    body=data["body"],
-                    request=data["request"],
-                    question=data["question"],
-                    choices=form.choice_list(),
-                    allow_comment=data["allow_comment"],
-                    both_guardians=data["both_guardians"],
-                    deadline=data["deadline"],
-                    files=data["attachments"],
-                    remove_attachments=valid_ints(request.POST.getlist("remove_attachment")),
-                ),
+                _mot_input(form, remove_attachments=valid_ints(request.POST.getlist("remove_attachment"))),
             )
         except Refused as refusal:
             form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal))
