@@ -242,6 +242,9 @@ def sign(user: Any, mot: Mot, pupil_id: int, choice: str = "", comment: str = ""
     viewer = policy.viewer_for(user)
     if viewer.person_id is None or pupil_id not in viewer.child_ids:
         raise Refused(_("Vous ne signez que pour vos enfants."))
+    # The row lock edit_mot takes: a correction being saved is finished before anyone signs, and the
+    # deadline and request are read as they are now.
+    mot = Mot.objects.select_for_update().get(pk=mot.pk)
     if not MotPupil.objects.filter(mot=mot, pupil_id=pupil_id).exists():
         raise Refused(_("Ce mot ne concerne pas cet enfant."))
     if not mot.asks:
