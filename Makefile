@@ -30,15 +30,28 @@ $(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
 venv: $(VENV)/.installed
 dev-deps: $(VENV)/.dev-installed
 
+# Where ClamAV is installed (Debian's clamav-daemon), `make run` starts a demo daemon beside the server that knows
+# only the EICAR test signature, so that the demo's files are scanned and shown; without it, or with
+# CLAMAV_ADDRESS given, nothing is started and uploads wait in quarantine until an antivirus answers.
+CLAMD := $(firstword $(wildcard /usr/sbin/clamd) $(shell command -v clamd 2>/dev/null))
+DEMO_CLAMD_SOCKET := var/clamav/clamd.sock
+
 run: venv
 	@mkdir -p var/static
 	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py seed_demo --if-empty
-	@DEBUG=true $(PY) manage.py demo_logins
-	@DEBUG=true $(PY) manage.py plan_daily_tasks
-	@# The background worker (imports, emails, digests) runs beside the web server and stops with it.
-	DEBUG=true $(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@# The antivirus and the background worker (imports, emails, digests, scans) run beside the web server and
+	@# stop with it.
+	@pids=""; trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
+	if [ -z "$$CLAMAV_ADDRESS" ] && [ -n "$(CLAMD)" ]; then \
+		DEBUG=true $(PY) manage.py run_clamd > var/clamd.log 2>&1 & pids="$$pids $$!"; \
+		export CLAMAV_ADDRESS="unix://$(CURDIR)/$(DEMO_CLAMD_SOCKET)"; \
+		for _ in $$(seq 1 100); do [ -S $(DEMO_CLAMD_SOCKET) ] && break; sleep 0.3; done; \
+		echo "Antivirus de démonstration (signature de test EICAR seulement) : $$CLAMAV_ADDRESS"; \
+	fi; \
+	DEBUG=true $(PY) manage.py seed_demo --if-empty && \
+	DEBUG=true $(PY) manage.py demo_logins && \
+	DEBUG=true $(PY) manage.py plan_daily_tasks && \
+	{ DEBUG=true $(PY) manage.py db_worker --no-reload --interval 1 & pids="$$pids $$!"; } && \
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: dev-deps axe
