@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cartable.access import policy
+from cartable.access import policy, reads
 from cartable.accounts.models import LoginEvent
 from cartable.console import actions, letters
 from cartable.console.access import (
@@ -288,6 +288,12 @@ def person_detail(request, school, person_id):
             person=person, school=school, status=CorrectionRequest.Status.OPEN
         ).order_by("created_at"),
         "person_facts": _person_facts(request, school, person),
+        # Who of the staff opened this pupil's records in the services (rule C8).
+        "record_reads": (
+            reads.reads_of(person).filter(school=school)[:10]
+            if any(m.profile == Profile.STUDENT for m in person.school_memberships)
+            else None
+        ),
     }
     return render(request, "console/person_detail.html", context)
 
